@@ -1,0 +1,59 @@
+"""Command line: `python build.py [build|check|serve|schema|release]`.
+
+Exit codes: 0 clean, 1 content problems (printed as path:line:col, no traceback), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from .config import BuildConfig
+from .problems import format_json, format_text, has_errors
+
+
+def _today(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: here)")
+    parser.add_argument("--today", type=_today, help="judge notices as of this date (YYYY-MM-DD)")
+    sub = parser.add_subparsers(dest="command")
+    check = sub.add_parser("check", help="load and validate sources only")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    schema = sub.add_parser("schema", help="write the JSON Schema of every kind")
+    schema.add_argument("--out", type=Path, default=Path("schemas"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    config = BuildConfig.for_root(args.root, today=args.today)
+    if not (config.root / "content").is_dir():
+        print(f"build.py: no content/ folder in {config.root}", file=sys.stderr)
+        return 2
+    command = args.command or "check"
+    if command == "schema":
+        from .schema_export import write_schemas
+
+        for path in write_schemas(args.out):
+            print(path)
+        return 0
+    from .pipeline import check as run_check
+
+    _site, problems = run_check(config)
+    if getattr(args, "format", "text") == "json":
+        sys.stdout.write(format_json(problems))
+    else:
+        sys.stderr.write(format_text(problems))
+    failed = has_errors(problems)
+    if not failed and getattr(args, "format", "text") == "text":
+        print("check: no problems found", file=sys.stderr)
+    return 1 if failed else 0

@@ -1,0 +1,153 @@
+"""LOAD: find the source files and parse them strictly, keeping positions.
+
+Nothing here judges the content; it only turns files into `SourceDoc`s (or problems). Symlinks that
+leave the repository are refused, as are file names that cannot be ids.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import Problem
+from .schemas import ID_MAX, ID_RE, RESERVED_IDS
+from .yamlio import YamlDoc, parse_yaml, read_text
+
+# Folders of content/ and what each holds; `flows` is added by the travel checker.
+CONTENT_KINDS: tuple[str, ...] = (
+    "organisations",
+    "posts",
+    "agreements",
+    "procedures",
+    "notices",
+    "glossary",
+)
+SETTINGS_FILE = "site.yaml"
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """One parsed source file of one kind."""
+
+    kind: str
+    id: str
+    src_path: str  # posix, relative to the project root, e.g. 'content/posts/motaain.yaml'
+    doc: YamlDoc
+
+
+@dataclass(frozen=True)
+class Sources:
+    settings: SourceDoc | None
+    docs: tuple[SourceDoc, ...]
+
+
+def check_id(stem: str, src_path: str, problems: list[Problem]) -> bool:
+    """An id is the file name without .yaml: lowercase ASCII letters, digits, single hyphens."""
+    if not ID_RE.match(stem) or len(stem) > ID_MAX:
+        problems.append(Problem(src_path, None, None, "bad-id",
+                                f"file name '{stem}' is not a valid id",
+                                hint="use lowercase letters a-z, digits and single hyphens, "
+                                     f"at most {ID_MAX} characters"))
+        return False
+    if stem in RESERVED_IDS:
+        problems.append(Problem(src_path, None, None, "bad-id",
+                                f"'{stem}' is a reserved name and cannot be an id"))
+        return False
+    return True
+
+
+def inside(path: Path, root: Path) -> bool:
+    """True when `path`, with every link resolved, lies inside `root`."""
+    try:
+        path.resolve(strict=True).relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def list_files(folder: Path, root: Path, rel: str, problems: list[Problem]) -> list[Path]:
+    """Regular files directly in `folder`, sorted; links out of the repository are refused."""
+    files = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(Problem(rel, None, None, "unsafe-path", f"cannot read folder: {exc.strerror}"))
+        return []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue  # .gitkeep, editor swap files
+        path = Path(entry.path)
+        src_path = f"{rel}/{entry.name}"
+        if entry.is_symlink() and not inside(path, root):
+            problems.append(Problem(src_path, None, None, "unsafe-path",
+                                    "symbolic link points outside the repository; it is not read"))
+            continue
+        if entry.is_dir():
+            problems.append(Problem(src_path, None, None, "stray-file",
+                                    "sub-folders are not read here"))
+            continue
+        files.append(path)
+    return files
+
+
+def load_file(path: Path, kind: str, src_path: str, problems: list[Problem]) -> SourceDoc | None:
+    text = read_text(path, src_path, problems)
+    if text is None:
+        return None
+    doc = parse_yaml(text, src_path, problems)
+    if doc is None:
+        return None
+    return SourceDoc(kind, path.stem, src_path, doc)
+
+
+def load_kind(root: Path, folder: str, kind: str, problems: list[Problem]) -> list[SourceDoc]:
+    """Every `<id>.yaml` in `root/folder`, parsed."""
+    base = root / folder
+    if not base.is_dir():
+        return []
+    docs = []
+    for path in list_files(base, root, folder, problems):
+        src_path = f"{folder}/{path.name}"
+        if path.suffix != ".yaml":
+            hint = "rename it to .yaml" if path.suffix == ".yml" else None
+            problems.append(Problem(src_path, None, None, "stray-file",
+                                    "only .yaml files are read here", hint=hint))
+            continue
+        if not check_id(path.stem, src_path, problems):
+            continue
+        doc = load_file(path, kind, src_path, problems)
+        if doc is not None:
+            docs.append(doc)
+    return docs
+
+
+def load_sources(root: Path, kinds: tuple[str, ...] = CONTENT_KINDS) -> tuple[Sources, list[Problem]]:
+    """LOAD stage: parse content/site.yaml and content/<kind>/*.yaml under `root`."""
+    problems: list[Problem] = []
+    content = root / "content"
+    settings = None
+    settings_path = content / SETTINGS_FILE
+    if settings_path.is_file() and inside(settings_path, root):
+        settings = load_file(settings_path, "settings", f"content/{SETTINGS_FILE}", problems)
+    elif not settings_path.exists():
+        problems.append(Problem(f"content/{SETTINGS_FILE}", None, None, "missing-field",
+                                "content/site.yaml is missing"))
+    docs: list[SourceDoc] = []
+    if content.is_dir():
+        for entry in sorted(os.scandir(content), key=lambda e: e.name):
+            if entry.name.startswith(".") or entry.name == SETTINGS_FILE:
+                continue
+            if entry.is_dir(follow_symlinks=False) and entry.name in kinds:
+                continue
+            hint = None
+            if entry.is_dir():
+                from .problems import did_you_mean
+                hint = did_you_mean(entry.name, kinds)
+            problems.append(Problem(f"content/{entry.name}", None, None,
+                                    "unknown-kind" if entry.is_dir() else "stray-file",
+                                    f"'{entry.name}' is not a content kind "
+                                    f"(known: {', '.join(kinds)})", hint=hint))
+    for kind in kinds:
+        docs.extend(load_kind(root, f"content/{kind}", kind, problems))
+    return Sources(settings, tuple(docs)), problems

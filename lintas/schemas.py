@@ -1,0 +1,390 @@
+"""Content schemas: one pydantic model per kind, the single declaration of every field.
+
+The models give the typed objects, the per-file validation (with positions mapped back to the YAML)
+and the published JSON Schema (`python build.py schema`). Cross-file rules (references exist, ids
+are unique) live in validate.py. Every field carries a description: it flows into the JSON Schema,
+and so into editors' tooltips.
+
+Values are strict: YAML hands over strings, integers, floats, booleans and null, and nothing is
+coerced (a region code written as a number is an error, not silently re-typed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_MAX = 64
+# Names Windows refuses as file names; an id becomes a folder name in site/.
+RESERVED_IDS = frozenset(
+    {"con", "prn", "aux", "nul", "index", "en", "assets", "api", "search", "data"}
+    | {f"com{i}" for i in range(10)}
+    | {f"lpt{i}" for i in range(10)}
+)
+
+
+class RefTo:
+    """Marks a string field as a reference to an entity of `kinds` (checked in validate.py)."""
+
+    def __init__(self, *kinds: str) -> None:
+        self.kinds = kinds
+
+    def __repr__(self) -> str:
+        return f"RefTo{self.kinds!r}"
+
+
+def _check_id(value: str) -> str:
+    if not ID_RE.match(value) or len(value) > ID_MAX:
+        raise PydanticCustomError(
+            "bad-value",
+            "'{value}' is not a valid id: use lowercase letters, digits and single hyphens",
+            {"value": value},
+        )
+    return value
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise PydanticCustomError(
+            "bad-date", "'{value}' is not a date: write YYYY-MM-DD", {"value": str(value)}
+        )
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "bad-date", "'{value}' is not a real calendar date", {"value": value}
+        ) from None
+
+
+_URL_RE = re.compile(r"^(?:https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+|tel:\+?[0-9 ()-]+)$")
+
+
+def _check_url(value: str) -> str:
+    scheme = value.split(":", 1)[0].lower() if ":" in value else ""
+    if scheme not in ("http", "https", "mailto", "tel"):
+        raise PydanticCustomError(
+            "bad-url",
+            "'{value}' is not allowed: a URL must start with http://, https://, mailto: or tel:",
+            {"value": value},
+        )
+    if not _URL_RE.match(value):
+        raise PydanticCustomError("bad-url", "'{value}' is not a well-formed URL", {"value": value})
+    return value
+
+
+def _check_time(value: str) -> str:
+    if not re.fullmatch(r"(?:[01]\d|2[0-3]):[0-5]\d|24:00", value):
+        raise PydanticCustomError(
+            "bad-value", "'{value}' is not a time of day: write HH:MM, e.g. 08:00", {"value": value}
+        )
+    return value
+
+
+def _check_region(value: str) -> str:
+    if not re.fullmatch(r"\d{2}(?:\d{2})?", value):
+        raise PydanticCustomError(
+            "bad-value",
+            "'{value}' is not a region code: write the 2-digit province or 4-digit "
+            "regency/city code (BPS/Kemendagri), e.g. '5305'",
+            {"value": value},
+        )
+    return value
+
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Id = Annotated[str, AfterValidator(_check_id), Field(json_schema_extra={"pattern": ID_PATTERN})]
+Date = Annotated[dt.date, BeforeValidator(_parse_date), Field(json_schema_extra={"format": "date"})]
+Url = Annotated[str, AfterValidator(_check_url),
+               Field(json_schema_extra={"pattern": r"^(https?://|mailto:|tel:)"})]
+TimeOfDay = Annotated[str, AfterValidator(_check_time),
+                      Field(json_schema_extra={"pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"})]
+RegionCode = Annotated[str, AfterValidator(_check_region),
+                       Field(json_schema_extra={"pattern": r"^[0-9]{2}([0-9]{2})?$"})]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+def Ref(*kinds: str) -> Any:  # noqa: N802 - reads as a type in field declarations
+    """A reference to an entity of one of `kinds`, by id."""
+    return Annotated[str, AfterValidator(_check_id), RefTo(*kinds),
+                     Field(json_schema_extra={"pattern": ID_PATTERN, "x-reference": list(kinds)})]
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, str_strip_whitespace=False)
+
+
+class Text(Schema):
+    """A text in Indonesian (required) and English (optional: pages fall back to Indonesian)."""
+
+    id: NonEmpty = Field(description="Indonesian text (required).")
+    en: NonEmpty | None = Field(None, description="English text; when absent, English pages show the Indonesian text with a notice.")
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" and self.en else self.id
+
+    def is_fallback(self, lang: str) -> bool:
+        return lang == "en" and not self.en
+
+
+class Source(Schema):
+    """Where a fact comes from."""
+
+    title: NonEmpty = Field(description="Title of the article, page or document.")
+    publisher: NonEmpty = Field(description="Who published it (e.g. ANTARA Kupang).")
+    url: Url | None = Field(None, description="Address of the source (http or https).")
+    date: Date | None = Field(None, description="Publication date, YYYY-MM-DD.")
+
+
+class Caveat(Schema):
+    """A fact that the sources mark as uncertain, conflicting or unverified; shown on the page."""
+
+    kind: Literal["uncertain", "conflict", "unverified"] = Field(description="How weak the fact is.")
+    text: Text = Field(description="What is uncertain, in plain words.")
+
+
+class Entity(Schema):
+    """Fields every kind carries."""
+
+    sources: list[Source] = Field(min_length=1, description="Sources for the facts on this page (at least one).")
+    reviewed_on: Date = Field(description="When a person last checked this content against its sources.")
+    caveats: list[Caveat] = Field(default_factory=list, description="Uncertain or conflicting facts, shown in a callout.")
+
+
+class Contact(Schema):
+    phone: NonEmpty | None = Field(None, description="Phone number as published by the office; never guessed.")
+    email: NonEmpty | None = Field(None, description="E-mail address.")
+    website: Url | None = Field(None, description="Official website.")
+
+
+class Coordinates(Schema):
+    lat: float = Field(ge=-90, le=90, description="Latitude in decimal degrees (WGS 84; south is negative).")
+    lon: float = Field(ge=-180, le=180, description="Longitude in decimal degrees (WGS 84; east is positive).")
+    approximate: bool = Field(True, description="True unless surveyed; pages say 'approximate'.")
+
+
+OrgKind = Literal[
+    "immigration-office",
+    "regional-immigration-office",
+    "directorate-general",
+    "ministry",
+    "regional-government",
+    "regional-agency",
+    "national-agency",
+    "inter-agency-team",
+]
+OfficeClass = Literal["kelas-i-khusus", "kelas-i-tpi", "kelas-i-non-tpi", "kelas-ii-tpi", "kelas-ii-non-tpi"]
+
+
+class Organisation(Entity):
+    """An immigration office, a regional government, an agency or an inter-agency team."""
+
+    name: Text = Field(description="Official name.")
+    short_name: NonEmpty | None = Field(None, description="Abbreviation in common use (e.g. Kanim Atambua).")
+    kind: OrgKind = Field(description="What sort of organisation this is.")
+    office_class: OfficeClass | None = Field(None, description="Class of an immigration office (e.g. kelas-ii-tpi).")
+    parent: Ref("organisations") | None = Field(None, description="Id of the organisation this one belongs to.")
+    summary: Text | None = Field(None, description="One or two sentences on what it does.")
+    body: Text | None = Field(None, description="Longer description in Markdown.")
+    address: Text | None = Field(None, description="Postal address.")
+    contact: Contact | None = Field(None, description="Published contact details.")
+    region: RegionCode | None = Field(None, description="Region code (BPS/Kemendagri) where it sits, as a quoted string.")
+    working_area: list[RegionCode] = Field(default_factory=list, description="Region codes it serves.")
+    coordinates: Coordinates | None = Field(None, description="Where the office is.")
+
+    @model_validator(mode="after")
+    def _class_only_for_offices(self) -> Organisation:
+        if self.office_class and self.kind != "immigration-office":
+            raise PydanticCustomError(
+                "bad-value", "office_class is only for kind: immigration-office"
+            )
+        return self
+
+
+class OpeningHours(Schema):
+    days: Text = Field(description="Which days, e.g. 'Setiap hari' / 'Every day'.")
+    opens: TimeOfDay = Field(description="Opening time, HH:MM, local time.")
+    closes: TimeOfDay = Field(description="Closing time, HH:MM, local time.")
+    timezone: Literal["WIB", "WITA", "WIT"] = Field(description="Indonesian time zone (WITA = UTC+8, WIT = UTC+9).")
+
+
+class Counterpart(Schema):
+    name: NonEmpty = Field(description="Name of the post on the other side.")
+    place: Text | None = Field(None, description="Where it is.")
+
+
+PostKind = Literal["plbn", "plb-traditional", "tpi-land", "tpi-sea", "tpi-air", "immigration-post"]
+PostStatus = Literal["active", "inactive", "planned", "closed", "unknown"]
+
+
+class Post(Entity):
+    """A border crossing point or immigration post."""
+
+    name: Text = Field(description="Name of the post.")
+    kind: PostKind = Field(description="Kind of crossing point.")
+    summary: Text | None = Field(None, description="One or two sentences.")
+    body: Text | None = Field(None, description="Longer description in Markdown.")
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = Field(
+        None, description="Neighbouring country, ISO 3166-1 alpha-2 (e.g. 'TL')."
+    )
+    counterpart: Counterpart | None = Field(None, description="The post on the other side of the border.")
+    location: Text | None = Field(None, description="Village, district and regency in words.")
+    region: RegionCode | None = Field(None, description="Regency code (BPS/Kemendagri), a quoted string.")
+    coordinates: Coordinates | None = Field(None, description="Point location; leave out when no source gives it.")
+    opening_hours: list[OpeningHours] = Field(default_factory=list, description="Ordinary opening hours.")
+    services: list[Text] = Field(default_factory=list, description="Services offered at the post.")
+    operating_office: Ref("organisations") | None = Field(None, description="Id of the immigration office that runs it.")
+    managed_by: Ref("organisations") | None = Field(None, description="Id of the body that manages the site (e.g. BNPP for a PLBN).")
+    status: PostStatus = Field(description="Whether it is open for crossings.")
+    status_since: Date | None = Field(None, description="Date the status took effect.")
+    opened_on: Date | None = Field(None, description="Inauguration or opening date.")
+
+
+AgreementKind = Literal["pks", "mou", "nota-kesepakatan", "letter-of-support", "arrangement", "other"]
+AgreementStatus = Literal["draft", "signed", "in-force", "expired", "terminated", "unknown"]
+EventKind = Literal["signed", "in-force", "amended", "expired", "terminated", "reviewed", "other"]
+
+
+class Document(Schema):
+    title: Text = Field(description="Document title.")
+    url: Url | None = Field(None, description="Where it can be read.")
+
+
+class AgreementEvent(Schema):
+    date: Date = Field(description="When it happened.")
+    kind: EventKind = Field(description="What happened.")
+    note: Text | None = Field(None, description="Details.")
+
+
+class Agreement(Entity):
+    """A cooperation agreement, memorandum or letter between organisations."""
+
+    title: Text = Field(description="Title of the agreement.")
+    kind: AgreementKind = Field(description="PKS, MoU, letter of support, ...")
+    number: NonEmpty | None = Field(None, description="Official number, only when published.")
+    parties: list[Ref("organisations")] = Field(min_length=1, description="Ids of the organisations that signed.")
+    signed_on: Date = Field(description="Signing date (not in the future).")
+    signed_at: NonEmpty | None = Field(None, description="Place of signing.")
+    scope: Text = Field(description="What the agreement covers.")
+    body: Text | None = Field(None, description="Longer description in Markdown.")
+    status: AgreementStatus = Field(description="Current status.")
+    related_posts: list[Ref("posts")] = Field(default_factory=list, description="Ids of posts it concerns.")
+    documents: list[Document] = Field(default_factory=list, description="Published documents.")
+    events: list[AgreementEvent] = Field(default_factory=list, description="Timeline: signed, in force, expired...")
+
+
+class Link(Schema):
+    text: Text = Field(description="Link text.")
+    url: Url = Field(description="Address.")
+
+
+class Step(Schema):
+    """One step of a GOV.UK-style step-by-step list."""
+
+    title: Text = Field(description="What to do, as an instruction.")
+    body: Text | None = Field(None, description="Details in Markdown.")
+    optional: bool = Field(False, description="True when the step applies only to some people.")
+    logic: Literal["and", "or"] = Field(
+        "and", description="How this step joins the next: 'and' (then do) or 'or' (alternatively)."
+    )
+    links: list[Link] = Field(default_factory=list, description="Links for this step.")
+
+
+class Requirement(Schema):
+    text: Text = Field(description="A document or condition.")
+    optional: bool = Field(False, description="True when needed only in some cases (the text says which).")
+
+
+class Fee(Schema):
+    item: Text = Field(description="What is paid for.")
+    amount_idr: int = Field(ge=0, description="Amount in rupiah, a whole number (0 for free).")
+    legal_basis: NonEmpty = Field(description="Regulation that sets the fee (e.g. PP 45/2024).")
+    effective_from: Date = Field(description="Date the fee applies from.")
+
+
+class Procedure(Entity):
+    """A public procedure: what to do, in steps, with requirements and fees."""
+
+    title: Text = Field(description="Title as a task, e.g. 'Apply for a passport'.")
+    summary: Text = Field(description="One or two sentences: who it is for and what it gives.")
+    body: Text | None = Field(None, description="Introduction in Markdown.")
+    audience: list[Literal["wni", "wna", "border-residents", "pilgrims", "accommodation-providers", "local-government"]] = Field(
+        default_factory=list, description="Who it is for."
+    )
+    steps: list[Step] = Field(min_length=1, description="The steps, in order.")
+    requirements: list[Requirement] = Field(default_factory=list, description="Documents and conditions.")
+    fees: list[Fee] = Field(default_factory=list, description="Fees with their legal basis.")
+    processing_time: Text | None = Field(None, description="How long it takes, with its basis.")
+    offices: list[Ref("organisations")] = Field(default_factory=list, description="Ids of offices where it is done.")
+    posts: list[Ref("posts")] = Field(default_factory=list, description="Ids of posts where it is done or that it concerns.")
+    related: list[Ref("procedures")] = Field(default_factory=list, description="Ids of related procedures.")
+
+
+Audience = Literal["public", "wni", "wna", "pilgrims", "border-residents", "travellers", "accommodation-providers"]
+
+
+class Notice(Entity):
+    """An announcement or advisory, valid for a period; archived, never deleted, once it expires."""
+
+    title: Text = Field(description="Headline.")
+    summary: Text = Field(description="One or two sentences shown in banners.")
+    body: Text | None = Field(None, description="Full text in Markdown.")
+    level: Literal["info", "advisory", "warning"] = Field("info", description="How urgent.")
+    valid_from: Date = Field(description="First day it applies.")
+    valid_until: Date | None = Field(None, description="Last day it applies; after this it is archived.")
+    audience: list[Audience] = Field(default_factory=list, description="Who it is for.")
+    issued_by: Ref("organisations") | None = Field(None, description="Id of the organisation behind it.")
+    related_posts: list[Ref("posts")] = Field(default_factory=list, description="Ids of posts it concerns.")
+    related_procedures: list[Ref("procedures")] = Field(default_factory=list, description="Ids of procedures it concerns.")
+
+
+class GlossaryTerm(Entity):
+    """A term or abbreviation, explained in both languages."""
+
+    term: NonEmpty = Field(description="The term as written, e.g. 'WNA'.")
+    expansion: NonEmpty | None = Field(None, description="What an abbreviation stands for, e.g. 'Warga Negara Asing'.")
+    definition: Text = Field(description="Plain-language meaning.")
+    abbreviation: bool = Field(False, description="True for abbreviations: pages explain them where they appear.")
+
+
+KIND_MODELS: dict[str, type[Entity]] = {
+    "organisations": Organisation,
+    "posts": Post,
+    "agreements": Agreement,
+    "procedures": Procedure,
+    "notices": Notice,
+    "glossary": GlossaryTerm,
+}
+
+
+class Task(Schema):
+    """A task on the home page: a person's goal linked to where it is answered."""
+
+    title: Text = Field(description="The task in the reader's words, e.g. 'Cross into Timor-Leste'.")
+    summary: Text = Field(description="One line under the title.")
+    link: NonEmpty = Field(
+        description="Site path it opens, e.g. 'procedures/passport-application/' or 'data/'."
+    )
+
+
+class SiteSettings(Schema):
+    """content/site.yaml: the site's name, address and home-page tasks."""
+
+    name: Text = Field(description="Site name.")
+    tagline: Text = Field(description="One line under the name on the home page.")
+    base_url: Url = Field(description="Public address the site is deployed at, ending in '/'.")
+    publisher: Text = Field(description="Who publishes the site.")
+    tasks: list[Task] = Field(min_length=1, description="Home-page tasks, in order.")

@@ -1,0 +1,328 @@
+"""Strict YAML: UTF-8 only, no YAML 1.1 re-typing, no duplicate keys, no aliases, positions kept.
+
+PyYAML's SafeLoader follows YAML 1.1: `NO` becomes False, `0123` becomes 83, `1:20` becomes 80 and
+`2024-09-05` becomes a date. Here only a small YAML 1.2-core-like set of implicit types remains
+(true/false, null, decimal integers without leading zeros, decimal floats); everything else stays a
+string and the schema decides what it means. Aliases are refused outright, which also rules out
+alias bombs, and nesting depth is capped before PyYAML's recursive composer can overflow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader, ReaderError
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+from .problems import Problem
+
+MAX_BYTES = 1 << 20  # 1 MiB: a content file is a few KB; anything bigger is a mistake or an attack
+MAX_DEPTH = 32
+
+Path_ = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class _Resolver(BaseResolver):
+    """Implicit types close to the YAML 1.2 core schema, minus octal and leading zeros."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+
+
+_Resolver.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Resolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_Resolver.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_Resolver.add_implicit_resolver(
+    _FLOAT,
+    re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?|(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+)$"),
+    list("-+0123456789"),
+)
+
+
+class _TooDeep(yaml.YAMLError):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+
+
+class _AliasFound(yaml.YAMLError):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+
+
+class _Composer(Composer):
+    """PyYAML's composer with a depth cap and no aliases."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        event = self.peek_event()  # type: ignore[attr-defined]
+        if isinstance(event, AliasEvent):
+            raise _AliasFound(event.start_mark)
+        nests = isinstance(event, (MappingStartEvent, SequenceStartEvent))
+        if nests:
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep(event.start_mark)
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            if nests:
+                self._depth -= 1
+
+
+class _Loader(Reader, Scanner, Parser, _Composer, SafeConstructor, _Resolver):
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        _Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """A parsed YAML file: plain Python data plus where every key and value stands."""
+
+    src_path: str
+    data: Any
+    lines: tuple[str, ...]
+    value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    block_scalars: frozenset[Path_] = frozenset()
+
+    def position(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the value (or key) at `path`, or of its nearest ancestor."""
+        marks = self.key_marks if key else self.value_marks
+        for end in range(len(path), -1, -1):
+            sub = tuple(path[:end])
+            if sub in marks:
+                return marks[sub]
+            if key and sub in self.value_marks:
+                return self.value_marks[sub]
+        return (1, 1)
+
+    def position_in_text(self, path: Path_, offset: int) -> tuple[int, int]:
+        """Where character `offset` of the string at `path` stands in the file (best effort)."""
+        line, col = self.position(path)
+        text = self._value_at(path)
+        if not isinstance(text, str):
+            return line, col
+        before = text[:offset]
+        nth_line = before.count("\n")
+        col_in_line = len(before) - (before.rfind("\n") + 1)
+        if path in self.block_scalars:
+            # Content starts on the line after the `|` or `>` indicator, at its indentation.
+            src_line = line + 1 + nth_line
+            raw = self.lines[src_line - 1] if src_line - 1 < len(self.lines) else ""
+            indent = len(raw) - len(raw.lstrip(" "))
+            return src_line, indent + col_in_line + 1
+        if nth_line == 0:
+            return line, col + col_in_line + (1 if self._quoted(line, col) else 0)
+        return line + nth_line, col_in_line + 1
+
+    def _quoted(self, line: int, col: int) -> bool:
+        raw = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return raw[col - 1 : col] in ("'", '"')
+
+    def _value_at(self, path: Path_) -> Any:
+        value = self.data
+        try:
+            for part in path:
+                value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+        return value
+
+
+def decode(raw: bytes, src_path: str, problems: list[Problem], *, max_bytes: int = MAX_BYTES) -> str | None:
+    """UTF-8 text with a BOM removed and line ends normalised, or None after a problem."""
+    if len(raw) > max_bytes:
+        problems.append(
+            Problem(src_path, 1, 1, "file-too-large",
+                    f"file is {len(raw):,} bytes; the limit is {max_bytes:,} bytes")
+        )
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(
+            Problem(src_path, line, col, "encoding",
+                    f"not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    hint="save the file as UTF-8")
+        )
+        return None
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: Path, src_path: str, problems: list[Problem], *, max_bytes: int = MAX_BYTES) -> str | None:
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        problems.append(Problem(src_path, None, None, "encoding", f"cannot read file: {exc.strerror}"))
+        return None
+    if len(raw) > max_bytes:
+        size = path.stat().st_size
+        problems.append(
+            Problem(src_path, 1, 1, "file-too-large",
+                    f"file is {size:,} bytes; the limit is {max_bytes:,} bytes")
+        )
+        return None
+    return decode(raw, src_path, problems, max_bytes=max_bytes)
+
+
+def parse_yaml(text: str, src_path: str, problems: list[Problem]) -> YamlDoc | None:
+    """Parse one YAML document strictly; report problems and return None when it cannot be used."""
+    loader: _Loader | None = None
+    try:
+        loader = _Loader(text)
+        node = loader.get_single_node()
+    except _AliasFound as exc:
+        problems.append(Problem(src_path, exc.mark.line + 1, exc.mark.column + 1, "yaml-alias",
+                                "aliases (*name) are not allowed; write the value out"))
+        return None
+    except _TooDeep as exc:
+        problems.append(Problem(src_path, exc.mark.line + 1, exc.mark.column + 1, "yaml-too-deep",
+                                f"nested more than {MAX_DEPTH} levels deep"))
+        return None
+    except ReaderError as exc:
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        col = exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        problems.append(Problem(src_path, line, col, "encoding",
+                                f"control character U+{char:04X} is not allowed in YAML text"))
+        return None
+    except yaml.composer.ComposerError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if exc.problem and "expected a single document" in (exc.context or ""):
+            problems.append(Problem(src_path, _l(mark), _c(mark), "yaml-multiple-documents",
+                                    "a content file must hold one YAML document (remove the second '---')"))
+        else:
+            problems.append(Problem(src_path, _l(mark), _c(mark), "yaml-syntax", _yaml_message(exc)))
+        return None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problems.append(Problem(src_path, _l(mark), _c(mark), "yaml-syntax", _yaml_message(exc)))
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors in practice
+        problems.append(Problem(src_path, 1, 1, "yaml-syntax", str(exc)))
+        return None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if node is None:
+        problems.append(Problem(src_path, 1, 1, "empty-file", "the file is empty"))
+        return None
+    builder = _Builder(src_path)
+    data = builder.build(node, ())
+    problems.extend(builder.problems)
+    if builder.problems:
+        return None
+    return YamlDoc(src_path, data, tuple(text.split("\n")), builder.value_marks,
+                   builder.key_marks, frozenset(builder.block_scalars))
+
+
+def _l(mark: yaml.Mark | None) -> int:
+    return mark.line + 1 if mark else 1
+
+
+def _c(mark: yaml.Mark | None) -> int:
+    return mark.column + 1 if mark else 1
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    return "; ".join(parts) or "invalid YAML"
+
+
+class _Builder:
+    """Turns composed nodes into plain data, recording marks and refusing what we do not allow."""
+
+    def __init__(self, src_path: str) -> None:
+        self.src_path = src_path
+        self.problems: list[Problem] = []
+        self.value_marks: dict[Path_, tuple[int, int]] = {}
+        self.key_marks: dict[Path_, tuple[int, int]] = {}
+        self.block_scalars: set[Path_] = set()
+
+    def _problem(self, node: Node, code: str, message: str) -> None:
+        self.problems.append(Problem(self.src_path, node.start_mark.line + 1,
+                                     node.start_mark.column + 1, code, message))
+
+    def build(self, node: Node, path: Path_) -> Any:
+        self.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, MappingNode):
+            if node.tag != _MAP:
+                self._problem(node, "yaml-tag", f"tag {node.tag!r} is not allowed")
+                return None
+            result: dict[str, Any] = {}
+            first_seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _INT, _BOOL, _NULL, _FLOAT):
+                    self._problem(key_node, "yaml-syntax", "a key must be plain text")
+                    continue
+                key = key_node.value
+                if key in first_seen:
+                    self._problem(key_node, "yaml-duplicate-key",
+                                  f"duplicate key '{key}' (first defined on line {first_seen[key]})")
+                    continue
+                first_seen[key] = key_node.start_mark.line + 1
+                self.key_marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                result[key] = self.build(value_node, (*path, key))
+            return result
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ:
+                self._problem(node, "yaml-tag", f"tag {node.tag!r} is not allowed")
+                return None
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        if node.style in ("|", ">"):
+            self.block_scalars.add(path)
+        return self._scalar(node)
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        value = node.value
+        if node.tag == _STR:
+            return value
+        if node.tag == _NULL:
+            return None
+        if node.tag == _BOOL:
+            return value.lower() == "true"
+        if node.tag == _INT:
+            try:
+                return int(value, 10)
+            except ValueError:
+                self._problem(node, "yaml-syntax", f"'{value}' is not a decimal integer")
+                return None
+        if node.tag == _FLOAT:
+            try:
+                return float(value)
+            except ValueError:
+                self._problem(node, "yaml-syntax", f"'{value}' is not a decimal number")
+                return None
+        self._problem(node, "yaml-tag", f"tag {node.tag!r} is not allowed")
+        return None
