@@ -117,7 +117,7 @@ RegionCode = Annotated[str, AfterValidator(_check_region),
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
-def Ref(*kinds: str) -> Any:  # noqa: N802 - reads as a type in field declarations
+def Ref(*kinds: str) -> Any:
     """A reference to an entity of one of `kinds`, by id."""
     return Annotated[str, AfterValidator(_check_id), RefTo(*kinds),
                      Field(json_schema_extra={"pattern": ID_PATTERN, "x-reference": list(kinds)})]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from yaml.composer import Composer
@@ -43,7 +43,7 @@ _SEQ = "tag:yaml.org,2002:seq"
 class _Resolver(BaseResolver):
     """Implicit types close to the YAML 1.2 core schema, minus octal and leading zeros."""
 
-    yaml_implicit_resolvers: dict[Any, Any] = {}
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
 
 
 _Resolver.add_implicit_resolver(

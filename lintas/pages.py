@@ -1,0 +1,27 @@
+"""A generated page: Markdown plus front matter, for one language's docs tree.
+
+Every section (entities, datasets, travel checker) produces `Page`s; the renderer writes them as
+Markdown files and hands the tree to the site renderer. Keeping pages as data lets golden tests read
+them without running the renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Page:
+    src: str  # path in the docs tree, e.g. 'posts/plbn-motaain.md' (-> posts/plbn-motaain/)
+    title: str
+    markdown: str
+    meta: dict[str, Any] = field(default_factory=dict)  # front matter: description, kind, jsonld...
+
+    def text(self) -> str:
+        """The Markdown file: YAML front matter, then the body."""
+        front = {"title": self.title, **self.meta}
+        dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=True, width=1000)
+        return f"---\n{dumped}---\n\n{self.markdown.rstrip()}\n"
