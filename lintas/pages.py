@@ -15,7 +15,7 @@ import yaml
 
 @dataclass(frozen=True)
 class Page:
-    src: str  # path in the docs tree, e.g. 'posts/plbn-motaain.md' (-> posts/plbn-motaain/)
+    src: str  # path in the docs tree, always '<folder>/index.md', e.g. 'posts/plbn-motaain/index.md'
     title: str
     markdown: str
     meta: dict[str, Any] = field(default_factory=dict)  # front matter: description, kind, jsonld...

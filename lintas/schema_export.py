@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .schemas import KIND_MODELS, SiteSettings
+from .kinds import KIND_MODELS
+from .schemas import SiteSettings
 
 SCHEMA_BASE = "https://lintas.example/schemas/"
 

@@ -360,7 +360,7 @@ class GlossaryTerm(Entity):
     abbreviation: bool = Field(False, description="True for abbreviations: pages explain them where they appear.")
 
 
-KIND_MODELS: dict[str, type[Entity]] = {
+BASE_KIND_MODELS: dict[str, type[Entity]] = {
     "organisations": Organisation,
     "posts": Post,
     "agreements": Agreement,

@@ -13,8 +13,32 @@ SECTIONS: tuple[str, ...] = ("procedures", "posts", "organisations", "agreements
 
 
 def page_src(kind: str, entity_id: str) -> str:
-    """Markdown source path of an entity page inside a language's docs tree."""
-    return f"{kind}/{entity_id}.md"
+    """Markdown source path of an entity page inside a language's docs tree.
+
+    Every page is '<folder>/index.md', so its URL has the same depth with directory URLs
+    ('posts/x/') and in the offline bundle ('posts/x/index.html'); hand-computed relative links to
+    non-page files (datasets, API documents) then work in both.
+    """
+    return f"{kind}/{entity_id}/index.md"
+
+
+def page_dir(site_path: str) -> str:
+    """The folder a page's URL path stands for: 'en/posts/x/' -> 'en/posts/x'."""
+    return site_path.split("#", 1)[0].rstrip("/")
+
+
+def relative(from_page: str, to_path: str) -> str:
+    """Relative link from the page at site path `from_page` (a folder URL) to site path `to_path`."""
+    import posixpath
+
+    start = page_dir(from_page) or "."
+    target, _, anchor = to_path.partition("#")
+    trailing = "/" if target.endswith("/") else ""
+    rel = posixpath.relpath(target.rstrip("/") or ".", start)
+    if rel == ".":
+        rel = ""
+    out = (rel + trailing) if rel else "./"
+    return out + (f"#{anchor}" if anchor else "")
 
 
 def entity_path(kind: str, entity_id: str, lang: str = "id") -> str:

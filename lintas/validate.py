@@ -19,7 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from .load import SourceDoc, Sources
 from .problems import Problem, did_you_mean
-from .schemas import KIND_MODELS, Entity, RefTo, SiteSettings
+from .kinds import KIND_MODELS
+from .schemas import Entity, RefTo, SiteSettings
 from .yamlio import Path_, YamlDoc
 
 

@@ -1,0 +1,7 @@
+"""The registry of content kinds: folder name -> schema model. Add a kind here and in load.py."""
+
+from __future__ import annotations
+
+from .schemas import BASE_KIND_MODELS, Entity
+
+KIND_MODELS: dict[str, type[Entity]] = {**BASE_KIND_MODELS}
