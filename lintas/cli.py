@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     check = sub.add_parser("check", help="load and validate sources only")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    sub.add_parser("build", help="validate, then build the whole site into site/ (the default)")
+    serve = sub.add_parser("serve", help="preview on 127.0.0.1 and rebuild when a source changes")
+    serve.add_argument("--port", type=int, default=8000)
     schema = sub.add_parser("schema", help="write the JSON Schema of every kind")
     schema.add_argument("--out", type=Path, default=Path("schemas"))
     return parser
@@ -39,13 +42,19 @@ def main(argv: list[str] | None = None) -> int:
     if not (config.root / "content").is_dir():
         print(f"build.py: no content/ folder in {config.root}", file=sys.stderr)
         return 2
-    command = args.command or "check"
+    command = args.command or "build"
     if command == "schema":
         from .schema_export import write_schemas
 
         for path in write_schemas(args.out):
             print(path)
         return 0
+    if command == "build":
+        return _build(config)
+    if command == "serve":
+        from .serve import serve
+
+        return serve(config, port=args.port)
     from .pipeline import check as run_check
 
     _site, problems = run_check(config)
@@ -57,3 +66,19 @@ def main(argv: list[str] | None = None) -> int:
     if not failed and getattr(args, "format", "text") == "text":
         print("check: no problems found", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _build(config: BuildConfig) -> int:
+    import time
+
+    from .pipeline import build
+
+    started = time.perf_counter()
+    result = build(config)
+    sys.stderr.write(format_text(result.problems))
+    if not result.written:
+        print("build: failed; site/ was left as it was", file=sys.stderr)
+        return 1
+    print(f"build: {result.pages} pages, {result.files} files written to {config.site_dir} "
+          f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .checker.schema import Flow
 from .schemas import BASE_KIND_MODELS, Entity
 
 KIND_MODELS: dict[str, type[Entity]] = {**BASE_KIND_MODELS}
+KIND_MODELS["flows"] = Flow

@@ -7,6 +7,8 @@ leave the repository are refused, as are file names that cannot be ids.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,7 @@ CONTENT_KINDS: tuple[str, ...] = (
     "procedures",
     "notices",
     "glossary",
+    "flows",
 )
 SETTINGS_FILE = "site.yaml"
 
@@ -42,17 +45,33 @@ class Sources:
     docs: tuple[SourceDoc, ...]
 
 
+def _id_hint(stem: str) -> str:
+    """What is wrong with a file name as an id, and a name to use instead when one is obvious."""
+    odd = next((ch for ch in stem if not ch.isascii()), None)
+    if odd is not None:
+        name = unicodedata.name(odd, "unnamed character")
+        return (f"'{odd}' (U+{ord(odd):04X} {name}) is not a plain a-z letter; "
+                "retype the name using only a-z, 0-9 and hyphens")
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    if slug and ID_RE.match(slug) and len(slug) <= ID_MAX and slug not in RESERVED_IDS:
+        return f"rename the file to '{slug}.yaml'"
+    return f"use lowercase letters a-z, digits and single hyphens, at most {ID_MAX} characters"
+
+
 def check_id(stem: str, src_path: str, problems: list[Problem]) -> bool:
-    """An id is the file name without .yaml: lowercase ASCII letters, digits, single hyphens."""
+    """An id is the file name without .yaml: lowercase ASCII letters, digits, single hyphens.
+
+    The id becomes a folder in site/, so anything that could leave the folder ('..'), differ only
+    by case, hide a look-alike letter (Cyrillic 'а') or be refused by Windows ('con') is rejected.
+    """
     if not ID_RE.match(stem) or len(stem) > ID_MAX:
         problems.append(Problem(src_path, None, None, "bad-id",
-                                f"file name '{stem}' is not a valid id",
-                                hint="use lowercase letters a-z, digits and single hyphens, "
-                                     f"at most {ID_MAX} characters"))
+                                f"file name '{stem}' is not a valid id", hint=_id_hint(stem)))
         return False
     if stem in RESERVED_IDS:
         problems.append(Problem(src_path, None, None, "bad-id",
-                                f"'{stem}' is a reserved name and cannot be an id"))
+                                f"'{stem}' is a reserved name and cannot be an id",
+                                hint="Windows or the site layout reserves this name; choose another"))
         return False
     return True
 
@@ -76,7 +95,12 @@ def list_files(folder: Path, root: Path, rel: str, problems: list[Problem]) -> l
         return []
     for entry in entries:
         if entry.name.startswith("."):
-            continue  # .gitkeep, editor swap files
+            if entry.name.endswith(".yaml") and not entry.name.startswith(".#"):
+                # '..yaml', '.x.yaml': would be silently skipped; the author meant it to be read.
+                problems.append(Problem(f"{rel}/{entry.name}", None, None, "bad-id",
+                                        f"file name '{entry.name[:-5]}' is not a valid id",
+                                        hint="a file name must not start with '.'"))
+            continue  # .gitkeep, editor swap and lock files
         path = Path(entry.path)
         src_path = f"{rel}/{entry.name}"
         if entry.is_symlink() and not inside(path, root):

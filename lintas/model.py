@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from .checker.schema import Flow
 from .schemas import (
     Agreement,
     Entity,
@@ -35,6 +36,7 @@ class Site:
     notices: dict[str, Notice]
     glossary: dict[str, GlossaryTerm]
     src_paths: dict[tuple[str, str], str]
+    flows: dict[str, Flow] = field(default_factory=dict)  # travel-checker flows (lintas/checker)
     # Reverse links, each a sorted tuple of ids.
     posts_by_office: dict[str, tuple[str, ...]] = field(default_factory=dict)
     agreements_by_org: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -103,6 +105,7 @@ def build_model(validated: Validated, today: dt.date) -> Site:
         notices=notices,
         glossary=glossary,
         src_paths={(r.kind, r.id): r.src_path for r in validated.records},
+        flows=_collect(validated, "flows", Flow),
         posts_by_office=_index(
             [(p.operating_office, i) for i, p in posts.items() if p.operating_office]
             + [(p.managed_by, i) for i, p in posts.items() if p.managed_by]

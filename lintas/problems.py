@@ -59,6 +59,7 @@ CODES: dict[str, str] = {
     "disclosure-audit": "A suppressed cell could be recovered from the published table.",
     "release-changed": "A released dataset version would change.",
     "output": "The site could not be written.",
+    "api-schema": "A published API document does not match its own JSON Schema.",
 }
 
 

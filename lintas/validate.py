@@ -11,16 +11,17 @@ import html
 import re
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .checker.graph import check_flows
+from .kinds import KIND_MODELS
 from .load import SourceDoc, Sources
 from .problems import Problem, did_you_mean
-from .kinds import KIND_MODELS
-from .schemas import Entity, RefTo, SiteSettings
+from .schemas import ID_RE, Entity, RefTo, SiteSettings
 from .yamlio import Path_, YamlDoc
 
 
@@ -127,9 +128,13 @@ def schema_problems(exc: ValidationError, model: type[BaseModel], doc: YamlDoc) 
         elif kind == "float_type":
             code = "bad-type"
             message = f"{where}: must be a number, got {_describe(value)}"
+            if isinstance(value, str):
+                hint = "remove the quotes and write the number with a '.' for decimals"
         elif kind == "bool_type":
             code = "bad-type"
             message = f"{where}: must be true or false, got {_describe(value)}"
+            if isinstance(value, str):
+                hint = "write true or false (yes/no and on/off stay text)"
         elif kind in ("list_type", "tuple_type"):
             code = "bad-type"
             message = f"{where}: must be a list (lines starting with '- '), got {_describe(value)}"
@@ -149,7 +154,15 @@ def schema_problems(exc: ValidationError, model: type[BaseModel], doc: YamlDoc) 
                        else f"{where}: needs at least {minimum} item(s)")
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             code = "out-of-range"
-            message = f"{where}: {value} is out of range ({err['msg'].lower()})"
+            ctx = err.get("ctx", {})
+            bound = {"greater_than_equal": "at least", "less_than_equal": "at most",
+                     "greater_than": "more than", "less_than": "less than"}[kind]
+            limit = next(iter(ctx.values()), "?")
+            if isinstance(limit, float) and limit.is_integer():
+                limit = int(limit)
+            message = f"{where}: {value} is out of range: must be {bound} {limit}"
+            if loc and loc[-1] == "lat" and isinstance(value, (int, float)) and abs(value) <= 180:
+                hint = "latitude comes first and lies between -90 and 90; are lat and lon swapped?"
         elif kind == "string_pattern_mismatch":
             code = "bad-value"
             message = f"{where}: '{value}' does not have the expected form"
@@ -221,7 +234,7 @@ def iter_strings(data: Any, loc: Path_ = ()) -> Iterator[tuple[Path_, str]]:
 # ---------------------------------------------------------------------------- cross-file rules
 
 _UNSAFE = [
-    (re.compile(r"<\s*/?\s*(script|style|iframe|object|embed|frame|frameset|base|meta|link|form|svg|math)\b", re.I),
+    (re.compile(r"<\s*(script|style|iframe|object|embed|frame|frameset|base|meta|link|form|svg|math)\b", re.I),
      "raw <{0}> is not allowed in content"),
     (re.compile(r"<[^>]*?\s(on[a-z]+)\s*=", re.I | re.S), "HTML event handler '{0}=' is not allowed"),
     (re.compile(r"\{[^}\n]*?\b(on[a-z]+)\s*=", re.I), "attribute-list event handler '{0}=' is not allowed"),
@@ -245,27 +258,64 @@ def unsafe_markdown(doc: YamlDoc) -> list[Problem]:
     return problems
 
 
-def check_references(records: list[Record]) -> list[Problem]:
-    ids: dict[str, set[str]] = {}
-    for rec in records:
-        ids.setdefault(rec.kind, set()).add(rec.id)
+def _raw_references(model: type[BaseModel], data: Any,
+                    loc: Path_ = ()) -> Iterator[tuple[Path_, str, tuple[str, ...]]]:
+    """(loc, id, kinds) for every reference written in raw YAML data, following the model's fields.
+
+    Works on files that failed their schema too, so one run also shows their broken references.
+    Values that are not well-formed ids are left to the schema's own error.
+    """
+    if not isinstance(data, dict):
+        return
+    for name, field in model.model_fields.items():
+        if name not in data:
+            continue
+        value, here = data[name], (*loc, name)
+        kinds = _ref_kinds(field)
+        if kinds:
+            items = enumerate(value) if isinstance(value, list) else [(None, value)]
+            for i, item in items:
+                if isinstance(item, str) and ID_RE.match(item):
+                    yield (here if i is None else (*here, i)), item, kinds
+            continue
+        nested = [t for t in _unwrap(field.annotation) if isinstance(t, type) and issubclass(t, BaseModel)]
+        if not nested:
+            continue
+        if isinstance(value, dict):
+            yield from _raw_references(nested[0], value, here)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from _raw_references(nested[0], item, (*here, i))
+
+
+def reference_problems(kind: str, id_: str, doc: YamlDoc, known: dict[str, set[str]]) -> list[Problem]:
+    """References in one file that name no existing entity (`known`: kind -> ids)."""
+    problems = []
+    for loc, value, kinds in _raw_references(KIND_MODELS[kind], doc.data):
+        line, col = doc.position(loc)
+        if kind == "organisations" and loc == ("parent",) and value == id_:
+            problems.append(Problem(doc.src_path, line, col, "bad-value",
+                                    "parent: an organisation cannot be its own parent"))
+            continue
+        if any(value in known.get(k, ()) for k in kinds):
+            continue
+        candidates = set().union(*(known.get(k, set()) for k in kinds))
+        problems.append(Problem(doc.src_path, line, col, "unknown-reference",
+                                f"{_dotted(loc)}: no {' or '.join(k.rstrip('s') for k in kinds)} "
+                                f"with id '{value}'",
+                                hint=did_you_mean(value, candidates)))
+    return problems
+
+
+def check_references(records: list[Record], known: dict[str, set[str]] | None = None) -> list[Problem]:
+    """References between entities; `known` (kind -> ids) defaults to the records' own ids."""
+    if known is None:
+        known = {}
+        for rec in records:
+            known.setdefault(rec.kind, set()).add(rec.id)
     problems = []
     for rec in records:
-        for loc, value, field in iter_fields(rec.entity):
-            kinds = _ref_kinds(field)
-            if not kinds or not isinstance(value, str):
-                continue
-            if any(value in ids.get(k, ()) for k in kinds):
-                continue
-            candidates = set().union(*(ids.get(k, set()) for k in kinds))
-            line, col = rec.doc.position(loc)
-            problems.append(Problem(rec.src_path, line, col, "unknown-reference",
-                                    f"{_dotted(loc)}: no {' or '.join(k.rstrip('s') for k in kinds)} "
-                                    f"with id '{value}'",
-                                    hint=did_you_mean(value, candidates)))
-            if rec.kind == "organisations" and loc == ("parent",) and value == rec.id:
-                problems.append(Problem(rec.src_path, line, col, "bad-value",
-                                        "parent: an organisation cannot be its own parent"))
+        problems.extend(reference_problems(rec.kind, rec.id, rec.doc, known))
     return problems
 
 
@@ -320,6 +370,71 @@ def check_duplicates(records: list[Record]) -> list[Problem]:
 SECTIONS = ("organisations", "posts", "agreements", "procedures", "notices", "glossary", "data", "checker")
 
 
+# Markdown link targets: inline `[text](target "title")` (images too) and reference definitions.
+_LINK_TARGETS = [
+    re.compile(r"\]\(\s*<?([^)\s>]*)"),
+    re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)", re.M),
+]
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_SCRIPT_SCHEMES = ("javascript", "vbscript", "livescript", "data")  # reported as unsafe-markdown
+
+
+def site_pages(known: dict[str, set[str]], extra: Iterable[str] = ()) -> set[str]:
+    """Every root path an internal link may name: '/', '/<section>/', '/<kind>/<id>/', `extra`."""
+    pages = {"/", *(f"/{section}/" for section in SECTIONS), *extra}
+    for kind, ids in known.items():
+        if kind not in SECTIONS:
+            continue  # e.g. flows: their pages live under /checker/, passed in `extra`
+        pages.update(f"/{kind}/{id_}/" for id_ in ids)
+    return pages
+
+
+def _link_problem(target: str, pages: set[str]) -> tuple[str, str, str | None] | None:
+    """(code, message, hint) when `target` is not a usable link, else None."""
+    if not target or target.startswith(("#", "?")):
+        return None
+    scheme = _SCHEME.match(target)
+    if scheme:
+        name = scheme.group(1).lower()
+        if name in ("http", "https", "mailto", "tel") or name in _SCRIPT_SCHEMES:
+            return None
+        return ("bad-url", f"link '{target}' uses '{name}:'; links must start with "
+                           "http://, https://, mailto:, tel: or '/'", None)
+    if target.startswith("//"):
+        return ("bad-url", f"link '{target}' has no scheme", "write the full address with https://")
+    if not target.startswith("/"):
+        return ("unknown-reference", f"link '{target}' is relative",
+                "internal links start at the site root, e.g. '/procedures/<id>/'")
+    path = re.split(r"[?#]", target, maxsplit=1)[0]
+    if not path.endswith("/"):
+        path += "/"  # '/posts' and '/posts/' name the same page
+    if path in pages:
+        return None
+    message = f"link '{target}' does not lead to a page of this site"
+    if path.startswith("/en/") and path[3:] in pages:
+        return ("unknown-reference", message,
+                f"write '{path[3:]}' without '/en': links open the page in the reader's language")
+    return ("unknown-reference", message, did_you_mean(path, pages))
+
+
+def link_problems(doc: YamlDoc, pages: set[str]) -> list[Problem]:
+    """Markdown links in any text of `doc` that lead nowhere, at the link target's position."""
+    problems = []
+    for loc, text in iter_strings(doc.data):
+        if "](" not in text and "]:" not in text:
+            continue
+        for pattern in _LINK_TARGETS:
+            for match in pattern.finditer(text):
+                found = _link_problem(match.group(1), pages)
+                if found is None:
+                    continue
+                code, message, hint = found
+                line, col = doc.position_in_text(loc, match.start(1))
+                problems.append(Problem(doc.src_path, line, col, code,
+                                        f"{_dotted(loc)}: {message}", hint=hint))
+    return problems
+
+
 def check_settings(settings: SiteSettings, doc: YamlDoc, records: list[Record]) -> list[Problem]:
     ids = {(r.kind, r.id) for r in records}
     problems = []
@@ -339,25 +454,40 @@ def check_settings(settings: SiteSettings, doc: YamlDoc, records: list[Record]) 
     return problems
 
 
-def validate_sources(sources: Sources, today: dt.date) -> tuple[Validated, list[Problem]]:
-    """VALIDATE stage: schema per file, then references, dates, duplicates and unsafe Markdown."""
+def validate_sources(sources: Sources, today: dt.date,
+                     extra_pages: Iterable[str] = ()) -> tuple[Validated, list[Problem]]:
+    """VALIDATE stage: schema per file, then references, links, dates, duplicates, unsafe Markdown.
+
+    `extra_pages`: further root paths internal links may name (e.g. '/data/crossings/').
+    """
     problems: list[Problem] = []
     records: list[Record] = []
+    # Every file that parsed counts as existing, even when its schema fails: a reference to it is
+    # not the mistake, and reporting it would bury the real one.
+    known: dict[str, set[str]] = {}
+    for source in sources.docs:
+        known.setdefault(source.kind, set()).add(source.id)
+    pages = site_pages(known, extra_pages)
     for source in sources.docs:
         problems.extend(unsafe_markdown(source.doc))
+        problems.extend(link_problems(source.doc, pages))
         entity, found = validate_doc(source, KIND_MODELS[source.kind])
         problems.extend(found)
         if entity is not None:
             records.append(Record(source.kind, source.id, source.src_path, entity, source.doc))
+        else:
+            problems.extend(reference_problems(source.kind, source.id, source.doc, known))
     settings = None
     if sources.settings is not None:
         problems.extend(unsafe_markdown(sources.settings.doc))
+        problems.extend(link_problems(sources.settings.doc, pages))
         entity, found = validate_doc(sources.settings, SiteSettings)
         problems.extend(found)
         if isinstance(entity, SiteSettings):
             settings = entity
             problems.extend(check_settings(settings, sources.settings.doc, records))
     problems.extend(check_duplicates(records))
-    problems.extend(check_references(records))
+    problems.extend(check_references(records, known))
     problems.extend(check_dates(records, today))
+    problems.extend(check_flows(records))
     return Validated(settings, sources.settings.doc if sources.settings else None, tuple(records)), problems

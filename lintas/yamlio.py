@@ -10,6 +10,7 @@ alias bombs, and nesting depth is capped before PyYAML's recursive composer can 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -17,7 +18,7 @@ from typing import Any, ClassVar
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
-from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
@@ -58,6 +59,9 @@ _Resolver.add_implicit_resolver(
 )
 
 
+_INVISIBLE = re.compile("[\u0085\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 class _TooDeep(yaml.YAMLError):
     def __init__(self, mark: yaml.Mark) -> None:
         self.mark = mark
@@ -68,8 +72,19 @@ class _AliasFound(yaml.YAMLError):
         self.mark = mark
 
 
+class _TagFound(yaml.YAMLError):
+    def __init__(self, mark: yaml.Mark, tag: str) -> None:
+        self.mark = mark
+        self.tag = tag
+
+
+def _tag_as_written(tag: str) -> str:
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
+
+
 class _Composer(Composer):
-    """PyYAML's composer with a depth cap and no aliases."""
+    """PyYAML's composer with a depth cap, no aliases and no explicit tags."""
 
     _depth = 0
 
@@ -77,6 +92,9 @@ class _Composer(Composer):
         event = self.peek_event()  # type: ignore[attr-defined]
         if isinstance(event, AliasEvent):
             raise _AliasFound(event.start_mark)
+        # Any explicit tag, even a harmless-looking `!!str`, is refused: the schema alone types values.
+        if isinstance(event, (ScalarEvent, MappingStartEvent, SequenceStartEvent)) and event.tag:
+            raise _TagFound(event.start_mark, event.tag)
         nests = isinstance(event, (MappingStartEvent, SequenceStartEvent))
         if nests:
             self._depth += 1
@@ -196,6 +214,17 @@ def read_text(path: Path, src_path: str, problems: list[Problem], *, max_bytes: 
 
 def parse_yaml(text: str, src_path: str, problems: list[Problem]) -> YamlDoc | None:
     """Parse one YAML document strictly; report problems and return None when it cannot be used."""
+    odd = _INVISIBLE.search(text)
+    if odd is not None:
+        # PyYAML accepts these, but they reorder what the reader sees (bidi controls) or start a
+        # new line that editors do not show, so every later position would be wrong.
+        before = text[: odd.start()]
+        line, col = before.count("\n") + 1, odd.start() - (before.rfind("\n") + 1) + 1
+        name = unicodedata.name(odd.group(), "NEXT LINE")  # U+0085 has no name in unicodedata
+        problems.append(Problem(src_path, line, col, "encoding",
+                                f"invisible character U+{ord(odd.group()):04X} ({name}) is not allowed",
+                                hint="delete it and retype the text around it"))
+        return None
     loader: _Loader | None = None
     try:
         loader = _Loader(text)
@@ -203,6 +232,11 @@ def parse_yaml(text: str, src_path: str, problems: list[Problem]) -> YamlDoc | N
     except _AliasFound as exc:
         problems.append(Problem(src_path, exc.mark.line + 1, exc.mark.column + 1, "yaml-alias",
                                 "aliases (*name) are not allowed; write the value out"))
+        return None
+    except _TagFound as exc:
+        problems.append(Problem(src_path, exc.mark.line + 1, exc.mark.column + 1, "yaml-tag",
+                                f"explicit tag '{_tag_as_written(exc.tag)}' is not allowed; "
+                                "remove it (put text in quotes instead)"))
         return None
     except _TooDeep as exc:
         problems.append(Problem(src_path, exc.mark.line + 1, exc.mark.column + 1, "yaml-too-deep",

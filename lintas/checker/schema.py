@@ -1,0 +1,77 @@
+"""Schema of a travel-checker flow (content/flows/<id>.yaml): questions, options and outcomes.
+
+A flow is routing plus references. Questions and outcomes are mappings keyed by node id (one
+namespace; the id becomes the page's folder, 'checker/<flow>/<node>/'). Each option names the next
+node. Outcomes point at posts, procedures and notices by id; the facts (fees, hours, notices in
+force) come from those entities, so they are kept in one place. Structural rules (no loops, every
+node reachable, references resolve, both languages present) are checked in graph.py.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ..schemas import Entity, Id, NonEmpty, Ref, Requirement, Schema, Text
+
+# Page folders inside 'checker/<flow>/' that a node id must not take.
+RESERVED_NODE_IDS = frozenset({"review"})
+
+
+class Option(Schema):
+    """One answer to a question: a plain link to the next question or to an outcome."""
+
+    label: Text = Field(description="The answer as the reader would say it, e.g. 'Yes'.")
+    next: Id = Field(description="Id of the question or outcome this answer leads to.")
+    hint: Text | None = Field(None, description="A short line under the answer.")
+    result: NonEmpty | None = Field(
+        None, description="For a question with a rule: the rule result this answer stands for "
+                          "('yes' or 'no'); the optional script picks this answer from the dates.")
+
+
+class Question(Schema):
+    """A question page: the question, help for answering it, and its options."""
+
+    text: Text = Field(description="The question, e.g. 'Who is crossing?'.")
+    hint: Text | None = Field(None, description="One or two sentences under the question (Markdown).")
+    help: Text | None = Field(None, description="'How to check' help shown below the options (Markdown).")
+    rule: NonEmpty | None = Field(
+        None, description="Name of a rule function in lintas/checker/rules.py that answers this "
+                          "question from dates (e.g. passport_valid_6_months).")
+    options: list[Option] = Field(description="The answers, in order; at least two.")
+
+
+class FeesFrom(Schema):
+    """Fees are never written in a flow: they are taken from a procedure, with their legal basis."""
+
+    procedure: Ref("procedures") = Field(description="Id of the procedure whose fees apply.")
+    items: list[int] | None = Field(
+        None, description="Positions (0-based) of the procedure's fees that apply; all when absent.")
+
+
+class Outcome(Schema):
+    """A result page: what to bring, what it costs, where to go and which steps to follow."""
+
+    title: Text = Field(description="The result in one line, e.g. 'You can cross with your passport'.")
+    level: Literal["go", "caution", "stop"] = Field(
+        "go", description="go: you can travel; caution: you can, with conditions; stop: not yet.")
+    body: Text | None = Field(None, description="Explanation in Markdown.")
+    documents: list[Requirement] = Field(default_factory=list, description="Documents and conditions to meet.")
+    fees: FeesFrom | None = Field(None, description="Which procedure's fees apply; leave out when none apply.")
+    posts: list[Ref("posts")] = Field(default_factory=list, description="Ids of the posts to use.")
+    procedures: list[Ref("procedures")] = Field(default_factory=list, description="Ids of the procedures to follow.")
+    notices: list[Ref("notices")] = Field(
+        default_factory=list, description="Extra notices to show when in force; notices about the "
+                                          "outcome's posts and procedures are shown automatically.")
+    flows: list[Ref("flows")] = Field(default_factory=list, description="Ids of other checker flows to suggest.")
+
+
+class Flow(Entity):
+    """A travel checker ("smart answer"): questions whose answers lead to an outcome."""
+
+    title: Text = Field(description="Name of the checker, e.g. 'Crossing into Timor-Leste by land'.")
+    summary: Text = Field(description="One or two sentences: who it is for and what it tells you.")
+    start: Id = Field(description="Id of the first question.")
+    questions: dict[Id, Question] = Field(description="The questions, keyed by id.")
+    outcomes: dict[Id, Outcome] = Field(description="The outcomes, keyed by id.")

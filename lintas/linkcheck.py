@@ -1,0 +1,83 @@
+"""Checks a finished site tree: every internal link and asset resolves, nothing loads from elsewhere.
+
+Links to other hosts are fine in <a href> (sources, official websites); anything the browser would
+fetch by itself (scripts, styles, images, fonts, frames, CSS url()) must be local.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
+_FETCHED = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src"),
+            ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data"), ("image", "href")}
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs: list[tuple[str, str, str, dict[str, str]]] = []  # (tag, attr, value, attrs)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        for attr in ("href", "src", "data"):
+            if attr in values:
+                self.refs.append((tag, attr, values[attr], values))
+
+
+def _is_external(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme and parts.scheme not in ("file",)) or url.startswith("//")
+
+
+def _resolve(site: Path, page: Path, url: str) -> Path | None:
+    """The file a relative or root-relative URL points at, or None if it does not exist."""
+    path = unquote(urlsplit(url).path)
+    if not path:
+        return page
+    base = site if path.startswith("/") else page.parent
+    target = (base / path.lstrip("/")) if path.startswith("/") else base / path
+    norm = Path(posixpath.normpath(target.as_posix()))
+    if norm.is_dir():
+        norm = norm / "index.html"
+    return norm if norm.is_file() else None
+
+
+def check_site(site: Path, *, root_prefix: str = "/") -> list[str]:
+    """Problems as human-readable lines; empty when every link resolves and nothing is remote."""
+    problems: list[str] = []
+    site = site.resolve()
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        text = page.read_text(encoding="utf-8", errors="replace")
+        parser = _Collector()
+        parser.feed(text)
+        for tag, attr, url, attrs in parser.refs:
+            if url.startswith(("#", "mailto:", "tel:", "geo:", "data:", "javascript:void")):
+                continue
+            fetched = (tag, attr) in _FETCHED and not (tag == "link" and attrs.get("rel") in
+                                                      ("canonical", "alternate"))
+            if _is_external(url):
+                if fetched:
+                    problems.append(f"{rel}: <{tag} {attr}> loads {url} from another host")
+                continue
+            if tag == "link" and attrs.get("rel") in ("canonical", "alternate"):
+                continue
+            if rel in ("404.html", "en/404.html") and url.startswith("/"):
+                continue  # served at any depth: root-relative on purpose
+            if _resolve(site, page, url) is None:
+                problems.append(f"{rel}: broken link {url}")
+        for match in _CSS_URL.finditer(text if "<style" in text else ""):
+            url = match.group(1) or match.group(2)
+            if url and _is_external(url):
+                problems.append(f"{rel}: inline style loads {url} from another host")
+    for css in sorted(site.rglob("*.css")):
+        for match in _CSS_URL.finditer(css.read_text(encoding="utf-8", errors="replace")):
+            url = match.group(1) or match.group(2)
+            if url and _is_external(url) and not url.startswith("data:"):
+                problems.append(f"{css.relative_to(site).as_posix()}: loads {url} from another host")
+    return problems

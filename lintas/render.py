@@ -1,0 +1,436 @@
+"""RENDER (renderer-neutral half): the model becomes Markdown pages with embedded HTML parts.
+
+Structured parts (post card, step list, fee table, agreement facts, sources box) come from our own
+Jinja2 templates in templates/partials/, so they look the same under any renderer that passes raw
+HTML through Python-Markdown. Nothing here knows about MkDocs; renderer.py does.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import markdown as md_lib
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .i18n import format_date, format_idr, lang_prefix
+from .model import Site
+from .pages import Page
+from .schemas import Entity, GlossaryTerm, Notice, Organisation, Post, Procedure, Text
+from .ui import UI
+from .urls import SECTIONS, entity_path, page_src, relative, section_path
+
+# Set per page while its templates render: did any text fall back to Indonesian?
+_fallback: contextvars.ContextVar[list[bool]] = contextvars.ContextVar("fallback")
+
+_ROOT_LINK = re.compile(r"\]\((/[^)\s]*)\)")
+_HTML_ROOT_LINK = re.compile(r'href="(/[^"]*)"')
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """Holds the Jinja2 environment; `render_pages` is the entry point."""
+
+    env: Environment
+
+    @classmethod
+    def create(cls, templates_dir: Path) -> Renderer:
+        env = Environment(
+            loader=FileSystemLoader(str(templates_dir)),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        return cls(env)
+
+    def partial(self, name: str, lang: str, page_path: str, **context: Any) -> str:
+        """Render templates/partials/<name>.html; the result is a raw HTML block for Markdown."""
+        env = self.env
+        env.filters["tr"] = lambda text: tr(text, lang)
+        env.filters["md"] = lambda text: md_html(text, lang, page_path)
+        env.filters["langattr"] = lambda text: _lang_attr(text, lang)
+        env.filters["date"] = lambda d: format_date(d, lang)
+        env.filters["idr"] = lambda amount: format_idr(amount, lang)
+        html = env.get_template(f"partials/{name}.html").render(ui=UI[lang], lang=lang, **context)
+        # A blank line ends an HTML block in Markdown: keep each part one block.
+        return "\n" + re.sub(r"\n\s*\n", "\n", html.strip()) + "\n"
+
+
+def tr(text: Text | None, lang: str) -> Markup:
+    """Text in `lang`; an English page showing Indonesian marks it with lang="id"."""
+    if text is None:
+        return Markup("")
+    if text.is_fallback(lang):
+        _mark_fallback()
+        return Markup('<span lang="id">') + escape(text.id) + Markup("</span>")
+    return escape(text.get(lang))
+
+
+def _mark_fallback() -> None:
+    flags = _fallback.get(None)
+    if flags is not None:
+        flags.append(True)
+
+
+def _lang_attr(text: Text | None, lang: str) -> Markup:
+    return Markup(' lang="id"') if text is not None and text.is_fallback(lang) else Markup("")
+
+
+def md_html(text: Text | None, lang: str, page_path: str) -> Markup:
+    """Markdown of a Text rendered to HTML (for Markdown that sits inside an HTML part)."""
+    if text is None:
+        return Markup("")
+    if text.is_fallback(lang):
+        _mark_fallback()
+    source = rewrite_root_links(text.get(lang), lang, page_path, html=True)
+    return Markup(md_lib.markdown(source, extensions=["attr_list", "tables"], output_format="html"))
+
+
+def rewrite_root_links(markdown: str, lang: str, page_path: str, *, html: bool = False) -> str:
+    """Content links to site paths ('/procedures/x/') become relative links in the page's language.
+
+    In Markdown they point at the target's index.md (the renderer resolves them in any URL mode);
+    inside HTML parts they are relative folder URLs.
+    """
+
+    def target(path: str) -> str:
+        clean, _, anchor = path.partition("#")
+        site_path = lang_prefix(lang) + clean.lstrip("/")
+        if html:
+            return relative(page_path, site_path) + (f"#{anchor}" if anchor else "")
+        md_path = posixpath.join(site_path.rstrip("/"), "index.md") if site_path.endswith("/") or not site_path else site_path
+        rel = posixpath.relpath(md_path, page_path.rstrip("/") or ".")
+        return rel + (f"#{anchor}" if anchor else "")
+
+    out = _ROOT_LINK.sub(lambda m: f"]({target(m.group(1))})", markdown)
+    return _HTML_ROOT_LINK.sub(lambda m: f'href="{target(m.group(1))}"', out) if html else out
+
+
+def name_of(entity: Entity, lang: str) -> str:
+    for attr in ("name", "title"):
+        value = getattr(entity, attr, None)
+        if isinstance(value, Text):
+            return value.get(lang)
+    term = getattr(entity, "term", None)
+    return str(term) if term else ""
+
+
+def summary_of(entity: Entity, lang: str) -> str:
+    value = getattr(entity, "summary", None)
+    if isinstance(value, Text):
+        return value.get(lang)
+    definition = getattr(entity, "definition", None)
+    return definition.get(lang) if isinstance(definition, Text) else ""
+
+
+class PageBuilder:
+    """Builds every page of one language."""
+
+    def __init__(self, site: Site, lang: str, renderer: Renderer, published: frozenset[str] = frozenset()) -> None:
+        self.site = site
+        self.published = published
+        self.lang = lang
+        self.r = renderer
+        self.ui = UI[lang]
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def path(self, kind: str, entity_id: str) -> str:
+        return entity_path(kind, entity_id, self.lang)
+
+    def link(self, here: str, kind: str, entity_id: str) -> dict[str, str]:
+        entity = self.site.kind_items(kind)[entity_id]
+        return {"href": relative(here, self.path(kind, entity_id)), "name": name_of(entity, self.lang)}
+
+    def links(self, here: str, kind: str, ids: Iterable[str]) -> list[dict[str, str]]:
+        return [self.link(here, kind, i) for i in ids]
+
+    def link_section(self, here: str, heading_key: str, anchor: str, kind: str, ids: Iterable[str]) -> str:
+        items = self.links(here, kind, ids)
+        if not items:
+            return ""
+        return self.r.partial("link_list", self.lang, here, heading=self.ui[heading_key], anchor=anchor, items=items)
+
+    def body(self, text: Text | None, here: str) -> str:
+        if text is None:
+            return ""
+        source = rewrite_root_links(text.get(self.lang), self.lang, here)
+        if text.is_fallback(self.lang):
+            _mark_fallback()
+            return f'\n<div lang="id" markdown="1">\n\n{source.strip()}\n\n</div>\n'
+        return "\n" + source.strip() + "\n"
+
+    def lead(self, text: Text | None) -> str:
+        if text is None:
+            return ""
+        return "\n" + str(Markup('<p class="lintas-lead">') + tr(text, self.lang) + Markup("</p>")) + "\n"
+
+    def notices_banner(self, here: str, ids: Iterable[str]) -> str:
+        active = [(i, self.site.notices[i]) for i in ids if self.site.is_active(self.site.notices[i])]
+        if not active:
+            return ""
+        items = [
+            {
+                "href": relative(here, self.path("notices", i)),
+                "title": n.title.get(self.lang),
+                "summary": n.summary.get(self.lang),
+                "level": n.level,
+            }
+            for i, n in active
+        ]
+        return self.r.partial("notice_banner", self.lang, here, notices=items)
+
+    def common_tail(self, entity: Entity, here: str) -> str:
+        return self.r.partial("sources_box", self.lang, here, sources=entity.sources, reviewed_on=entity.reviewed_on)
+
+    def caveats(self, entity: Entity, here: str) -> str:
+        if not entity.caveats:
+            return ""
+        return self.r.partial("caveats", self.lang, here, caveats=entity.caveats)
+
+    def region_name(self, code: str | None) -> str | None:
+        return code  # names come from data/regions.yaml once the datasets land
+
+    def finish(self, src: str, title: str, parts: list[str], meta: dict[str, Any]) -> Page:
+        text = "\n".join(p for p in parts if p)
+        text += self.abbreviations(text)
+        return Page(src=src, title=title, markdown=text, meta=meta)
+
+    def abbreviations(self, text: str) -> str:
+        """Python-Markdown abbr definitions for glossary abbreviations that appear on the page."""
+        lines = []
+        plain = re.sub(r"<[^>]+>", " ", text)
+        for term in self.site.glossary.values():
+            if term.abbreviation and term.expansion and re.search(rf"(?<![\w-]){re.escape(term.term)}(?![\w-])", plain):
+                meaning = term.expansion if self.lang == "id" else f"{term.expansion} ({term.definition.get('en').split(':')[0]})"
+                lines.append(f"*[{term.term}]: {meaning}")
+        return ("\n\n" + "\n".join(lines) + "\n") if lines else ""
+
+    def render_entity(self, kind: str, entity_id: str, entity: Entity) -> Page:
+        token = _fallback.set([])
+        try:
+            page = getattr(self, f"_{kind}")(entity_id, entity)
+            if _fallback.get():
+                page = Page(page.src, page.title,
+                            self.r.partial("fallback_notice", self.lang, "") + "\n" + page.markdown,
+                            {**page.meta, "fallback": True})
+            return page
+        finally:
+            _fallback.reset(token)
+
+    def meta(self, kind: str, entity_id: str, entity: Entity) -> dict[str, Any]:
+        return {
+            "description": summary_of(entity, self.lang),
+            "kind": kind,
+            "entity_id": entity_id,
+            "path": self.path(kind, entity_id),
+            "lang": self.lang,
+            "reviewed_on": entity.reviewed_on.isoformat(),
+        }
+
+    # -- kinds -------------------------------------------------------------------------------
+
+    def _posts(self, pid: str, post: Post) -> Page:
+        here = self.path("posts", pid)
+        office = self.link(here, "organisations", post.operating_office) if post.operating_office else None
+        manager = self.link(here, "organisations", post.managed_by) if post.managed_by else None
+        geo_file = "api/v1/geo/places.geojson"
+        geo = relative(here, geo_file) if post.coordinates and geo_file in self.published else None
+        parts = [
+            self.notices_banner(here, self.site.notices_by_post.get(pid, ())),
+            self.lead(post.summary),
+            self.caveats(post, here),
+            self.r.partial("post_card", self.lang, here, post=post, office=office, manager=manager,
+                           region=self.region_name(post.region), geo_href=geo),
+            self.body(post.body, here),
+            self.link_section(here, "procedures_here", "procedures", "procedures", self.site.procedures_by_post.get(pid, ())),
+            self.link_section(here, "agreements_here", "agreements", "agreements", self.site.agreements_by_post.get(pid, ())),
+            self.link_section(here, "notices_here", "notices", "notices", self.site.notices_by_post.get(pid, ())),
+            self.common_tail(post, here),
+        ]
+        return self.finish(page_src("posts", pid), post.name.get(self.lang), parts, self.meta("posts", pid, post))
+
+    def _organisations(self, oid: str, org: Organisation) -> Page:
+        here = self.path("organisations", oid)
+        parent = self.link(here, "organisations", org.parent) if org.parent else None
+        parts = [
+            self.lead(org.summary),
+            self.caveats(org, here),
+            self.r.partial("org_card", self.lang, here, org=org, parent=parent,
+                           region=self.region_name(org.region), working_area=org.working_area),
+            self.body(org.body, here),
+            self.link_section(here, "posts_here", "posts", "posts", self.site.posts_by_office.get(oid, ())),
+            self.link_section(here, "procedures_here", "procedures", "procedures", self.site.procedures_by_office.get(oid, ())),
+            self.link_section(here, "agreements_here", "agreements", "agreements", self.site.agreements_by_org.get(oid, ())),
+            self.link_section(here, "children", "children", "organisations", self.site.children_by_org.get(oid, ())),
+            self.common_tail(org, here),
+        ]
+        return self.finish(page_src("organisations", oid), org.name.get(self.lang), parts,
+                           self.meta("organisations", oid, org))
+
+    def _agreements(self, aid: str, agreement: Any) -> Page:
+        here = self.path("agreements", aid)
+        parties = self.links(here, "organisations", agreement.parties)
+        parts = [
+            self.caveats(agreement, here),
+            self.r.partial("agreement_facts", self.lang, here, agreement=agreement, parties=parties),
+            self.body(agreement.body, here),
+            self.link_section(here, "related_posts", "posts", "posts", agreement.related_posts),
+            self.common_tail(agreement, here),
+        ]
+        meta = self.meta("agreements", aid, agreement)
+        meta["description"] = agreement.scope.get(self.lang)
+        return self.finish(page_src("agreements", aid), agreement.title.get(self.lang), parts, meta)
+
+    def _procedures(self, pid: str, proc: Procedure) -> Page:
+        here = self.path("procedures", pid)
+        notice_ids = set(self.site.notices_by_procedure.get(pid, ()))
+        parts = [
+            self.notices_banner(here, sorted(notice_ids)),
+            self.lead(proc.summary),
+            self.caveats(proc, here),
+            self.body(proc.body, here),
+            self.r.partial("requirements", self.lang, here, requirements=proc.requirements) if proc.requirements else "",
+            self.r.partial("steps", self.lang, here, steps=proc.steps),
+            self.r.partial("fees", self.lang, here, fees=proc.fees) if proc.fees else "",
+            (f"\n## {self.ui['processing_time']}\n\n" + str(tr(proc.processing_time, self.lang)) + "\n") if proc.processing_time else "",
+            self.link_section(here, "where", "where", "organisations", proc.offices),
+            self.link_section(here, "posts_here", "posts", "posts", proc.posts),
+            self.link_section(here, "related_procedures", "related", "procedures", self.site.related_by_procedure.get(pid, ())),
+            self.common_tail(proc, here),
+        ]
+        return self.finish(page_src("procedures", pid), proc.title.get(self.lang), parts, self.meta("procedures", pid, proc))
+
+    def _notices(self, nid: str, notice: Notice) -> Page:
+        here = self.path("notices", nid)
+        until = format_date(notice.valid_until, self.lang) if notice.valid_until else self.ui["valid_until_open"]
+        state = ""
+        if notice.valid_until and notice.valid_until < self.site.today:
+            state = f'\n<p class="lintas-banner lintas-banner--archived">{escape(self.ui["archived"])}</p>\n'
+        elif notice.valid_from > self.site.today:
+            state = f'\n<p class="lintas-banner lintas-banner--info">{escape(self.ui["upcoming"])}</p>\n'
+        audience = ", ".join(self.ui["audiences"][a] for a in notice.audience)
+        facts = (f'\n<p class="lintas-notice-meta"><strong>{escape(self.ui["levels"][notice.level])}</strong> · '
+                 f'{escape(self.ui["valid"])}: {escape(format_date(notice.valid_from, self.lang))} – {escape(until)}'
+                 + (f" · {escape(self.ui['audience'])}: {escape(audience)}" if audience else "") + "</p>\n")
+        parts = [
+            state,
+            facts,
+            self.lead(notice.summary),
+            self.caveats(notice, here),
+            self.body(notice.body, here),
+            self.link_section(here, "related_posts", "posts", "posts", notice.related_posts),
+            self.link_section(here, "procedures_here", "procedures", "procedures", notice.related_procedures),
+            self.link_section(here, "issued_by", "issued-by", "organisations",
+                              [notice.issued_by] if notice.issued_by else []),
+            self.common_tail(notice, here),
+        ]
+        return self.finish(page_src("notices", nid), notice.title.get(self.lang), parts, self.meta("notices", nid, notice))
+
+    # -- section, home and special pages ------------------------------------------------------
+
+    def section(self, kind: str) -> Page:
+        here = section_path(kind, self.lang)
+        items: list[tuple[str, Entity]] = list(self.site.kind_items(kind).items())
+        if kind == "notices":
+            items = [(i, n) for i, n in self.site.notices.items() if not (n.valid_until and n.valid_until < self.site.today)]
+        lines = [f"\n{self.ui['section_intro'][kind]}\n"]
+        rows = []
+        for eid, ent in sorted(items, key=lambda kv: name_of(kv[1], self.lang).casefold()):
+            href = relative(here, self.path(kind, eid))
+            summary = summary_of(ent, self.lang)
+            rows.append(f'<li><a href="{escape(href)}">{escape(name_of(ent, self.lang))}</a>'
+                        + (f'<br><span class="lintas-muted">{escape(summary)}</span>' if summary else "") + "</li>")
+        if kind == "notices" and not rows:
+            lines.append(f"\n{self.ui['no_active_notices']}\n")
+        if rows:
+            lines.append('\n<ul class="lintas-index">\n' + "\n".join(rows) + "\n</ul>\n")
+        if kind == "notices":
+            lines.append(f"\n[{self.ui['archive']}](archive/index.md)\n")
+        return self.finish(f"{kind}/index.md", self.ui["sections"][kind], lines,
+                           {"description": self.ui["section_intro"][kind], "kind": "section", "path": here, "lang": self.lang})
+
+    def archive(self) -> Page:
+        here = f"{lang_prefix(self.lang)}notices/archive/"
+        rows = []
+        for nid, n in sorted(self.site.archived_notices(), key=lambda kv: (kv[1].valid_from, kv[0]), reverse=True):
+            href = relative(here, self.path("notices", nid))
+            until = format_date(n.valid_until, self.lang) if n.valid_until else ""
+            rows.append(f'<li><a href="{escape(href)}">{escape(n.title.get(self.lang))}</a> '
+                        f'<span class="lintas-muted">({escape(format_date(n.valid_from, self.lang))} – {escape(until)})</span></li>')
+        body = [f"\n{self.ui['archive_intro']}\n", '\n<ul class="lintas-index">\n' + "\n".join(rows) + "\n</ul>\n" if rows else ""]
+        return self.finish("notices/archive/index.md", self.ui["archive"], body,
+                           {"description": self.ui["archive_intro"], "kind": "section", "path": here, "lang": self.lang})
+
+    def glossary(self) -> Page:
+        here = section_path("glossary", self.lang)
+        entries = []
+        for gid, term in sorted(self.site.glossary.items(), key=lambda kv: kv[1].term.casefold()):
+            entries.append(self._term(gid, term))
+        body = [f"\n{self.ui['glossary_intro']}\n", '\n<dl class="lintas-glossary">\n' + "\n".join(entries) + "\n</dl>\n"]
+        latest = max((t.reviewed_on for t in self.site.glossary.values()), default=None)
+        sources = {s.url or s.title: s for t in self.site.glossary.values() for s in t.sources}
+        if latest:
+            body.append(self.r.partial("sources_box", self.lang, here, sources=[sources[k] for k in sorted(sources)], reviewed_on=latest))
+        # No abbreviation markup on the glossary itself: the terms are spelt out right there.
+        return Page("glossary/index.md", self.ui["sections"]["glossary"], "\n".join(body),
+                    {"description": self.ui["glossary_intro"], "kind": "section", "path": here, "lang": self.lang})
+
+    def _term(self, gid: str, term: GlossaryTerm) -> str:
+        expansion = (f' <span class="lintas-muted">({escape(self.ui["abbreviation_of"])} {escape(term.expansion)})</span>'
+                     if term.expansion else "")
+        return (f'<dt id="{escape(gid)}"><dfn>{escape(term.term)}</dfn>{expansion}</dt>\n'
+                f"<dd>{tr(term.definition, self.lang)}</dd>")
+
+    def home(self, known_pages: set[str]) -> Page:
+        here = lang_prefix(self.lang)
+        settings = self.site.settings
+        tasks = []
+        for task in settings.tasks:
+            tasks.append({"href": relative(here, lang_prefix(self.lang) + task.link),
+                          "title": task.title.get(self.lang), "summary": task.summary.get(self.lang)})
+        active = [i for i, _ in self.site.active_notices()]
+        sections = [f"- [{self.ui['sections'][s]}]({s}/index.md)" for s in (*SECTIONS, "data", "checker")
+                    if f"{s}/index.md" in known_pages]
+        parts = [
+            self.notices_banner(here, active),
+            f"\n{escape(settings.tagline.get(self.lang))}\n",
+            f"\n## {self.ui['tasks_heading']}\n",
+            self.r.partial("tasks", self.lang, here, tasks=tasks),
+            f"\n## {self.ui['sections_heading']}\n",
+            "\n" + "\n".join(sections) + "\n",
+        ]
+        return self.finish("index.md", settings.name.get(self.lang), parts,
+                           {"description": settings.tagline.get(self.lang), "kind": "home", "path": here, "lang": self.lang})
+
+
+def render_pages(site: Site, lang: str, templates_dir: Path, extra: list[Page] | None = None,
+                 published: frozenset[str] = frozenset()) -> list[Page]:
+    """Every page of the site in `lang`: home, sections, entities, glossary, archive, plus `extra`.
+
+    `published` holds the site paths of published files, so pages link only to files that exist."""
+    renderer = Renderer.create(templates_dir)
+    builder = PageBuilder(site, lang, renderer, published)
+    pages: list[Page] = []
+    for kind in SECTIONS:
+        if kind == "glossary":
+            pages.append(builder.glossary())
+            continue
+        pages.append(builder.section(kind))
+        for eid, entity in site.kind_items(kind).items():
+            pages.append(builder.render_entity(kind, eid, entity))
+    pages.append(builder.archive())
+    pages.extend(extra or [])
+    known = {p.src for p in pages}
+    pages.insert(0, builder.home(known))
+    return pages
+
+

@@ -1,0 +1,145 @@
+"""RENDER (renderer-specific half): Material for MkDocs, behind one seam.
+
+Everything that knows about MkDocs or Material lives here and in templates/material/: the generated
+mkdocs.yml, the docs tree written to disk, and the call into MkDocs' Python API. Only the `search` and
+`offline` plugins are used, no hooks and no third-party plugins, so the successor renderer (which reads
+the same mkdocs.yml) can take over by replacing this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
+
+from .i18n import LANGS, lang_prefix
+from .pages import Page
+from .ui import UI
+
+log = logging.getLogger(__name__)
+
+NAV_SECTIONS = ("procedures", "posts", "organisations", "agreements", "notices", "glossary", "data", "checker")
+
+
+class RenderError(Exception):
+    """MkDocs could not build a language; the message says why."""
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    base_url: str  # public address of the site, ending in '/'
+    site_name: str
+    templates_dir: Path
+    offline: bool = False  # the file:// bundle: no directory URLs, offline plugin, built-in search
+    search: bool = True  # Material's own (lunr) search
+
+
+def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, settings: RenderSettings) -> dict[str, Any]:
+    """The mkdocs.yml of one language, as data."""
+    other = next(lg for lg in LANGS if lg != lang)
+    known = {p.src for p in pages}
+    nav: list[Any] = [{UI[lang]["home"]: "index.md"}]
+    nav += [{UI[lang]["sections"][s]: f"{s}/index.md"} for s in NAV_SECTIONS if f"{s}/index.md" in known]
+    root_path = urlparse(settings.base_url).path or "/"
+    plugins: list[Any] = []
+    if settings.search:
+        # lunr has no Indonesian pipeline: tokenise as English rather than fail.
+        plugins.append({"search": {"lang": ["en"]}})
+    if settings.offline:
+        plugins.append("offline")
+    return {
+        "site_name": settings.site_name,
+        "site_url": settings.base_url + lang_prefix(lang),
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "use_directory_urls": not settings.offline,
+        "strict": True,
+        "theme": {
+            "name": "material",
+            "language": lang,
+            "custom_dir": str(settings.templates_dir / "material"),
+            "font": False,  # system fonts: nothing fetched from other hosts
+            "features": ["navigation.top", "content.tooltips"],
+            "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
+        },
+        "plugins": plugins,
+        "markdown_extensions": ["abbr", "attr_list", "md_in_html", "tables", "admonition",
+                                {"toc": {"permalink": False}}],
+        "extra_css": ["assets/lintas.css"],
+        "extra": {
+            "generator": False,
+            "alternate": [{"name": UI[lang]["language_name"], "lang": lang, "link": "./"}],
+            "lintas": {
+                "online": not settings.offline,
+                "lang": lang,
+                "other_lang": other,
+                "other_name": UI[lang]["other_language"],
+                # From this language's root to the other language's root.
+                "other_prefix": "en/" if lang == "id" else "../",
+                "not_found_title": UI[lang]["not_found_title"],
+                "not_found_text": UI[lang]["not_found_text"],
+                "home_url": root_path + lang_prefix(lang),
+                "home_name": UI[lang]["home"],
+            },
+        },
+        "nav": nav,
+        # Our own link check runs over the finished site (it also sees links inside HTML parts and
+        # across languages, which MkDocs cannot resolve), so MkDocs only reports these.
+        "validation": {
+            "nav": {"omitted_files": "info", "not_found": "warn", "absolute_links": "info"},
+            "links": {"not_found": "info", "absolute_links": "info", "unrecognized_links": "info",
+                      "anchors": "info"},
+        },
+    }
+
+
+def write_docs(pages: list[Page], docs_dir: Path, templates_dir: Path) -> None:
+    if docs_dir.exists():
+        shutil.rmtree(docs_dir)
+    for page in pages:
+        path = docs_dir / page.src
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.text(), encoding="utf-8")
+    assets = docs_dir / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(templates_dir / "assets" / "lintas.css", assets / "lintas.css")
+
+
+def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path, settings: RenderSettings) -> Path:
+    """Write the docs tree and mkdocs.yml of one language and build it into `site_dir`."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    lang_dir = work_dir / lang
+    docs_dir = lang_dir / "docs"
+    write_docs(pages, docs_dir, settings.templates_dir)
+    config_path = lang_dir / "mkdocs.yml"
+    config_path.write_text(
+        yaml.safe_dump(mkdocs_config(pages, lang, docs_dir, site_dir, settings), allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    mk_log = logging.getLogger("mkdocs")
+    previous = mk_log.level
+    mk_log.setLevel(logging.WARNING)
+    try:
+        cfg = load_config(config_file=str(config_path))
+        build(cfg)
+    except (MkDocsException, SystemExit) as exc:
+        raise RenderError(f"MkDocs could not build the '{lang}' site: {exc}") from exc
+    finally:
+        mk_log.setLevel(previous)
+    return config_path
+
+
+def render_site(pages_by_lang: dict[str, list[Page]], work_dir: Path, out_dir: Path, settings: RenderSettings) -> None:
+    """Indonesian at the root of `out_dir`, English under en/. Indonesian first: MkDocs cleans its
+    site_dir before building, so the nested English site must come second."""
+    for lang in LANGS:
+        target = out_dir / lang_prefix(lang) if lang_prefix(lang) else out_dir
+        render_language(pages_by_lang[lang], lang, work_dir, target, settings)

@@ -1,0 +1,130 @@
+"""WRITE: build into a staging folder beside site/, then swap it in; never leave a half site.
+
+The swap uses Linux's renameat2(RENAME_EXCHANGE), which exchanges the two folders in one step, so
+a reader or a killed build sees either the old site or the new one. Where that call is missing, two
+renames are used and a site left in `.site.old-*` by a kill between them is restored by the next
+build. One build at a time: an exclusive lock file beside site/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from .outputs import OutputError, check_dest_path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class WriteError(Exception):
+    """The output location cannot be written (read-only, full, missing)."""
+
+
+def _renameat2_exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths; False when the system does not offer it."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    func = getattr(libc, "renameat2", None)
+    if func is None:
+        return False
+    result = func(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _describe_os_error(exc: OSError, where: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"no space left on the device holding {where}"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{where} is not writable ({exc.strerror})"
+    return f"cannot write {where}: {exc.strerror or exc}"
+
+
+@contextlib.contextmanager
+def build_lock(site_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock for the whole build; a second build waits for the first."""
+    parent = site_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(parent / f".{site_dir.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise WriteError(_describe_os_error(exc, parent)) from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        recover(site_dir)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def recover(site_dir: Path) -> None:
+    """Clean up after a killed build: restore a site caught between renames, drop stale staging."""
+    parent = site_dir.parent
+    olds = sorted(parent.glob(f".{site_dir.name}.old-*"))
+    if not site_dir.exists() and olds:
+        os.rename(olds[-1], site_dir)
+        olds = olds[:-1]
+    for stale in [*olds, *parent.glob(f".{site_dir.name}.new-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def make_staging(site_dir: Path) -> Path:
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    except OSError as exc:
+        raise WriteError(_describe_os_error(exc, site_dir.parent)) from exc
+
+
+def write_outputs(staging: Path, outputs: Mapping[str, bytes], *, replace: frozenset[str] = frozenset()) -> None:
+    """Write publisher outputs into the staging tree; refuse to overwrite a rendered file unless allowed."""
+    root = staging.resolve()
+    for rel in outputs:
+        check_dest_path(rel)
+        path = staging / rel
+        if path.exists() and rel not in replace:
+            raise OutputError(f"output {rel!r} would overwrite a rendered file")
+        if not path.resolve().is_relative_to(root):
+            raise OutputError(f"output {rel!r} leaves the site folder")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(outputs[rel])
+        except OSError as exc:
+            raise WriteError(_describe_os_error(exc, path)) from exc
+
+
+def swap_in(staging: Path, site_dir: Path) -> None:
+    """Make `staging` the new site/; the old one is removed afterwards."""
+    try:
+        os.chmod(staging, 0o755)
+        if site_dir.exists():
+            if _renameat2_exchange(staging, site_dir):
+                shutil.rmtree(staging, ignore_errors=True)  # now holds the old site
+                return
+            old = site_dir.parent / f".{site_dir.name}.old-{os.getpid()}"
+            os.rename(site_dir, old)
+            os.rename(staging, site_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(staging, site_dir)
+    except OSError as exc:
+        raise WriteError(_describe_os_error(exc, site_dir)) from exc
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
