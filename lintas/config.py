@@ -17,11 +17,13 @@ def build_datetime() -> dt.datetime:
 
 
 def build_today() -> dt.date:
-    """The day notices are judged active on: LINTAS_TODAY, else the build date."""
+    """The day notices are judged active on and dates checked against: LINTAS_TODAY, else the
+    real date. Not SOURCE_DATE_EPOCH: that pins timestamps, and an old epoch must not turn
+    yesterday's review date into a 'future' one."""
     today = os.environ.get("LINTAS_TODAY")
     if today:
         return dt.date.fromisoformat(today)
-    return build_datetime().date()
+    return dt.date.today()
 
 
 @dataclass(frozen=True)

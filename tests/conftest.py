@@ -21,3 +21,121 @@ def project(tmp_path: Path) -> Path:
         if src.exists():
             shutil.copytree(src, tmp_path / name)
     return tmp_path
+
+
+# ------------------------------------------------------------------ built site and real Chromium
+# Browser tests use Debian's Chromium through Playwright (executable_path); nothing is downloaded.
+# Without Chromium they fail: a missing browser must never turn into a green run.
+
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-domain-reliability",
+    # No DNS except the local test server: a page that pulls a remote resource fails loudly.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+
+
+def find_chromium() -> str | None:
+    for cand in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-headless-shell",
+                 shutil.which("chromium")):
+        if cand and os.access(cand, os.X_OK):
+            return cand
+    return None
+
+
+def copy_sources(dest: Path) -> Path:
+    for name in ("content", "data", "templates", "releases"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample content built once into a temporary project (site/ inside it)."""
+    from lintas.config import BuildConfig
+    from lintas.pipeline import build
+
+    prebuilt = os.environ.get("LINTAS_TEST_SITE")  # a site built beforehand, for quick local runs
+    if prebuilt:
+        return Path(prebuilt)
+    root = copy_sources(tmp_path_factory.mktemp("site-build"))
+    result = build(BuildConfig.for_root(root))
+    assert result.written, "\n".join(p.format() for p in result.problems)
+    return root / "site"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve_folder(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                             "--directory", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/", timeout=1).close()
+            return proc, url
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("http.server did not start")
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    proc, url = serve_folder(built_site)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.fail("Chromium is missing: apt-get install --no-install-recommends chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1024, "height": 768})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page_errors(page: object) -> list[str]:
+    """Console errors, uncaught exceptions, failed requests and HTTP errors on `page`."""
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))  # type: ignore[attr-defined]
+    page.on("pageerror", lambda e: errors.append(f"exception: {e}"))  # type: ignore[attr-defined]
+    page.on("requestfailed", lambda r: errors.append(f"failed: {r.url} {r.failure}"))  # type: ignore[attr-defined]
+    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status}: {r.url}"))  # type: ignore[attr-defined]
+    return errors

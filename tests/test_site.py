@@ -1,0 +1,242 @@
+"""The public site: generated Markdown (golden), a full build, links, no remote loads, atomicity,
+reproducibility and the preview server."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from lintas.config import BuildConfig
+from lintas.linkcheck import check_site
+from lintas.pipeline import build, check, generate_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden" / "pages"
+UPDATE = os.environ.get("LINTAS_UPDATE_GOLDEN") == "1"
+
+# One page of every kind, in both languages.
+GOLDEN_PAGES = [
+    "index.md",
+    "procedures/index.md",
+    "procedures/passport-application/index.md",
+    "posts/plbn-motaain/index.md",
+    "organisations/kanim-atambua/index.md",
+    "agreements/pks-pos-imigrasi-aplasi-2024/index.md",
+    "notices/papal-visit-pilgrims-2024/index.md",
+    "notices/archive/index.md",
+    "glossary/index.md",
+]
+
+
+def copy_project(dest: Path) -> Path:
+    for name in ("content", "data", "templates", "releases"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, dest / name)
+    return dest
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample content built once, as `python build.py` would."""
+    root = copy_project(tmp_path_factory.mktemp("built"))
+    result = build(BuildConfig.for_root(root))
+    assert result.written, "\n".join(p.format() for p in result.problems)
+    return root / "site"
+
+
+# ------------------------------------------------------------------------------- generated Markdown
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_generated_markdown_matches_golden(lang: str) -> None:
+    config = BuildConfig.for_root(ROOT)
+    site, problems = check(config)
+    assert site is not None, problems
+    pages = {p.src: p for p in generate_pages(site, config)[lang]}
+    for src in GOLDEN_PAGES:
+        golden = GOLDEN / lang / src
+        text = pages[src].text()
+        if UPDATE:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(text, encoding="utf-8")
+        assert golden.is_file(), f"missing golden file {golden}; run with LINTAS_UPDATE_GOLDEN=1"
+        assert text == golden.read_text(encoding="utf-8"), f"{lang}/{src} differs from its golden file"
+
+
+def test_indonesian_dates_and_money(built: Path) -> None:
+    html = (built / "procedures/passport-application/index.html").read_text(encoding="utf-8")
+    assert "Rp650.000" in html and "17 Desember 2024" in html
+    en = (built / "en/procedures/passport-application/index.html").read_text(encoding="utf-8")
+    assert "Rp650,000" in en and "17 December 2024" in en
+
+
+def test_every_entity_has_a_page_in_both_languages(built: Path) -> None:
+    for kind in ("organisations", "posts", "agreements", "procedures", "notices"):
+        for src in sorted((ROOT / "content" / kind).glob("*.yaml")):
+            assert (built / kind / src.stem / "index.html").is_file()
+            assert (built / "en" / kind / src.stem / "index.html").is_file()
+    assert (built / "404.html").is_file() and (built / "en/404.html").is_file()
+    assert (built / "notices/archive/index.html").is_file()
+
+
+def test_language_switch_stays_on_the_same_page(built: Path) -> None:
+    html = (built / "procedures/passport-application/index.html").read_text(encoding="utf-8")
+    link = re.search(r'class="lintas-lang__link" href="([^"]+)"', html)
+    assert link, "no language switch on the page"
+    target = (built / "procedures/passport-application" / link.group(1)).resolve()
+    assert target == (built / "en/procedures/passport-application").resolve()
+    en = (built / "en/procedures/passport-application/index.html").read_text(encoding="utf-8")
+    back = re.search(r'class="lintas-lang__link" href="([^"]+)"', en)
+    assert back and (built / "en/procedures/passport-application" / back.group(1)).resolve() == \
+        (built / "procedures/passport-application").resolve()
+
+
+def test_pages_link_both_ways(built: Path) -> None:
+    post = (built / "posts/plbn-motaain/index.html").read_text(encoding="utf-8")
+    assert "../../organisations/kanim-atambua/" in post  # post -> office
+    assert "../../procedures/cross-into-timor-leste/" in post  # post -> procedure
+    office = (built / "organisations/kanim-atambua/index.html").read_text(encoding="utf-8")
+    assert "../../posts/plbn-motaain/" in office  # office -> post
+    assert "../../agreements/pks-pos-imigrasi-aplasi-2024/" in office  # office -> agreement
+
+
+def test_abbreviations_are_explained_where_they_appear(built: Path) -> None:
+    html = (built / "procedures/passport-application/index.html").read_text(encoding="utf-8")
+    assert '<abbr title="Warga Negara Indonesia">WNI</abbr>' in html
+
+
+def test_every_internal_link_resolves_and_nothing_is_remote(built: Path) -> None:
+    assert check_site(built) == []
+    for path in built.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r'<script[^>]+src="(https?:)?//', text), path
+        assert not re.search(r'<link[^>]+rel="stylesheet"[^>]+href="(https?:)?//', text), path
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, path
+
+
+def test_link_check_catches_broken_and_remote_references(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text(
+        '<a href="a/">ok</a><a href="missing/">x</a><script src="https://cdn.example/x.js"></script>'
+        '<img src="nope.png" alt=""><a href="https://example.org/">fine</a>', encoding="utf-8")
+    (tmp_path / "a/index.html").write_text('<link rel="stylesheet" href="//fonts.example/f.css">',
+                                           encoding="utf-8")
+    found = check_site(tmp_path)
+    assert found == [
+        "a/index.html: <link href> loads //fonts.example/f.css from another host",
+        "index.html: broken link missing/",
+        "index.html: <script src> loads https://cdn.example/x.js from another host",
+        "index.html: broken link nope.png",
+    ]
+
+
+# ------------------------------------------------------------------------------- atomicity
+
+
+def test_failed_build_leaves_previous_site_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_project(tmp_path)
+    config = BuildConfig.for_root(root)
+    assert build(config).written
+    before = tree_hashes(root / "site")
+
+    import lintas.pipeline as pipeline
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "write_outputs", explode)
+    with pytest.raises(OSError):
+        build(config)
+    assert tree_hashes(root / "site") == before
+    assert not list(root.glob(".site.new-*")), "staging folder left behind"
+
+
+def test_content_error_fails_build_without_touching_site(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    run = [sys.executable, str(ROOT / "build.py"), "--root", str(root)]
+    assert subprocess.run(run, capture_output=True, check=False).returncode == 0
+    before = tree_hashes(root / "site")
+    post = root / "content/posts/plbn-motaain.yaml"
+    post.write_text(post.read_text(encoding="utf-8").replace("status: active", "status: open"), encoding="utf-8")
+    proc = subprocess.run(run, capture_output=True, text=True, check=False)
+    assert proc.returncode == 1
+    assert "content/posts/plbn-motaain.yaml:" in proc.stderr and "error[bad-value]: status:" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert tree_hashes(root / "site") == before
+
+
+def test_unsafe_markdown_fails_the_build(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    post = root / "content/posts/plbn-wini.yaml"
+    post.write_text(post.read_text(encoding="utf-8").replace(
+        "Pada 2024 tercatat", "<iframe src=x></iframe> Pada 2024 tercatat"), encoding="utf-8")
+    result = build(BuildConfig.for_root(root))
+    assert not result.written
+    assert [p.code for p in result.problems] == ["unsafe-markdown"]
+    assert not (root / "site").exists()
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = copy_project(tmp_path / "one")
+    second = copy_project(tmp_path / "two")
+    assert build(BuildConfig.for_root(first)).written
+    assert build(BuildConfig.for_root(second)).written
+    assert tree_hashes(first / "site") == tree_hashes(second / "site")
+
+
+# ------------------------------------------------------------------------------- preview server
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def test_serve_rebuilds_on_change(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(root), "serve",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/posts/plbn-wini/"
+    try:
+        deadline = time.monotonic() + 60
+        page = ""
+        while time.monotonic() < deadline:
+            try:
+                page = _get(url)
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert "34.944" in page
+        post = root / "content/posts/plbn-wini.yaml"
+        post.write_text(post.read_text(encoding="utf-8").replace("34.944 keberangkatan", "34.944 keberangkatan (diperbarui)"),
+                        encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "(diperbarui)" not in page:
+            time.sleep(0.2)
+            page = _get(url)
+        assert "(diperbarui)" in page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
