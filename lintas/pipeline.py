@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .bundle import BUNDLE_PATH, prepare_for_file_urls, zip_folder
 from .config import BuildConfig
 from .i18n import LANGS
 from .linkcheck import check_site
@@ -20,8 +21,9 @@ from .model import Site, build_model
 from .outputs import OutputError, Outputs
 from .pages import Page
 from .problems import Problem, has_errors, sort_problems
-from .render import render_pages
+from .render import Variant, render_pages
 from .renderer import RenderError, RenderSettings, render_site
+from .search import SearchIndexError, build_search_index, search_page
 from .validate import validate_sources
 from .write import WriteError, build_lock, discard, make_staging, swap_in, write_outputs
 
@@ -67,15 +69,39 @@ def _failure(code: str, message: str) -> BuildResult:
     return BuildResult([Problem("site", None, None, code, message)], written=False)
 
 
-def generate_pages(site: Site, config: BuildConfig, published: frozenset[str] = frozenset()) -> dict[str, list[Page]]:
+def generate_pages(site: Site, config: BuildConfig, published: frozenset[str] = frozenset(),
+                   variant: Variant | None = None) -> dict[str, list[Page]]:
     """Every page of every language (entities, sections, and the pages other features add)."""
     templates = config.root / "templates"
-    return {lang: render_pages(site, lang, templates, extra_pages(site, config, lang), published)
+    return {lang: render_pages(site, lang, templates, extra_pages(site, config, lang, variant), published, variant)
             for lang in LANGS}
 
 
-def extra_pages(site: Site, config: BuildConfig, lang: str) -> list[Page]:
-    return []
+def extra_pages(site: Site, config: BuildConfig, lang: str, variant: Variant | None = None) -> list[Page]:
+    """Pages that other features add to the tree of `lang`."""
+    pages: list[Page] = []
+    if variant is not None and not variant.offline:
+        pages.append(search_page(lang, config.root / "templates"))
+    return pages
+
+
+def load_region_names(root: Path) -> dict[str, dict[str, str]]:
+    """Region code -> names, from data/regions.yaml (validated with the datasets)."""
+    from .yamlio import parse_yaml, read_text
+
+    path = root / "data" / "regions.yaml"
+    if not path.is_file():
+        return {}
+    found: list[Problem] = []
+    text = read_text(path, "data/regions.yaml", found)
+    doc = parse_yaml(text, "data/regions.yaml", found) if text is not None else None
+    if doc is None or not isinstance(doc.data, dict):
+        return {}
+    names: dict[str, dict[str, str]] = {}
+    for region in doc.data.get("regions") or []:
+        if isinstance(region, dict) and isinstance(region.get("code"), str) and isinstance(region.get("name"), dict):
+            names[region["code"]] = {k: v for k, v in region["name"].items() if isinstance(v, str)}
+    return names
 
 
 def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
@@ -83,7 +109,7 @@ def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
     return Outputs(), []
 
 
-def build(config: BuildConfig, *, offline: bool = False) -> BuildResult:
+def build(config: BuildConfig, *, bundle: bool = True) -> BuildResult:
     """Validate, render and publish everything, then replace site/ in one step.
 
     On any failure the previous site/ is left exactly as it was."""
@@ -94,7 +120,7 @@ def build(config: BuildConfig, *, offline: bool = False) -> BuildResult:
         with build_lock(config.site_dir), source_date_epoch(site):
             staging = make_staging(config.site_dir)
             try:
-                result = _build_into(site, config, staging, problems, offline=offline)
+                result = _build_into(site, config, staging, problems, bundle=bundle)
                 if not result.written:
                     discard(staging)
                     return result
@@ -107,25 +133,56 @@ def build(config: BuildConfig, *, offline: bool = False) -> BuildResult:
         return _failure("output", str(exc))
 
 
-def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[Problem], *, offline: bool) -> BuildResult:
+def _render_variant(site: Site, config: BuildConfig, outputs: Outputs, out_dir: Path,
+                    variant: Variant) -> None:
+    published = frozenset(outputs) | ({variant.bundle_path} if variant.bundle_path else set())
+    pages = generate_pages(site, config, published, variant)
+    settings = RenderSettings(base_url=site.settings.base_url, site_name=site.settings.name.id,
+                              templates_dir=config.root / "templates", offline=variant.offline,
+                              search=variant.offline)
+    with tempfile.TemporaryDirectory(prefix="lintas-docs-") as work:
+        render_site(pages, Path(work), out_dir, settings)
+    write_outputs(out_dir, outputs)
+    if not variant.offline:
+        build_search_index(out_dir)
+
+
+def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[Problem], *, bundle: bool) -> BuildResult:
     outputs, found = publish(site, config)
-    pages = generate_pages(site, config, frozenset(outputs))
     problems = sort_problems([*problems, *found])
     if has_errors(problems):
         return BuildResult(problems, written=False)
-    settings = RenderSettings(base_url=site.settings.base_url, site_name=site.settings.name.id,
-                              templates_dir=config.root / "templates", offline=offline)
-    with tempfile.TemporaryDirectory(prefix="lintas-docs-") as work:
-        try:
-            render_site(pages, Path(work), staging, settings)
-        except RenderError as exc:
-            return _failure("output", str(exc))
+    regions = load_region_names(config.root)
+    online = Variant(regions=regions)
     try:
-        write_outputs(staging, outputs)
-    except OutputError as exc:
+        if bundle:
+            # The offline bundle first: the online home page links to it with its size.
+            with tempfile.TemporaryDirectory(prefix="lintas-offline-", dir=staging.parent) as tmp:
+                offline_dir = Path(tmp) / "site"
+                offline_dir.mkdir()
+                _render_variant(site, config, outputs, offline_dir, Variant(offline=True, regions=regions))
+                prepare_for_file_urls(offline_dir)
+                broken = check_site(offline_dir)
+                if broken:
+                    return BuildResult([Problem("site", None, None, "output", f"offline bundle: {line}")
+                                        for line in broken], written=False)
+                archive = zip_folder(offline_dir)
+            online = Variant(bundle_path=BUNDLE_PATH, bundle_bytes=len(archive), regions=regions)
+            outputs = _with(outputs, BUNDLE_PATH, archive)
+        _render_variant(site, config, outputs, staging, online)
+    except RenderError as exc:
+        return _failure("output", str(exc))
+    except (OutputError, SearchIndexError) as exc:
         return _failure("output", str(exc))
     broken = check_site(staging)
     if broken:
         return BuildResult([Problem("site", None, None, "output", line) for line in broken], written=False)
-    count = sum(len(p) for p in pages.values())
+    count = sum(1 for _ in staging.rglob("*.html"))
     return BuildResult(problems, written=True, pages=count, files=sum(1 for _ in staging.rglob("*") if _.is_file()))
+
+
+def _with(outputs: Outputs, path: str, data: bytes) -> Outputs:
+    combined = Outputs()
+    combined.update_from(outputs)
+    combined.add(path, data)
+    return combined

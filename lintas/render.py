@@ -11,7 +11,7 @@ import contextvars
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from .i18n import format_date, format_idr, lang_prefix
 from .model import Site
 from .pages import Page
 from .schemas import Entity, GlossaryTerm, Notice, Organisation, Post, Procedure, Text
+from .search import SEARCH_WEIGHTS
 from .ui import UI
 from .urls import SECTIONS, entity_path, page_src, relative, section_path
 
@@ -31,6 +32,16 @@ _fallback: contextvars.ContextVar[list[bool]] = contextvars.ContextVar("fallback
 
 _ROOT_LINK = re.compile(r"\]\((/[^)\s]*)\)")
 _HTML_ROOT_LINK = re.compile(r'href="(/[^"]*)"')
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Which build the pages are for: the online site, or the offline bundle (file://)."""
+
+    offline: bool = False
+    bundle_path: str | None = None  # site path of the offline zip, when there is one
+    bundle_bytes: int = 0
+    regions: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> {"id": name, "en": name}
 
 
 @dataclass(frozen=True)
@@ -134,9 +145,11 @@ def summary_of(entity: Entity, lang: str) -> str:
 class PageBuilder:
     """Builds every page of one language."""
 
-    def __init__(self, site: Site, lang: str, renderer: Renderer, published: frozenset[str] = frozenset()) -> None:
+    def __init__(self, site: Site, lang: str, renderer: Renderer, published: frozenset[str] = frozenset(),
+                 variant: Variant | None = None) -> None:
         self.site = site
         self.published = published
+        self.variant = variant or Variant()
         self.lang = lang
         self.r = renderer
         self.ui = UI[lang]
@@ -227,6 +240,15 @@ class PageBuilder:
             _fallback.reset(token)
 
     def meta(self, kind: str, entity_id: str, entity: Entity) -> dict[str, Any]:
+        filters = {self.ui["filter_kind"]: self.ui["kind_names"][kind]}
+        region = getattr(entity, "region", None)
+        if isinstance(region, str):
+            province = self.variant.regions.get(region[:2])
+            if province:
+                filters[self.ui["filter_province"]] = province.get(self.lang, province["id"])
+            regency = self.variant.regions.get(region) if len(region) == 4 else None
+            if regency:
+                filters[self.ui["filter_regency"]] = regency.get(self.lang, regency["id"])
         return {
             "description": summary_of(entity, self.lang),
             "kind": kind,
@@ -234,6 +256,7 @@ class PageBuilder:
             "path": self.path(kind, entity_id),
             "lang": self.lang,
             "reviewed_on": entity.reviewed_on.isoformat(),
+            "search_index": {"weight": SEARCH_WEIGHTS.get(kind, 1.0), "filters": filters},
         }
 
     # -- kinds -------------------------------------------------------------------------------
@@ -356,7 +379,8 @@ class PageBuilder:
         if kind == "notices":
             lines.append(f"\n[{self.ui['archive']}](archive/index.md)\n")
         return self.finish(f"{kind}/index.md", self.ui["sections"][kind], lines,
-                           {"description": self.ui["section_intro"][kind], "kind": "section", "path": here, "lang": self.lang})
+                           {"description": self.ui["section_intro"][kind], "kind": "section", "path": here, "lang": self.lang,
+                            "search_index": {"weight": SEARCH_WEIGHTS["section"]}})
 
     def archive(self) -> Page:
         here = f"{lang_prefix(self.lang)}notices/archive/"
@@ -382,7 +406,20 @@ class PageBuilder:
             body.append(self.r.partial("sources_box", self.lang, here, sources=[sources[k] for k in sorted(sources)], reviewed_on=latest))
         # No abbreviation markup on the glossary itself: the terms are spelt out right there.
         return Page("glossary/index.md", self.ui["sections"]["glossary"], "\n".join(body),
-                    {"description": self.ui["glossary_intro"], "kind": "section", "path": here, "lang": self.lang})
+                    {"description": self.ui["glossary_intro"], "kind": "section", "path": here, "lang": self.lang,
+                     "search_index": {"weight": SEARCH_WEIGHTS["glossary"],
+                                      "filters": {self.ui["filter_kind"]: self.ui["kind_names"]["glossary"]}}})
+
+    def _bundle_note(self, here: str) -> str:
+        ui = self.ui
+        if self.variant.offline:
+            return f'\n<p class="lintas-bundle-note" role="note">{escape(ui["offline_note"])}</p>\n'
+        if self.variant.bundle_path:
+            size = f"{self.variant.bundle_bytes / 1_000_000:.1f}".replace(".", "," if self.lang == "id" else ".")
+            href = relative(here, self.variant.bundle_path)
+            return (f'\n<p class="lintas-bundle-note"><a href="{escape(href)}" download>{escape(ui["offline_download"])}</a>'
+                    f' (ZIP, {size} MB). {escape(ui["offline_explain"])}</p>\n')
+        return ""
 
     def _term(self, gid: str, term: GlossaryTerm) -> str:
         expansion = (f' <span class="lintas-muted">({escape(self.ui["abbreviation_of"])} {escape(term.expansion)})</span>'
@@ -393,32 +430,33 @@ class PageBuilder:
     def home(self, known_pages: set[str]) -> Page:
         here = lang_prefix(self.lang)
         settings = self.site.settings
-        tasks = []
-        for task in settings.tasks:
-            tasks.append({"href": relative(here, lang_prefix(self.lang) + task.link),
-                          "title": task.title.get(self.lang), "summary": task.summary.get(self.lang)})
+        tasks = [{"href": relative(here, lang_prefix(self.lang) + task.link),
+                  "title": task.title.get(self.lang), "summary": task.summary.get(self.lang)}
+                 for task in settings.tasks]
         active = [i for i, _ in self.site.active_notices()]
         sections = [f"- [{self.ui['sections'][s]}]({s}/index.md)" for s in (*SECTIONS, "data", "checker")
                     if f"{s}/index.md" in known_pages]
         parts = [
             self.notices_banner(here, active),
             f"\n{escape(settings.tagline.get(self.lang))}\n",
+            self._bundle_note(here),
             f"\n## {self.ui['tasks_heading']}\n",
             self.r.partial("tasks", self.lang, here, tasks=tasks),
             f"\n## {self.ui['sections_heading']}\n",
             "\n" + "\n".join(sections) + "\n",
         ]
         return self.finish("index.md", settings.name.get(self.lang), parts,
-                           {"description": settings.tagline.get(self.lang), "kind": "home", "path": here, "lang": self.lang})
+                           {"description": settings.tagline.get(self.lang), "kind": "home", "path": here, "lang": self.lang,
+                            "search_index": {"weight": SEARCH_WEIGHTS["home"]}})
 
 
 def render_pages(site: Site, lang: str, templates_dir: Path, extra: list[Page] | None = None,
-                 published: frozenset[str] = frozenset()) -> list[Page]:
+                 published: frozenset[str] = frozenset(), variant: Variant | None = None) -> list[Page]:
     """Every page of the site in `lang`: home, sections, entities, glossary, archive, plus `extra`.
 
     `published` holds the site paths of published files, so pages link only to files that exist."""
     renderer = Renderer.create(templates_dir)
-    builder = PageBuilder(site, lang, renderer, published)
+    builder = PageBuilder(site, lang, renderer, published, variant)
     pages: list[Page] = []
     for kind in SECTIONS:
         if kind == "glossary":

@@ -9,6 +9,7 @@ the same mkdocs.yml) can take over by replacing this module.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,7 +66,6 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
             "custom_dir": str(settings.templates_dir / "material"),
             "font": False,  # system fonts: nothing fetched from other hosts
             "features": ["navigation.top", "content.tooltips"],
-            "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
         },
         "plugins": plugins,
         "markdown_extensions": ["abbr", "attr_list", "md_in_html", "tables", "admonition",
@@ -85,6 +85,8 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
                 "not_found_text": UI[lang]["not_found_text"],
                 "home_url": root_path + lang_prefix(lang),
                 "home_name": UI[lang]["home"],
+                "search_label": UI[lang]["search_label"],
+                "search_button": UI[lang]["search_button"],
             },
         },
         "nav": nav,
@@ -98,7 +100,7 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
     }
 
 
-def write_docs(pages: list[Page], docs_dir: Path, templates_dir: Path) -> None:
+def write_docs(pages: list[Page], docs_dir: Path, templates_dir: Path, *, offline: bool = False) -> None:
     if docs_dir.exists():
         shutil.rmtree(docs_dir)
     for page in pages:
@@ -108,6 +110,24 @@ def write_docs(pages: list[Page], docs_dir: Path, templates_dir: Path) -> None:
     assets = docs_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(templates_dir / "assets" / "lintas.css", assets / "lintas.css")
+    if offline:
+        # Material's offline plugin loads a Web Worker shim from unpkg; ship it instead (MIT,
+        # npm package iframe-worker 1.0.4, see templates/assets/vendor/).
+        shutil.copyfile(templates_dir / "assets" / "vendor" / "iframe-worker-shim.js", assets / "iframe-worker-shim.js")
+
+
+IFRAME_WORKER_CDN = "https://unpkg.com/iframe-worker/shim"
+
+
+def localise_offline_scripts(site_dir: Path) -> None:
+    """Point Material's offline pages at the bundled Web Worker shim instead of the CDN."""
+    for page in site_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if IFRAME_WORKER_CDN not in text:
+            continue
+        lang_root = site_dir / "en" if page.is_relative_to(site_dir / "en") else site_dir
+        rel = Path(os.path.relpath(lang_root / "assets" / "iframe-worker-shim.js", page.parent)).as_posix()
+        page.write_text(text.replace(IFRAME_WORKER_CDN, rel), encoding="utf-8")
 
 
 def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path, settings: RenderSettings) -> Path:
@@ -118,7 +138,7 @@ def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path
 
     lang_dir = work_dir / lang
     docs_dir = lang_dir / "docs"
-    write_docs(pages, docs_dir, settings.templates_dir)
+    write_docs(pages, docs_dir, settings.templates_dir, offline=settings.offline)
     config_path = lang_dir / "mkdocs.yml"
     config_path.write_text(
         yaml.safe_dump(mkdocs_config(pages, lang, docs_dir, site_dir, settings), allow_unicode=True, sort_keys=False),
@@ -137,9 +157,39 @@ def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path
     return config_path
 
 
-def render_site(pages_by_lang: dict[str, list[Page]], work_dir: Path, out_dir: Path, settings: RenderSettings) -> None:
-    """Indonesian at the root of `out_dir`, English under en/. Indonesian first: MkDocs cleans its
-    site_dir before building, so the nested English site must come second."""
+def _render_one(args: tuple[list[Page], str, Path, Path, RenderSettings]) -> str:
+    pages, lang, work_dir, target, settings = args
+    render_language(pages, lang, work_dir, target, settings)
+    return lang
+
+
+def render_site(pages_by_lang: dict[str, list[Page]], work_dir: Path, out_dir: Path, settings: RenderSettings,
+                *, parallel: bool = True) -> None:
+    """Indonesian at the root of `out_dir`, English under en/.
+
+    The languages are independent MkDocs builds, so they run in parallel processes. Each renders
+    into its own folder (MkDocs empties its site_dir first); the English one is moved under en/."""
+    jobs = [(pages_by_lang[lang], lang, work_dir, work_dir / f"site-{lang}", settings) for lang in LANGS]
+    if parallel and len(jobs) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # 'spawn' keeps the workers independent of whatever state the parent process holds.
+        with ProcessPoolExecutor(max_workers=len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
+            for _lang in pool.map(_render_one, jobs):
+                pass
+    else:
+        for job in jobs:
+            _render_one(job)
     for lang in LANGS:
-        target = out_dir / lang_prefix(lang) if lang_prefix(lang) else out_dir
-        render_language(pages_by_lang[lang], lang, work_dir, target, settings)
+        built = work_dir / f"site-{lang}"
+        prefix = lang_prefix(lang)
+        if not prefix:
+            for item in sorted(built.iterdir()):
+                shutil.move(str(item), out_dir / item.name)
+    for lang in LANGS:
+        prefix = lang_prefix(lang)
+        if prefix:
+            shutil.move(str(work_dir / f"site-{lang}"), out_dir / prefix.rstrip("/"))
+    if settings.offline:
+        localise_offline_scripts(out_dir)

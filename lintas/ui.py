@@ -140,6 +140,24 @@ _ID: dict[str, Any] = {
     "other_language": "English",
     "switch_language": "Baca dalam bahasa Inggris",
     "skip_to_content": "Langsung ke isi",
+    "search_title": "Cari",
+    "search_label": "Cari di situs ini",
+    "search_button": "Cari",
+    "search_filters": "Saring hasil",
+    "search_none": "Tidak ada hasil. Coba kata lain.",
+    "search_found": "{n} hasil ditemukan.",
+    "search_loading": "Mencari…",
+    "search_needs_js": "Pencarian memerlukan JavaScript. Tanpa JavaScript, gunakan daftar di menu.",
+    "kind_names": {"procedures": "Prosedur", "posts": "Pos lintas batas", "organisations": "Lembaga",
+                   "agreements": "Perjanjian", "notices": "Pengumuman", "data": "Data", "glossary": "Glosarium",
+                   "checker": "Cek perjalanan"},
+    "filter_kind": "Jenis",
+    "filter_province": "Provinsi",
+    "filter_regency": "Kabupaten/kota",
+    "offline_download": "Unduh situs untuk dibaca tanpa internet",
+    "offline_explain": "Buka file index.html di dalamnya dengan peramban; pencarian tetap berfungsi.",
+    "offline_note": "Ini versi luring (offline) situs Lintas. Pencarian memakai pencarian bawaan tema, "
+                    "yang bekerja tanpa server; isinya sama dengan situs daring pada tanggal pembuatannya.",
 }
 
 _EN: dict[str, Any] = {
@@ -279,6 +297,24 @@ _EN: dict[str, Any] = {
     "other_language": "Bahasa Indonesia",
     "switch_language": "Baca dalam Bahasa Indonesia",
     "skip_to_content": "Skip to content",
+    "search_title": "Search",
+    "search_label": "Search this site",
+    "search_button": "Search",
+    "search_filters": "Filter results",
+    "search_none": "No results. Try other words.",
+    "search_found": "{n} results found.",
+    "search_loading": "Searching…",
+    "search_needs_js": "Search needs JavaScript. Without it, use the lists in the menu.",
+    "kind_names": {"procedures": "Procedure", "posts": "Border post", "organisations": "Organisation",
+                   "agreements": "Agreement", "notices": "Notice", "data": "Dataset", "glossary": "Glossary",
+                   "checker": "Travel checker"},
+    "filter_kind": "Type",
+    "filter_province": "Province",
+    "filter_regency": "Regency/city",
+    "offline_download": "Download the site to read without internet",
+    "offline_explain": "Open the index.html file inside it in a browser; search still works.",
+    "offline_note": "This is the offline copy of the Lintas site. Search uses the theme's built-in search, "
+                    "which works without a server; the content is the same as the online site on the day it was built.",
 }
 
 UI: dict[str, dict[str, Any]] = {"id": _ID, "en": _EN}
