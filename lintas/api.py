@@ -422,7 +422,7 @@ def _validator(schema_bytes: bytes) -> jsonschema.protocols.Validator:
     schema = json.loads(schema_bytes)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)  # type: ignore[call-arg]
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
 def validate_document(data: bytes, schema: bytes) -> list[str]:
@@ -461,11 +461,12 @@ def publish_api(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]
     docs.append((PLACES_PATH, places(site, ctx.urls, ctx.api_url), PLACES_SCHEMA, PLACES_PATH))
     docs.append((INDEX_PATH, _index(ctx, counts), INDEX_SCHEMA, INDEX_PATH))
 
-    for path, doc, schema_name, src in docs:
-        data = dump_json(doc.model_dump(mode="json"))
-        for message in validate_document(data, schemas[schema_name]):
-            problems.append(Problem(src, None, None, "api-schema",
-                                    f"{path} breaks {schema_path(schema_name)} at {message}"))
+    for path, document, schema_name, src in docs:
+        data = dump_json(document.model_dump(mode="json"))
+        problems.extend(
+            Problem(src, None, None, "api-schema",
+                    f"{path} breaks {schema_path(schema_name)} at {message}")
+            for message in validate_document(data, schemas[schema_name]))
         out.add(path, data)
     for name, data in schemas.items():
         out.add(schema_path(name), data)

@@ -62,7 +62,7 @@ def places(site: Site, urls: ApiUrlsFor, api_url: ApiUrlFor) -> PlaceCollection:
             id=f"{kind}/{ent_id}",
             geometry=Point(type="Point", coordinates=(coords.lon, coords.lat)),
             properties=PlaceProperties(
-                id=ent_id, kind=kind, type=typ,  # type: ignore[arg-type]
+                id=ent_id, kind=kind, type=typ,
                 name=ApiText(id=name.id, en=name.en),
                 url=urls(kind, ent_id), api_url=api_url(kind, ent_id),
                 approximate=coords.approximate,

@@ -105,8 +105,26 @@ def load_region_names(root: Path) -> dict[str, dict[str, str]]:
 
 
 def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
-    """Language-neutral published files (datasets, API, feeds, sitemap)."""
-    return Outputs(), []
+    """Published files that do not depend on the rendered pages: API, GeoJSON, feeds, datasets."""
+    from .api import publish_api
+    from .feeds import publish_feeds
+
+    outputs = Outputs()
+    problems: list[Problem] = []
+    api, found = publish_api(site, config)
+    outputs.update_from(api)
+    problems.extend(found)
+    outputs.update_from(publish_feeds(site, config))
+    return outputs, problems
+
+
+def page_paths(pages: dict[str, list[Page]]) -> dict[str, list[str]]:
+    """Site path of every page, per language: 'posts/x/index.md' in English -> 'en/posts/x/'."""
+    out: dict[str, list[str]] = {}
+    for lang, items in pages.items():
+        prefix = "" if lang == LANGS[0] else f"{lang}/"
+        out[lang] = sorted(prefix + p.src.removesuffix("index.md") for p in items)
+    return out
 
 
 def build(config: BuildConfig, *, bundle: bool = True) -> BuildResult:
@@ -144,6 +162,9 @@ def _render_variant(site: Site, config: BuildConfig, outputs: Outputs, out_dir: 
         render_site(pages, Path(work), out_dir, settings)
     write_outputs(out_dir, outputs)
     if not variant.offline:
+        from .discovery import publish_discovery
+
+        write_outputs(out_dir, publish_discovery(site, config, page_paths(pages)))
         build_search_index(out_dir)
 
 

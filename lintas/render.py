@@ -215,7 +215,17 @@ class PageBuilder:
     def finish(self, src: str, title: str, parts: list[str], meta: dict[str, Any]) -> Page:
         text = "\n".join(p for p in parts if p)
         text += self.abbreviations(text)
-        return Page(src=src, title=title, markdown=text, meta=meta)
+        return Page(src=src, title=title, markdown=text, meta=self.with_head(title, meta))
+
+    def with_head(self, title: str, meta: dict[str, Any]) -> dict[str, Any]:
+        """Canonical URL, language alternates, Open Graph, feeds and JSON-LD for the page head."""
+        from .discovery import page_head
+
+        if "path" not in meta:
+            return meta
+        head = page_head(self.site, self.lang, meta["path"], meta.get("kind"), meta.get("entity_id"),
+                         title, meta.get("description", ""))
+        return {**meta, "head": head}
 
     def abbreviations(self, text: str) -> str:
         """Python-Markdown abbr definitions for glossary abbreviations that appear on the page."""
@@ -405,10 +415,11 @@ class PageBuilder:
         if latest:
             body.append(self.r.partial("sources_box", self.lang, here, sources=[sources[k] for k in sorted(sources)], reviewed_on=latest))
         # No abbreviation markup on the glossary itself: the terms are spelt out right there.
-        return Page("glossary/index.md", self.ui["sections"]["glossary"], "\n".join(body),
+        title = self.ui["sections"]["glossary"]
+        return Page("glossary/index.md", title, "\n".join(body), self.with_head(title,
                     {"description": self.ui["glossary_intro"], "kind": "section", "path": here, "lang": self.lang,
                      "search_index": {"weight": SEARCH_WEIGHTS["glossary"],
-                                      "filters": {self.ui["filter_kind"]: self.ui["kind_names"]["glossary"]}}})
+                                      "filters": {self.ui["filter_kind"]: self.ui["kind_names"]["glossary"]}}}))
 
     def _bundle_note(self, here: str) -> str:
         ui = self.ui

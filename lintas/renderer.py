@@ -193,3 +193,7 @@ def render_site(pages_by_lang: dict[str, list[Page]], work_dir: Path, out_dir: P
             shutil.move(str(work_dir / f"site-{lang}"), out_dir / prefix.rstrip("/"))
     if settings.offline:
         localise_offline_scripts(out_dir)
+    else:
+        # The online site publishes one sitemap of its own, with both languages (discovery.py).
+        for name in ("sitemap.xml", "sitemap.xml.gz", "en/sitemap.xml", "en/sitemap.xml.gz"):
+            (out_dir / name).unlink(missing_ok=True)
