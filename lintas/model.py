@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .checker.schema import Flow
 from .schemas import (
@@ -37,6 +37,7 @@ class Site:
     glossary: dict[str, GlossaryTerm]
     src_paths: dict[tuple[str, str], str]
     flows: dict[str, Flow] = field(default_factory=dict)  # travel-checker flows (lintas/checker)
+    datasets: tuple[Any, ...] = ()  # open-data definitions (lintas.datasets.Dataset), from data/
     # Reverse links, each a sorted tuple of ids.
     posts_by_office: dict[str, tuple[str, ...]] = field(default_factory=dict)
     agreements_by_org: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -31,13 +32,17 @@ log = logging.getLogger(__name__)
 
 
 def check(config: BuildConfig) -> tuple[Site | None, list[Problem]]:
-    """Load and validate every source; the model only when there is no error."""
+    """Load and validate every source (content/ and data/); the model only when there is no error."""
+    from .datasets import load_datasets
+
     sources, problems = load_sources(config.root)
     validated, found = validate_sources(sources, config.today)
-    problems = sort_problems([*problems, *found])
+    datasets, data_problems = load_datasets(config.root, config.today)
+    problems = sort_problems([*problems, *found, *data_problems])
     if has_errors(problems) or validated.settings is None:
         return None, problems
-    return build_model(validated, config.today), problems
+    site = build_model(validated, config.today)
+    return dataclasses.replace(site, datasets=tuple(datasets)), problems
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,9 @@ def generate_pages(site: Site, config: BuildConfig, published: frozenset[str] = 
 
 def extra_pages(site: Site, config: BuildConfig, lang: str, variant: Variant | None = None) -> list[Page]:
     """Pages that other features add to the tree of `lang`."""
-    pages: list[Page] = []
+    from .datasets import dataset_pages
+
+    pages: list[Page] = list(dataset_pages(list(site.datasets), site, lang))
     if variant is not None and not variant.offline:
         pages.append(search_page(lang, config.root / "templates"))
     return pages
@@ -107,6 +114,7 @@ def load_region_names(root: Path) -> dict[str, dict[str, str]]:
 def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
     """Published files that do not depend on the rendered pages: API, GeoJSON, feeds, datasets."""
     from .api import publish_api
+    from .datasets import publish_datasets
     from .feeds import publish_feeds
 
     outputs = Outputs()
@@ -115,6 +123,9 @@ def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
     outputs.update_from(api)
     problems.extend(found)
     outputs.update_from(publish_feeds(site, config))
+    data, found = publish_datasets(list(site.datasets), site, config)
+    outputs.update_from(data)
+    problems.extend(found)
     return outputs, problems
 
 
