@@ -43,6 +43,9 @@ class SourceDoc:
 class Sources:
     settings: SourceDoc | None
     docs: tuple[SourceDoc, ...]
+    # (kind, id) of files with a valid name that could not be parsed: they exist, so references to
+    # them are not reported as unknown on top of their own problem.
+    unreadable: tuple[tuple[str, str], ...] = ()
 
 
 def _id_hint(stem: str) -> str:
@@ -125,8 +128,9 @@ def load_file(path: Path, kind: str, src_path: str, problems: list[Problem]) -> 
     return SourceDoc(kind, path.stem, src_path, doc)
 
 
-def load_kind(root: Path, folder: str, kind: str, problems: list[Problem]) -> list[SourceDoc]:
-    """Every `<id>.yaml` in `root/folder`, parsed."""
+def load_kind(root: Path, folder: str, kind: str, problems: list[Problem],
+              unreadable: list[tuple[str, str]] | None = None) -> list[SourceDoc]:
+    """Every `<id>.yaml` in `root/folder`, parsed; ids of files that fail go to `unreadable`."""
     base = root / folder
     if not base.is_dir():
         return []
@@ -143,6 +147,8 @@ def load_kind(root: Path, folder: str, kind: str, problems: list[Problem]) -> li
         doc = load_file(path, kind, src_path, problems)
         if doc is not None:
             docs.append(doc)
+        elif unreadable is not None:
+            unreadable.append((kind, path.stem))
     return docs
 
 
@@ -158,6 +164,7 @@ def load_sources(root: Path, kinds: tuple[str, ...] = CONTENT_KINDS) -> tuple[So
         problems.append(Problem(f"content/{SETTINGS_FILE}", None, None, "missing-field",
                                 "content/site.yaml is missing"))
     docs: list[SourceDoc] = []
+    unreadable: list[tuple[str, str]] = []
     if content.is_dir():
         for entry in sorted(os.scandir(content), key=lambda e: e.name):
             if entry.name.startswith(".") or entry.name == SETTINGS_FILE:
@@ -173,5 +180,5 @@ def load_sources(root: Path, kinds: tuple[str, ...] = CONTENT_KINDS) -> tuple[So
                                     f"'{entry.name}' is not a content kind "
                                     f"(known: {', '.join(kinds)})", hint=hint))
     for kind in kinds:
-        docs.extend(load_kind(root, f"content/{kind}", kind, problems))
-    return Sources(settings, tuple(docs)), problems
+        docs.extend(load_kind(root, f"content/{kind}", kind, problems, unreadable))
+    return Sources(settings, tuple(docs), tuple(unreadable)), problems

@@ -36,8 +36,10 @@ def check(config: BuildConfig) -> tuple[Site | None, list[Problem]]:
     from .datasets import load_datasets
 
     sources, problems = load_sources(config.root)
-    validated, found = validate_sources(sources, config.today)
     datasets, data_problems = load_datasets(config.root, config.today)
+    # Pages that are not content entities but may be linked from content text.
+    extra = [f"/data/{ds.slug}/" for ds in datasets]
+    validated, found = validate_sources(sources, config.today, extra_pages=extra)
     problems = sort_problems([*problems, *found, *data_problems])
     if has_errors(problems) or validated.settings is None:
         return None, problems

@@ -134,7 +134,7 @@ def schema_problems(exc: ValidationError, model: type[BaseModel], doc: YamlDoc) 
             code = "bad-type"
             message = f"{where}: must be true or false, got {_describe(value)}"
             if isinstance(value, str):
-                hint = "write true or false (yes/no and on/off stay text)"
+                hint = "write true or false; yes/no and on/off are text"
         elif kind in ("list_type", "tuple_type"):
             code = "bad-type"
             message = f"{where}: must be a list (lines starting with '- '), got {_describe(value)}"
@@ -239,22 +239,49 @@ _UNSAFE = [
     (re.compile(r"<[^>]*?\s(on[a-z]+)\s*=", re.I | re.S), "HTML event handler '{0}=' is not allowed"),
     (re.compile(r"\{[^}\n]*?\b(on[a-z]+)\s*=", re.I), "attribute-list event handler '{0}=' is not allowed"),
     (re.compile(r"\b(javascript|vbscript|livescript)\s*:", re.I), "'{0}:' URLs are not allowed"),
-    (re.compile(r"\bdata\s*:\s*text/html", re.I), "'{0}' URLs are not allowed"),
+    (re.compile(r"\b(data\s*:\s*text/html)", re.I), "'{0}' URLs are not allowed"),
 ]
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+
+
+def _unescape(text: str) -> tuple[str, list[int]]:
+    """HTML entities decoded, with the offset in `text` of every decoded character."""
+    out: list[str] = []
+    offsets: list[int] = []
+    last = 0
+    for match in _ENTITY.finditer(text):
+        out.append(text[last:match.start()])
+        offsets.extend(range(last, match.start()))
+        decoded = html.unescape(match.group())
+        out.append(decoded)
+        offsets.extend([match.start()] * len(decoded))
+        last = match.end()
+    out.append(text[last:])
+    offsets.extend(range(last, len(text)))
+    return "".join(out), offsets
 
 
 def unsafe_markdown(doc: YamlDoc) -> list[Problem]:
     """Raw scripts, styles, frames, event handlers and script URLs in any text: reported, never stripped."""
     problems = []
     for loc, text in iter_strings(doc.data):
+        found: dict[tuple[int, str], bool] = {}  # (offset in text, message) -> hidden in entities
         # Entities could hide 'javascript:' (&#106;avascript:); check the decoded text too.
-        for candidate in {text, html.unescape(text)}:
+        decoded, offsets = _unescape(text) if "&" in text else (text, list(range(len(text))))
+        for candidate, hidden in ((text, False), (decoded, True)):
+            if hidden and candidate == text:
+                continue
             for pattern, message in _UNSAFE:
                 for match in pattern.finditer(candidate):
-                    offset = match.start() if candidate is text else 0
-                    line, col = doc.position_in_text(loc, offset)
-                    problems.append(Problem(doc.src_path, line, col, "unsafe-markdown",
-                                            f"{_dotted(loc)}: {message.format(match.group(1) if match.groups() else match.group(0))}"))
+                    offset = offsets[match.start()] if hidden else match.start()
+                    found.setdefault((offset, message.format(match.group(1))), hidden)
+        for (offset, message), hidden in found.items():
+            line, col = doc.position_in_text(loc, offset)
+            problems.append(Problem(doc.src_path, line, col, "unsafe-markdown",
+                                    f"{_dotted(loc)}: {message}"
+                                    + (" (written with HTML entities)" if hidden else "")))
     return problems
 
 
@@ -347,23 +374,31 @@ def check_dates(records: list[Record], today: dt.date) -> list[Problem]:
 
 
 def check_duplicates(records: list[Record]) -> list[Problem]:
+    """Ids used twice in one kind; glossary terms defined twice (ignoring case).
+
+    Every file involved is reported, naming the others: which one is the mistake is for the
+    editor to decide.
+    """
     problems = []
-    seen: dict[tuple[str, str], Record] = {}
-    terms: dict[str, Record] = {}
+    by_id: dict[tuple[str, str], list[Record]] = {}
+    by_term: dict[str, list[Record]] = {}
     for rec in records:
-        key = (rec.kind, rec.id)
-        if key in seen:
-            problems.append(Problem(rec.src_path, 1, 1, "duplicate-id",
-                                    f"id '{rec.id}' is already used by {seen[key].src_path}"))
-        seen[key] = rec
+        by_id.setdefault((rec.kind, rec.id), []).append(rec)
         term = getattr(rec.entity, "term", None)
         if rec.kind == "glossary" and isinstance(term, str):
-            folded = term.casefold()
-            if folded in terms:
-                line, col = rec.doc.position(("term",))
-                problems.append(Problem(rec.src_path, line, col, "duplicate-id",
-                                        f"term: '{term}' is already defined in {terms[folded].src_path}"))
-            terms[folded] = rec
+            by_term.setdefault(term.casefold(), []).append(rec)
+    for (_, id_), group in by_id.items():
+        problems.extend(Problem(rec.src_path, 1, 1, "duplicate-id",
+                                f"id '{id_}' is already used by {group[0].src_path}")
+                        for rec in group[1:])
+    for group in by_term.values():
+        if len(group) < 2:
+            continue
+        for rec in group:
+            others = ", ".join(o.src_path for o in group if o is not rec)
+            line, col = rec.doc.position(("term",))
+            problems.append(Problem(rec.src_path, line, col, "duplicate-id",
+                                    f"term: '{getattr(rec.entity, 'term', '')}' is also defined in {others}"))
     return problems
 
 
@@ -462,17 +497,19 @@ def validate_sources(sources: Sources, today: dt.date,
     """
     problems: list[Problem] = []
     records: list[Record] = []
-    # Every file that parsed counts as existing, even when its schema fails: a reference to it is
-    # not the mistake, and reporting it would bury the real one.
+    # Every file with a valid name counts as existing, even when it cannot be parsed or fails its
+    # schema: a reference to it is not the mistake, and reporting it would bury the real one.
     known: dict[str, set[str]] = {}
-    for source in sources.docs:
-        known.setdefault(source.kind, set()).add(source.id)
+    for kind, id_ in [*((d.kind, d.id) for d in sources.docs), *sources.unreadable]:
+        known.setdefault(kind, set()).add(id_)
     pages = site_pages(known, extra_pages)
     for source in sources.docs:
-        problems.extend(unsafe_markdown(source.doc))
-        problems.extend(link_problems(source.doc, pages))
         entity, found = validate_doc(source, KIND_MODELS[source.kind])
         problems.extend(found)
+        # `url: javascript:...` is already a bad-url; one line per mistake is enough.
+        bad_urls = {(p.line, p.column) for p in found if p.code == "bad-url"}
+        problems.extend(p for p in unsafe_markdown(source.doc) if (p.line, p.column) not in bad_urls)
+        problems.extend(link_problems(source.doc, pages))
         if entity is not None:
             records.append(Record(source.kind, source.id, source.src_path, entity, source.doc))
         else:

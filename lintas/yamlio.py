@@ -44,7 +44,7 @@ _SEQ = "tag:yaml.org,2002:seq"
 class _Resolver(BaseResolver):
     """Implicit types close to the YAML 1.2 core schema, minus octal and leading zeros."""
 
-    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}  # type: ignore[misc]
 
 
 _Resolver.add_implicit_resolver(
@@ -62,18 +62,21 @@ _Resolver.add_implicit_resolver(
 _INVISIBLE = re.compile("[\u0085\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class _TooDeep(yaml.YAMLError):
     def __init__(self, mark: yaml.Mark) -> None:
         self.mark = mark
 
 
 class _AliasFound(yaml.YAMLError):
-    def __init__(self, mark: yaml.Mark) -> None:
+    def __init__(self, mark: Any) -> None:
         self.mark = mark
 
 
 class _TagFound(yaml.YAMLError):
-    def __init__(self, mark: yaml.Mark, tag: str) -> None:
+    def __init__(self, mark: Any, tag: str) -> None:
         self.mark = mark
         self.tag = tag
 
@@ -88,7 +91,7 @@ class _Composer(Composer):
 
     _depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event = self.peek_event()  # type: ignore[attr-defined]
         if isinstance(event, AliasEvent):
             raise _AliasFound(event.start_mark)
@@ -101,7 +104,7 @@ class _Composer(Composer):
             if self._depth > MAX_DEPTH:
                 raise _TooDeep(event.start_mark)
         try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             if nests:
                 self._depth -= 1
@@ -140,23 +143,38 @@ class YamlDoc:
         return (1, 1)
 
     def position_in_text(self, path: Path_, offset: int) -> tuple[int, int]:
-        """Where character `offset` of the string at `path` stands in the file (best effort)."""
+        """Where character `offset` of the string at `path` stands in the file (best effort).
+
+        YAML folds lines (plain and `>` scalars join them with spaces) and strips indentation, so
+        the offset is found by locating each source line's text in the value, in order.
+        """
         line, col = self.position(path)
         text = self._value_at(path)
         if not isinstance(text, str):
             return line, col
-        before = text[:offset]
-        nth_line = before.count("\n")
-        col_in_line = len(before) - (before.rfind("\n") + 1)
-        if path in self.block_scalars:
-            # Content starts on the line after the `|` or `>` indicator, at its indentation.
-            src_line = line + 1 + nth_line
-            raw = self.lines[src_line - 1] if src_line - 1 < len(self.lines) else ""
-            indent = len(raw) - len(raw.lstrip(" "))
-            return src_line, indent + col_in_line + 1
-        if nth_line == 0:
-            return line, col + col_in_line + (1 if self._quoted(line, col) else 0)
-        return line + nth_line, col_in_line + 1
+        block = path in self.block_scalars
+        if block:  # content starts on the line after the `|` or `>` indicator
+            first = next((n for n in range(line + 1, len(self.lines) + 1) if self.lines[n - 1].strip()),
+                         line + 1)
+            raw = self.lines[first - 1] if first <= len(self.lines) else ""
+            best = (first, len(raw) - len(raw.lstrip()) + 1, 0)
+        else:
+            best = (line, col + (1 if self._quoted(line, col) else 0), 0)
+        pos = 0
+        for n in range(best[0], len(self.lines) + 1):
+            raw = self.lines[n - 1]
+            start = best[1] - 1 if n == best[0] else len(raw) - len(raw.lstrip())
+            segment = raw[start:].rstrip()
+            if not segment:
+                continue
+            found = text.find(segment, pos)
+            if found < 0 or found > offset:
+                break  # a closing quote, an escape, a comment, or the next key: stop here
+            best, pos = (n, start + 1, found), found + len(segment)
+            if pos >= len(text):
+                break
+        src_line, src_col, at = best
+        return src_line, src_col + offset - at
 
     def _quoted(self, line: int, col: int) -> bool:
         raw = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -256,11 +274,13 @@ def parse_yaml(text: str, src_path: str, problems: list[Problem]) -> YamlDoc | N
             problems.append(Problem(src_path, _l(mark), _c(mark), "yaml-multiple-documents",
                                     "a content file must hold one YAML document (remove the second '---')"))
         else:
-            problems.append(Problem(src_path, _l(mark), _c(mark), "yaml-syntax", _yaml_message(exc)))
+            problems.append(Problem(src_path, _l(mark), _c(mark), "yaml-syntax", _yaml_message(exc),
+                                    hint=_yaml_hint(exc)))
         return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problems.append(Problem(src_path, _l(mark), _c(mark), "yaml-syntax", _yaml_message(exc)))
+        problems.append(Problem(src_path, _l(mark), _c(mark), "yaml-syntax", _yaml_message(exc),
+                                    hint=_yaml_hint(exc)))
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors in practice
         problems.append(Problem(src_path, 1, 1, "yaml-syntax", str(exc)))
@@ -288,8 +308,26 @@ def _c(mark: yaml.Mark | None) -> int:
     return mark.column + 1 if mark else 1
 
 
+_SYNTAX_HINTS = (
+    ("expected <block end>", "check the indentation of this line against the lines above"),
+    ("mapping values are not allowed here", "put text that contains ': ' in quotes"),
+    ("that cannot start any token", "indent with spaces, not tabs; quote text starting with @ or `"),
+    ("could not find expected ':'", "a key must be followed by ': '"),
+    ("found unexpected end of stream", "a quote or bracket is not closed"),
+)
+
+
+def _yaml_hint(exc: yaml.MarkedYAMLError) -> str | None:
+    problem = exc.problem or ""
+    return next((hint for key, hint in _SYNTAX_HINTS if key in problem), None)
+
+
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (exc.context, exc.problem) if p]
+    context = exc.context
+    if context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+        # The error is reported where PyYAML noticed it; say where the unfinished thing began.
+        context += f" started on line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
+    parts = [p for p in (context, exc.problem) if p]
     return "; ".join(parts) or "invalid YAML"
 
 
@@ -319,7 +357,7 @@ class _Builder:
                 if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _INT, _BOOL, _NULL, _FLOAT):
                     self._problem(key_node, "yaml-syntax", "a key must be plain text")
                     continue
-                key = key_node.value
+                key = self._text(key_node)
                 if key in first_seen:
                     self._problem(key_node, "yaml-duplicate-key",
                                   f"duplicate key '{key}' (first defined on line {first_seen[key]})")
@@ -338,8 +376,20 @@ class _Builder:
             self.block_scalars.add(path)
         return self._scalar(node)
 
+    def _text(self, node: ScalarNode) -> str:
+        """The scalar's text; `"\\ud83d\\ude00"` escapes (UTF-16 surrogates) joined into one character."""
+        value: str = node.value
+        if not _SURROGATE.search(value):
+            return value
+        try:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            self._problem(node, "encoding", "the text holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF)"
+                          "; type the character itself")
+            return ""
+
     def _scalar(self, node: ScalarNode) -> Any:
-        value = node.value
+        value = self._text(node)
         if node.tag == _STR:
             return value
         if node.tag == _NULL:
