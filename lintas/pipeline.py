@@ -80,6 +80,7 @@ def generate_pages(site: Site, config: BuildConfig, published: frozenset[str] = 
                    variant: Variant | None = None) -> dict[str, list[Page]]:
     """Every page of every language (entities, sections, and the pages other features add)."""
     templates = config.root / "templates"
+    variant = variant or Variant(regions=load_region_names(config.root))
     return {lang: render_pages(site, lang, templates, extra_pages(site, config, lang, variant), published, variant)
             for lang in LANGS}
 

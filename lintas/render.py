@@ -210,7 +210,13 @@ class PageBuilder:
         return self.r.partial("caveats", self.lang, here, caveats=entity.caveats)
 
     def region_name(self, code: str | None) -> str | None:
-        return code  # names come from data/regions.yaml once the datasets land
+        """'Kabupaten Belu (5306)', from data/regions.yaml; the bare code when it is not listed."""
+        if code is None:
+            return None
+        names = self.variant.regions.get(code)
+        if not names:
+            return code
+        return f"{names.get(self.lang) or names['id']} ({code})"
 
     def finish(self, src: str, title: str, parts: list[str], meta: dict[str, Any]) -> Page:
         text = "\n".join(p for p in parts if p)
@@ -298,7 +304,8 @@ class PageBuilder:
             self.lead(org.summary),
             self.caveats(org, here),
             self.r.partial("org_card", self.lang, here, org=org, parent=parent,
-                           region=self.region_name(org.region), working_area=org.working_area),
+                           region=self.region_name(org.region),
+                           working_area=[self.region_name(c) for c in org.working_area]),
             self.body(org.body, here),
             self.link_section(here, "posts_here", "posts", "posts", self.site.posts_by_office.get(oid, ())),
             self.link_section(here, "procedures_here", "procedures", "procedures", self.site.procedures_by_office.get(oid, ())),
@@ -448,6 +455,7 @@ class PageBuilder:
         sections = [f"- [{self.ui['sections'][s]}]({s}/index.md)" for s in (*SECTIONS, "data", "checker")
                     if f"{s}/index.md" in known_pages]
         parts = [
+            f"# {settings.name.get(self.lang)}\n",
             self.notices_banner(here, active),
             f"\n{escape(settings.tagline.get(self.lang))}\n",
             self._bundle_note(here),
