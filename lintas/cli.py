@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     schema = sub.add_parser("schema", help="write the JSON Schema of every kind")
     schema.add_argument("--out", type=Path, default=Path("schemas"))
+    release = sub.add_parser("release", help="freeze a dataset's current files as its next version")
+    release.add_argument("dataset", help="dataset slug, e.g. crossings-monthly")
     return parser
 
 
@@ -48,6 +50,15 @@ def main(argv: list[str] | None = None) -> int:
 
         for path in write_schemas(args.out):
             print(path)
+        return 0
+    if command == "release":
+        from .datasets import release_dataset
+
+        version, problems = release_dataset(config.root, args.dataset)
+        sys.stderr.write(format_text(problems))
+        if has_errors(problems) or not version:
+            return 1
+        print(f"released {args.dataset} {version}")
         return 0
     if command == "build":
         return _build(config)

@@ -114,6 +114,7 @@ class DatasetDefinition(Schema):
     description: Text = Field(description="What is counted, from where, and what is left out "
                                           "(50 characters or more).")
     synthetic: bool = Field(description="True for generated demonstration data; shown on every output.")
+    publisher: Text = Field(description="Who publishes the dataset (used in the citation).")
     producers: list[Ref("organisations")] = Field(default_factory=list,
                                                   description="Ids of the organisations whose figures these are.")
     contact: Contact = Field(description="Contact point.")

@@ -1,0 +1,275 @@
+"""Load and check dataset definitions (data/<slug>.yaml), the region table and the input headers.
+
+Same strict YAML and the same `path:line:col: error[code]` format as content. Only the header of
+each input is read here (cheap, for `check`); the rows are read by DuckDB when publishing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+
+from ..load import SourceDoc, check_id, inside, list_files
+from ..problems import Problem
+from ..schemas import NonEmpty, Schema, Source, Text
+from ..validate import schema_problems
+from ..yamlio import parse_yaml, read_text
+from .definition import DatasetDefinition
+
+REGIONS_FILE = "regions.yaml"
+# Column names that usually identify a person; such a column must be declared `pii: true`.
+_PII_NAME = re.compile(r"(^|_)(name|nama|passport|paspor|nik|nomor|birth|lahir|dob|address|alamat|"
+                       r"phone|telepon|hp|email|note|notes|catatan|remarks|keterangan)(_|$)")
+
+
+class Region(Schema):
+    code: NonEmpty = Field(pattern=r"^[0-9]{2}([0-9]{2})?$", description="BPS/Kemendagri code, undotted.")
+    name: Text = Field(description="Name of the province, regency (kabupaten) or city (kota).")
+    level: Literal["province", "regency", "city"] = Field(description="Administrative level.")
+    iso: NonEmpty | None = Field(None, description="ISO 3166-2 code, provinces only.")
+    sources: list[int] = Field(min_length=1, description="Indexes into the file's sources list.")
+
+
+class RegionTable(Schema):
+    """data/regions.yaml: the region codes the datasets use, each with its source."""
+
+    sources: list[Source] = Field(min_length=1, description="Sources, referred to by index.")
+    caveat: Text | None = Field(None, description="What is uncertain about the codes.")
+    regions: list[Region] = Field(min_length=1, description="Regions.")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated dataset definition with its input file."""
+
+    slug: str
+    src_path: str  # 'data/<slug>.yaml'
+    definition: DatasetDefinition
+    root: Path
+    input_src: str  # 'data/tables/...'
+    regions: RegionTable
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def title(self) -> Text:
+        return self.definition.title
+
+    @property
+    def themes(self) -> list[str]:
+        return list(self.definition.themes)
+
+    @property
+    def spatial(self) -> list[str]:
+        return list(self.definition.spatial)
+
+    @property
+    def version(self) -> str:
+        return self.definition.version
+
+    @property
+    def input_path(self) -> Path:
+        return self.root / self.input_src
+
+    def region_name(self, code: str, lang: str) -> str:
+        for region in self.regions.regions:
+            if region.code == code:
+                return region.name.get(lang)
+        return code
+
+
+def _validate(model: type[Any], doc: Any, src_path: str, problems: list[Problem]) -> Any:
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(src_path, 1, 1, "not-a-mapping", "the file must be a mapping of fields"))
+        return None
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems.extend(schema_problems(exc, model, doc))
+        return None
+
+
+def _parse(path: Path, src_path: str, problems: list[Problem]) -> SourceDoc | None:
+    text = read_text(path, src_path, problems)
+    if text is None:
+        return None
+    doc = parse_yaml(text, src_path, problems)
+    return SourceDoc("datasets", path.stem, src_path, doc) if doc else None
+
+
+def load_regions(root: Path, problems: list[Problem]) -> RegionTable | None:
+    path = root / "data" / REGIONS_FILE
+    src = f"data/{REGIONS_FILE}"
+    if not path.is_file():
+        problems.append(Problem(src, None, None, "missing-field", "data/regions.yaml is missing"))
+        return None
+    source = _parse(path, src, problems)
+    if source is None:
+        return None
+    table = _validate(RegionTable, source.doc, src, problems)
+    if table is None:
+        return None
+    seen: set[str] = set()
+    for i, region in enumerate(table.regions):
+        line, col = source.doc.position(("regions", i, "code"))
+        if region.code in seen:
+            problems.append(Problem(src, line, col, "duplicate-id", f"region {region.code} is listed twice"))
+        seen.add(region.code)
+        if any(s >= len(table.sources) or s < 0 for s in region.sources):
+            problems.append(Problem(src, line, col, "unknown-reference",
+                                    f"region {region.code}: a source index is out of range"))
+    return table
+
+
+def _input_columns(path: Path, fmt: str, src: str, problems: list[Problem]) -> list[str] | None:
+    if fmt == "parquet":
+        import duckdb
+
+        try:
+            with duckdb.connect() as con:
+                rows = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+        except duckdb.Error as exc:
+            problems.append(Problem(src, None, None, "csv-format", f"cannot read Parquet: {exc}"))
+            return None
+        return [r[0] for r in rows]
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline(1 << 16)
+    except OSError as exc:
+        problems.append(Problem(src, None, None, "csv-format", f"cannot read: {exc.strerror}"))
+        return None
+    try:
+        text = first.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        problems.append(Problem(src, 1, 1, "encoding", "the header is not UTF-8"))
+        return None
+    return next(csv.reader(io.StringIO(text)), [])
+
+
+def check_input(ds: DatasetDefinition, doc: Any, root: Path, src_path: str,
+                problems: list[Problem]) -> str | None:
+    """Problems with the input file and how the definition uses its columns; the input's src path."""
+    d = ds.input
+    where = doc.position(("input", "path"))
+    rel = PurePosixPath(d.path)
+    if rel.is_absolute() or ".." in rel.parts or "\\" in d.path:
+        problems.append(Problem(src_path, *where, "unsafe-path",
+                                f"input.path '{d.path}' must stay inside data/"))
+        return None
+    input_src = f"data/{rel.as_posix()}"
+    path = root / input_src
+    if not path.is_file() or not inside(path, root / "data"):
+        problems.append(Problem(src_path, *where, "unknown-reference",
+                                f"input.path: '{input_src}' does not exist inside data/"))
+        return None
+    if path.suffix.lstrip(".") != d.format:
+        problems.append(Problem(src_path, *where, "bad-value",
+                                f"input.path ends in '{path.suffix}' but input.format is {d.format}"))
+    declared = [c.name for c in d.columns]
+    header = _input_columns(path, d.format, input_src, problems)
+    if header is not None and header != declared:
+        missing = [c for c in declared if c not in header]
+        extra = [c for c in header if c not in declared]
+        detail = "; ".join(x for x in (
+            f"missing {', '.join(missing)}" if missing else "",
+            f"not declared {', '.join(extra)}" if extra else "",
+            "columns in another order" if not missing and not extra else "") if x)
+        problems.append(Problem(input_src, 1, 1, "csv-header",
+                                f"header does not match {src_path} input.columns ({detail})",
+                                hint="declare every column of the file, in file order"))
+    types = {c.name: c for c in d.columns}
+    for i, col in enumerate(d.columns):
+        if _PII_NAME.search(col.name) and not col.pii:
+            problems.append(Problem(src_path, *doc.position(("input", "columns", i, "name")),
+                                    "pii-column", f"column '{col.name}' looks identifying",
+                                    hint="declare it with 'pii: true' (it then never reaches an output)"))
+
+    def use(name: str | None, loc: tuple[Any, ...], want: tuple[str, ...]) -> None:
+        if name is None:
+            return
+        pos = doc.position(loc)
+        col = types.get(name)
+        if col is None:
+            problems.append(Problem(src_path, *pos, "unknown-reference",
+                                    f"'{name}' is not an input column"))
+        elif col.pii:
+            problems.append(Problem(src_path, *pos, "pii-column",
+                                    f"'{name}' is declared identifying (pii) and cannot be published"))
+        elif col.type not in want:
+            problems.append(Problem(src_path, *pos, "bad-type",
+                                    f"input column '{name}' is {col.type}; this use needs {' or '.join(want)}"))
+
+    for i, dim in enumerate(ds.dimensions):
+        want = ("date",) if dim.derive in ("month", "quarter", "year") else (
+            ("string",) if dim.derive in ("office", "regency", "province") else ("string", "integer"))
+        use(dim.source, ("dimensions", i, "source"), want)
+    use(ds.measure.source, ("measure", "source"), ("integer",))
+    use(ds.attribute, ("attribute",), ("string",))
+    return input_src
+
+
+def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Problem]]:
+    """Every data/<slug>.yaml, validated, with its input checked (header only)."""
+    problems: list[Problem] = []
+    folder = root / "data"
+    if not folder.is_dir():
+        return [], problems
+    regions = load_regions(root, problems)
+    codes = {r.code for r in regions.regions} if regions else set()
+    orgs = root / "content" / "organisations"
+    datasets = []
+    for path in list_files_only(folder, root, problems):
+        src_path = f"data/{path.name}"
+        if path.name == REGIONS_FILE:
+            continue
+        if path.suffix != ".yaml":
+            problems.append(Problem(src_path, None, None, "stray-file",
+                                    "only .yaml dataset definitions are read in data/"))
+            continue
+        if not check_id(path.stem, src_path, problems):
+            continue
+        source = _parse(path, src_path, problems)
+        if source is None:
+            continue
+        doc = source.doc
+        definition = _validate(DatasetDefinition, doc, src_path, problems)
+        if definition is None:
+            continue
+        before = len(problems)
+        for i, code in enumerate(definition.spatial):
+            if regions and code not in codes:
+                problems.append(Problem(src_path, *doc.position(("spatial", i)), "unknown-reference",
+                                        f"region '{code}' is not in data/regions.yaml"))
+        for i, org in enumerate(definition.producers):
+            if not (orgs / f"{org}.yaml").is_file():
+                problems.append(Problem(src_path, *doc.position(("producers", i)), "unknown-reference",
+                                        f"no organisation '{org}' in content/organisations/"))
+        for i, rel in enumerate(definition.releases):
+            if rel.date > today:
+                problems.append(Problem(src_path, *doc.position(("releases", i, "date")),
+                                        "future-date", f"release {rel.version} is dated in the future"))
+        if definition.chart:
+            names = {d.name for d in definition.dimensions}
+            problems.extend(Problem(src_path, *doc.position(("chart",)), "unknown-reference",
+                                    f"chart: '{name}' is not a dimension")
+                            for name in [definition.chart.x, *definition.chart.where]
+                            if name not in names)
+        input_src = check_input(definition, doc, root, src_path, problems)
+        if input_src is None or len(problems) > before or regions is None:
+            continue
+        datasets.append(Dataset(path.stem, src_path, definition, root, input_src, regions))
+    return datasets, problems
+
+
+def list_files_only(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    """Files directly in data/; its sub-folders (tables/) hold inputs and are not definitions."""
+    found: list[Problem] = []
+    files = list_files(folder, root, "data", found)
+    problems.extend(p for p in found if p.code != "stray-file")  # sub-folders are fine here
+    return files

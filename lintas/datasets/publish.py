@@ -1,0 +1,184 @@
+"""PUBLISH: every dataset's files, its released versions, the catalogs and one zip.
+
+`publish_datasets` is a pure function of the definitions, inputs, frozen releases and the site; it
+returns `Outputs` and the problems that must fail the build (a failed disclosure audit, a
+passport- or NIK-like value in an output, a released byte that would change).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import BuildConfig
+from ..model import Site
+from ..outputs import Outputs
+from ..problems import Problem, has_errors, sort_problems
+from .aggregate import Table, aggregate
+from .catalog import catalog_jsonld, catalog_turtle, data_json
+from .disclosure import Protected, check, describe, protect, unprotected
+from .load import Dataset, load_datasets
+from .outputs import dataset_files, dumps
+from .pii import scan
+from .releases import Frozen, compare_current, freeze, read_releases
+
+ZIP_NAME = "data/lintas-data.zip"
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Built:
+    table: Table
+    protected: Protected
+    files: dict[str, bytes]  # name in data/<slug>/ -> bytes (the files a release freezes)
+    releases: list[Frozen]
+
+
+def geography(site: Site) -> dict[str, dict[str, str]]:
+    """Post id -> its office, regency and province codes, from the content."""
+    out = {}
+    for pid, post in site.posts.items():
+        region = post.region or ""
+        out[pid] = {"office": post.operating_office or "", "regency": region,
+                    "province": region[:2]}
+    return out
+
+
+def build(ds: Dataset, site: Site) -> tuple[Built | None, list[Problem]]:
+    """Aggregate, protect and write one dataset's files (cached on the Dataset)."""
+    if "built" in ds.cache:
+        return ds.cache["built"], list(ds.cache["problems"])
+    problems: list[Problem] = []
+    table, found = aggregate(ds, geography(site))
+    problems += found
+    built = None
+    if table is not None:
+        rule = ds.definition.disclosure
+        if rule.counts_people:
+            protected = protect(table, rule.k, rule.rounding)
+            bad = check(protected, rule.k, rule.rounding)
+            if bad:
+                problems.append(Problem(
+                    ds.src_path, None, None, "disclosure-audit",
+                    f"{len(bad)} suppressed cell(s) could be narrowed to less than {rule.k} values "
+                    f"from the published table: {describe(bad[:5], table.dims)}",
+                    hint="publish this table at a coarser level (fewer codes or longer periods)"))
+        else:
+            protected = unprotected(table)
+        files = dataset_files(ds, protected)
+        for where, kind, masked in scan(files):
+            problems.append(Problem(ds.src_path, None, None, "pii-value",
+                                    f"{where} contains a {kind}-like value ({masked})",
+                                    hint="declare identifying input columns 'pii: true'"))
+        frozen, found = read_releases(ds.root, ds.slug)
+        problems += found
+        for f in frozen:
+            if f.version == ds.version:
+                problems += compare_current(f, files, ds.src_path)
+        built = Built(table, protected, files, frozen)
+    ds.cache["built"] = built
+    ds.cache["problems"] = tuple(problems)
+    return built, problems
+
+
+def changelog(ds: Dataset, built: Built) -> dict[str, object]:
+    released = {f.version for f in built.releases}
+    return {
+        "name": ds.slug,
+        "current": ds.version,
+        "versions": [
+            {"version": r.version, "date": r.date.isoformat(),
+             "notes": {"id": r.notes.id, "en": r.notes.get("en")},
+             "path": f"v/{r.version}/" if r.version in released else None}
+            for r in reversed(ds.definition.releases)
+        ],
+    }
+
+
+def _zip(files: Mapping[str, bytes]) -> bytes:
+    """Zip with fixed timestamps and permissions, sorted entries: the same bytes every build."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            zf.writestr(info, files[name], compresslevel=9)
+    return buf.getvalue()
+
+
+def publish_datasets(datasets: Sequence[Dataset], site: Site,
+                     config: BuildConfig) -> tuple[Outputs, list[Problem]]:
+    """Every published data file at its stable site path under 'data/'."""
+    del config  # the outputs depend on nothing else; kept for the pipeline's uniform signature
+    out = Outputs()
+    problems: list[Problem] = []
+    current: dict[str, dict[str, bytes]] = {}
+    zipped: dict[str, bytes] = {}
+    published = []
+    for ds in sorted(datasets, key=lambda d: d.slug):
+        built, found = build(ds, site)
+        problems += found
+        if built is None:
+            continue
+        published.append(ds)
+        current[ds.slug] = built.files
+        for name, data in built.files.items():
+            out.add(f"data/{ds.slug}/{name}", data)
+            zipped[f"{ds.slug}/{name}"] = data
+        log = dumps(changelog(ds, built))
+        out.add(f"data/{ds.slug}/changelog.json", log)
+        zipped[f"{ds.slug}/changelog.json"] = log
+        for frozen in built.releases:
+            for name, data in frozen.files.items():
+                out.add(f"data/{ds.slug}/v/{frozen.version}/{name}", data)
+    jsonld = catalog_jsonld(published, site, current)
+    catalog = {
+        "data/catalog.jsonld": dumps(jsonld),
+        "data/catalog.ttl": catalog_turtle(jsonld),
+        "data/data.json": dumps(data_json(published, site, current)),
+    }
+    for path, data in catalog.items():
+        out.add(path, data)
+        zipped[path.removeprefix("data/")] = data
+    out.add(ZIP_NAME, _zip(zipped))
+    for where, kind, masked in scan({p: out[p] for p in catalog} | {ZIP_NAME: out[ZIP_NAME]}):
+        problems.append(Problem("data", None, None, "pii-value",
+                                f"{where} contains a {kind}-like value ({masked})"))
+    return out, sort_problems(problems)
+
+
+def release_dataset(root: Path, slug: str) -> tuple[str, list[Problem]]:
+    """Freeze the current outputs of `slug` as the version of its last release note."""
+    from ..pipeline import check as run_check
+
+    config = BuildConfig.for_root(root)
+    site, problems = run_check(config)
+    datasets, found = load_datasets(config.root, config.today)
+    problems = [*problems, *found]
+    ds = next((d for d in datasets if d.slug == slug), None)
+    if ds is None and not any(p.src_path == f"data/{slug}.yaml" for p in problems):
+        problems.append(Problem(f"data/{slug}.yaml", None, None, "unknown-reference",
+                                f"no dataset '{slug}' in data/"))
+    if site is None or ds is None or has_errors(problems):
+        return "", sort_problems(problems)
+    built, found = build(ds, site)
+    problems += found
+    if built is None or has_errors(problems):
+        return "", sort_problems(problems)
+    problems += freeze(config.root, slug, ds.version, built.files)
+    return ("" if has_errors(problems) else ds.version), sort_problems(problems)
+
+
+def sizes(ds: Dataset, site: Site) -> dict[str, int]:
+    built, _ = build(ds, site)
+    return {name: len(data) for name, data in (built.files if built else {}).items()}
+
+
+def preview_json(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False)
