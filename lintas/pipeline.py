@@ -22,9 +22,11 @@ from .model import Site, build_model
 from .outputs import OutputError, Outputs
 from .pages import Page
 from .problems import Problem, has_errors, sort_problems
+from .feeds import FeedEntry, feed_path, releases_feed
 from .render import Variant, render_pages
+from .schemas import Text
 from .renderer import RenderError, RenderSettings, render_site
-from .search import SearchIndexError, build_search_index, search_page
+from .search import SearchIndexError, build_search_index, search_page, with_search_index
 from .validate import validate_sources
 from .write import WriteError, build_lock, discard, make_staging, swap_in, write_outputs
 
@@ -81,7 +83,9 @@ def generate_pages(site: Site, config: BuildConfig, published: frozenset[str] = 
     """Every page of every language (entities, sections, and the pages other features add)."""
     templates = config.root / "templates"
     variant = variant or Variant(regions=load_region_names(config.root))
-    return {lang: render_pages(site, lang, templates, extra_pages(site, config, lang, variant), published, variant)
+    # Pages without search metadata (datasets, travel checker) get it from their kind (lintas.search).
+    return {lang: with_search_index(render_pages(site, lang, templates, extra_pages(site, config, lang, variant),
+                                                 published, variant), lang, site, variant.regions)
             for lang in LANGS}
 
 
@@ -92,7 +96,7 @@ def extra_pages(site: Site, config: BuildConfig, lang: str, variant: Variant | N
     pages: list[Page] = list(dataset_pages(list(site.datasets), site, lang))
     if variant is not None and not variant.offline:
         pages.append(search_page(lang, config.root / "templates"))
-    return pages
+    return [with_page_head(site, lang, p) for p in pages]
 
 
 def load_region_names(root: Path) -> dict[str, dict[str, str]]:
@@ -129,7 +133,44 @@ def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
     data, found = publish_datasets(list(site.datasets), site, config)
     outputs.update_from(data)
     problems.extend(found)
+    for lang in LANGS:
+        outputs.add(feed_path("releases", lang), releases_feed(release_entries(site), lang, config, site))
     return outputs, problems
+
+
+def release_entries(site: Site) -> list[FeedEntry]:
+    """One feed entry per release note of every dataset (stable key: slug and version)."""
+    entries = []
+    for ds in site.datasets:
+        for rel in ds.definition.releases:
+            entries.append(FeedEntry(key=f"datasets/{ds.slug}/{rel.version}",
+                                     title=Text(id=f"{ds.title.id} {rel.version}",
+                                                en=f"{ds.title.get('en')} {rel.version}"),
+                                     summary=rel.notes, path=f"data/{ds.slug}/", updated=rel.date))
+    return entries
+
+
+def with_page_head(site: Site, lang: str, page: Page) -> Page:
+    """Head metadata and search attributes for pages other features add (datasets, checker)."""
+    if "head" in page.meta:
+        return page
+    from .discovery import page_head
+    from .search import SEARCH_WEIGHTS
+    from .ui import UI
+
+    prefix = "" if lang == LANGS[0] else f"{lang}/"
+    path = prefix + page.src.removesuffix("index.md")
+    section = page.src.split("/", 1)[0]
+    head = page_head(site, lang, path, None, None, page.title, str(page.meta.get("description", "")))
+    extra_ld = page.meta.get("jsonld")
+    if extra_ld:
+        head = {**head, "jsonld": [*head["jsonld"], *(extra_ld if isinstance(extra_ld, list) else [extra_ld])]}
+    meta: dict[str, object] = {"path": path, "lang": lang, **page.meta, "head": head}
+    if "search_index" not in meta and section in SEARCH_WEIGHTS:
+        kind_names = UI[lang]["kind_names"]
+        meta["search_index"] = {"weight": SEARCH_WEIGHTS[section],
+                                "filters": {UI[lang]["filter_kind"]: kind_names.get(section, section)}}
+    return Page(page.src, page.title, page.markdown, meta)
 
 
 def page_paths(pages: dict[str, list[Page]]) -> dict[str, list[str]]:
@@ -179,7 +220,7 @@ def _render_variant(site: Site, config: BuildConfig, outputs: Outputs, out_dir: 
         from .discovery import publish_discovery
 
         write_outputs(out_dir, publish_discovery(site, config, page_paths(pages)))
-        build_search_index(out_dir)
+        build_search_index(out_dir, site)
 
 
 def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[Problem], *, bundle: bool) -> BuildResult:
