@@ -65,7 +65,7 @@ class Site:
         return [(i, n) for i, n in self.notices.items() if n.valid_from > self.today]
 
     def kind_items(self, kind: str) -> dict[str, Entity]:
-        return getattr(self, kind)  # type: ignore[no-any-return]
+        return getattr(self, kind)
 
 
 def _index(pairs: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:

@@ -124,6 +124,16 @@ def Ref(*kinds: str) -> Any:
                      Field(json_schema_extra={"pattern": ID_PATTERN, "x-reference": list(kinds)})]
 
 
+OrganisationRef = Annotated[str, AfterValidator(_check_id), RefTo("organisations"),
+                            Field(json_schema_extra={"pattern": ID_PATTERN, "x-reference": ["organisations"]})]
+PostRef = Annotated[str, AfterValidator(_check_id), RefTo("posts"),
+                    Field(json_schema_extra={"pattern": ID_PATTERN, "x-reference": ["posts"]})]
+ProcedureRef = Annotated[str, AfterValidator(_check_id), RefTo("procedures"),
+                         Field(json_schema_extra={"pattern": ID_PATTERN, "x-reference": ["procedures"]})]
+NoticeRef = Annotated[str, AfterValidator(_check_id), RefTo("notices"),
+                      Field(json_schema_extra={"pattern": ID_PATTERN, "x-reference": ["notices"]})]
+
+
 class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, str_strip_whitespace=False)
 
@@ -197,7 +207,7 @@ class Organisation(Entity):
     short_name: NonEmpty | None = Field(None, description="Abbreviation in common use (e.g. Kanim Atambua).")
     kind: OrgKind = Field(description="What sort of organisation this is.")
     office_class: OfficeClass | None = Field(None, description="Class of an immigration office (e.g. kelas-ii-tpi).")
-    parent: Ref("organisations") | None = Field(None, description="Id of the organisation this one belongs to.")
+    parent: OrganisationRef | None = Field(None, description="Id of the organisation this one belongs to.")
     summary: Text | None = Field(None, description="One or two sentences on what it does.")
     body: Text | None = Field(None, description="Longer description in Markdown.")
     address: Text | None = Field(None, description="Postal address.")
@@ -247,8 +257,8 @@ class Post(Entity):
     coordinates: Coordinates | None = Field(None, description="Point location; leave out when no source gives it.")
     opening_hours: list[OpeningHours] = Field(default_factory=list, description="Ordinary opening hours.")
     services: list[Text] = Field(default_factory=list, description="Services offered at the post.")
-    operating_office: Ref("organisations") | None = Field(None, description="Id of the immigration office that runs it.")
-    managed_by: Ref("organisations") | None = Field(None, description="Id of the body that manages the site (e.g. BNPP for a PLBN).")
+    operating_office: OrganisationRef | None = Field(None, description="Id of the immigration office that runs it.")
+    managed_by: OrganisationRef | None = Field(None, description="Id of the body that manages the site (e.g. BNPP for a PLBN).")
     status: PostStatus = Field(description="Whether it is open for crossings.")
     status_since: Date | None = Field(None, description="Date the status took effect.")
     opened_on: Date | None = Field(None, description="Inauguration or opening date.")
@@ -276,13 +286,13 @@ class Agreement(Entity):
     title: Text = Field(description="Title of the agreement.")
     kind: AgreementKind = Field(description="PKS, MoU, letter of support, ...")
     number: NonEmpty | None = Field(None, description="Official number, only when published.")
-    parties: list[Ref("organisations")] = Field(min_length=1, description="Ids of the organisations that signed.")
+    parties: list[OrganisationRef] = Field(min_length=1, description="Ids of the organisations that signed.")
     signed_on: Date = Field(description="Signing date (not in the future).")
     signed_at: NonEmpty | None = Field(None, description="Place of signing.")
     scope: Text = Field(description="What the agreement covers.")
     body: Text | None = Field(None, description="Longer description in Markdown.")
     status: AgreementStatus = Field(description="Current status.")
-    related_posts: list[Ref("posts")] = Field(default_factory=list, description="Ids of posts it concerns.")
+    related_posts: list[PostRef] = Field(default_factory=list, description="Ids of posts it concerns.")
     documents: list[Document] = Field(default_factory=list, description="Published documents.")
     events: list[AgreementEvent] = Field(default_factory=list, description="Timeline: signed, in force, expired...")
 
@@ -329,9 +339,9 @@ class Procedure(Entity):
     requirements: list[Requirement] = Field(default_factory=list, description="Documents and conditions.")
     fees: list[Fee] = Field(default_factory=list, description="Fees with their legal basis.")
     processing_time: Text | None = Field(None, description="How long it takes, with its basis.")
-    offices: list[Ref("organisations")] = Field(default_factory=list, description="Ids of offices where it is done.")
-    posts: list[Ref("posts")] = Field(default_factory=list, description="Ids of posts where it is done or that it concerns.")
-    related: list[Ref("procedures")] = Field(default_factory=list, description="Ids of related procedures.")
+    offices: list[OrganisationRef] = Field(default_factory=list, description="Ids of offices where it is done.")
+    posts: list[PostRef] = Field(default_factory=list, description="Ids of posts where it is done or that it concerns.")
+    related: list[ProcedureRef] = Field(default_factory=list, description="Ids of related procedures.")
 
 
 Audience = Literal["public", "wni", "wna", "pilgrims", "border-residents", "travellers", "accommodation-providers"]
@@ -347,9 +357,9 @@ class Notice(Entity):
     valid_from: Date = Field(description="First day it applies.")
     valid_until: Date | None = Field(None, description="Last day it applies; after this it is archived.")
     audience: list[Audience] = Field(default_factory=list, description="Who it is for.")
-    issued_by: Ref("organisations") | None = Field(None, description="Id of the organisation behind it.")
-    related_posts: list[Ref("posts")] = Field(default_factory=list, description="Ids of posts it concerns.")
-    related_procedures: list[Ref("procedures")] = Field(default_factory=list, description="Ids of procedures it concerns.")
+    issued_by: OrganisationRef | None = Field(None, description="Id of the organisation behind it.")
+    related_posts: list[PostRef] = Field(default_factory=list, description="Ids of posts it concerns.")
+    related_procedures: list[ProcedureRef] = Field(default_factory=list, description="Ids of procedures it concerns.")
 
 
 class GlossaryTerm(Entity):

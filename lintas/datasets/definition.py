@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..schemas import Date, Id, NonEmpty, Ref, Schema, Source, Text
+from ..schemas import Date, Id, NonEmpty, OrganisationRef, Schema, Source, Text
 
 SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 COLUMN = r"^[a-z][a-z0-9_]*$"
@@ -115,7 +115,7 @@ class DatasetDefinition(Schema):
                                           "(50 characters or more).")
     synthetic: bool = Field(description="True for generated demonstration data; shown on every output.")
     publisher: Text = Field(description="Who publishes the dataset (used in the citation).")
-    producers: list[Ref("organisations")] = Field(default_factory=list,
+    producers: list[OrganisationRef] = Field(default_factory=list,
                                                   description="Ids of the organisations whose figures these are.")
     contact: Contact = Field(description="Contact point.")
     licence: Literal["CC-BY-4.0"] = Field("CC-BY-4.0", description="Licence of the published data.")

@@ -20,7 +20,7 @@ from ..load import SourceDoc, check_id, inside, list_files
 from ..problems import Problem
 from ..schemas import NonEmpty, Schema, Source, Text
 from ..validate import schema_problems
-from ..yamlio import parse_yaml, read_text
+from ..yamlio import YamlDoc, parse_yaml, read_text
 from .definition import DatasetDefinition
 
 REGIONS_FILE = "regions.yaml"
@@ -152,7 +152,7 @@ def _input_columns(path: Path, fmt: str, src: str, problems: list[Problem]) -> l
     return next(csv.reader(io.StringIO(text)), [])
 
 
-def check_input(ds: DatasetDefinition, doc: Any, root: Path, src_path: str,
+def check_input(ds: DatasetDefinition, doc: YamlDoc, root: Path, src_path: str,
                 problems: list[Problem]) -> str | None:
     """Problems with the input file and how the definition uses its columns; the input's src path."""
     d = ds.input

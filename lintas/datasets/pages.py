@@ -128,17 +128,14 @@ def chart_svg(ds: Dataset, protected: Any, lang: str) -> str:
         return ""
     names = [dim.name for dim in d.dimensions]
     xi = names.index(d.chart.x)
-    keys = []
-    for code in protected.table.codes[xi]:
-        key = []
-        for i, name in enumerate(names):
-            key.append(code if i == xi else d.chart.where.get(name, protected.table.codes[i][0]))
-        keys.append(tuple(key))
+    keys = [tuple(code if i == xi else d.chart.where.get(name, protected.table.codes[i][0])
+                  for i, name in enumerate(names))
+            for code in protected.table.codes[xi]]
     values = [protected.published.get(k) for k in keys]
     top = max([v for v in values if v is not None] or [1]) or 1
     width, height, left, base = 640, 260, 10, 220
     slot = (width - left - 10) / max(len(keys), 1)
-    bars = []
+    bars: list[dict[str, Any]] = []
     for n, (key, value) in enumerate(zip(keys, values, strict=True)):
         w = slot * 0.7
         x = left + n * slot + (slot - w) / 2
