@@ -151,25 +151,18 @@ def release_entries(site: Site) -> list[FeedEntry]:
 
 
 def with_page_head(site: Site, lang: str, page: Page) -> Page:
-    """Head metadata and search attributes for pages other features add (datasets, checker)."""
+    """Head metadata for pages other features add (datasets, checker); their search metadata comes
+    from lintas.search.with_search_index in generate_pages."""
     if "head" in page.meta:
         return page
     from .discovery import page_head
-    from .search import SEARCH_WEIGHTS
-    from .ui import UI
-
     prefix = "" if lang == LANGS[0] else f"{lang}/"
     path = prefix + page.src.removesuffix("index.md")
-    section = page.src.split("/", 1)[0]
     head = page_head(site, lang, path, None, None, page.title, str(page.meta.get("description", "")))
     extra_ld = page.meta.get("jsonld")
     if extra_ld:
         head = {**head, "jsonld": [*head["jsonld"], *(extra_ld if isinstance(extra_ld, list) else [extra_ld])]}
     meta: dict[str, object] = {"path": path, "lang": lang, **page.meta, "head": head}
-    if "search_index" not in meta and section in SEARCH_WEIGHTS:
-        kind_names = UI[lang]["kind_names"]
-        meta["search_index"] = {"weight": SEARCH_WEIGHTS[section],
-                                "filters": {UI[lang]["filter_kind"]: kind_names.get(section, section)}}
     return Page(page.src, page.title, page.markdown, meta)
 
 

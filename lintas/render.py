@@ -23,7 +23,7 @@ from .i18n import format_date, format_idr, lang_prefix
 from .model import Site
 from .pages import Page
 from .schemas import Entity, GlossaryTerm, Notice, Organisation, Post, Procedure, Text
-from .search import SEARCH_WEIGHTS
+from .search import SEARCH_WEIGHTS, entity_regions, search_index
 from .ui import UI
 from .urls import SECTIONS, entity_path, page_src, relative, section_path
 
@@ -256,15 +256,6 @@ class PageBuilder:
             _fallback.reset(token)
 
     def meta(self, kind: str, entity_id: str, entity: Entity) -> dict[str, Any]:
-        filters = {self.ui["filter_kind"]: self.ui["kind_names"][kind]}
-        region = getattr(entity, "region", None)
-        if isinstance(region, str):
-            province = self.variant.regions.get(region[:2])
-            if province:
-                filters[self.ui["filter_province"]] = province.get(self.lang, province["id"])
-            regency = self.variant.regions.get(region) if len(region) == 4 else None
-            if regency:
-                filters[self.ui["filter_regency"]] = regency.get(self.lang, regency["id"])
         return {
             "description": summary_of(entity, self.lang),
             "kind": kind,
@@ -272,7 +263,7 @@ class PageBuilder:
             "path": self.path(kind, entity_id),
             "lang": self.lang,
             "reviewed_on": entity.reviewed_on.isoformat(),
-            "search_index": {"weight": SEARCH_WEIGHTS.get(kind, 1.0), "filters": filters},
+            "search_index": search_index(kind, self.lang, entity_regions(self.site, kind, entity), self.variant.regions),
         }
 
     # -- kinds -------------------------------------------------------------------------------
@@ -425,8 +416,7 @@ class PageBuilder:
         title = self.ui["sections"]["glossary"]
         return Page("glossary/index.md", title, "\n".join(body), self.with_head(title,
                     {"description": self.ui["glossary_intro"], "kind": "section", "path": here, "lang": self.lang,
-                     "search_index": {"weight": SEARCH_WEIGHTS["glossary"],
-                                      "filters": {self.ui["filter_kind"]: self.ui["kind_names"]["glossary"]}}}))
+                     "search_index": search_index("glossary", self.lang)}))
 
     def _bundle_note(self, here: str) -> str:
         ui = self.ui
