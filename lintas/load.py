@@ -114,6 +114,11 @@ def list_files(folder: Path, root: Path, rel: str, problems: list[Problem]) -> l
             problems.append(Problem(src_path, None, None, "stray-file",
                                     "sub-folders are not read here"))
             continue
+        if not entry.is_file():
+            # A FIFO would block the build forever on open(); devices and sockets are no sources.
+            problems.append(Problem(src_path, None, None, "unsafe-path",
+                                    "not a regular file (a pipe, device or socket); it is not read"))
+            continue
         files.append(path)
     return files
 
@@ -133,6 +138,10 @@ def load_kind(root: Path, folder: str, kind: str, problems: list[Problem],
     """Every `<id>.yaml` in `root/folder`, parsed; ids of files that fail go to `unreadable`."""
     base = root / folder
     if not base.is_dir():
+        return []
+    if not inside(base, root):
+        problems.append(Problem(folder, None, None, "unsafe-path",
+                                "folder is a symbolic link outside the repository; it is not read"))
         return []
     docs = []
     for path in list_files(base, root, folder, problems):
@@ -163,14 +172,17 @@ def load_sources(root: Path, kinds: tuple[str, ...] = CONTENT_KINDS) -> tuple[So
     elif not settings_path.exists():
         problems.append(Problem(f"content/{SETTINGS_FILE}", None, None, "missing-field",
                                 "content/site.yaml is missing"))
+    else:
+        problems.append(Problem(f"content/{SETTINGS_FILE}", None, None, "unsafe-path",
+                                "not a regular file inside the repository; it is not read"))
     docs: list[SourceDoc] = []
     unreadable: list[tuple[str, str]] = []
     if content.is_dir():
         for entry in sorted(os.scandir(content), key=lambda e: e.name):
             if entry.name.startswith(".") or entry.name == SETTINGS_FILE:
                 continue
-            if entry.is_dir(follow_symlinks=False) and entry.name in kinds:
-                continue
+            if entry.name in kinds and entry.is_dir():
+                continue  # a link to a folder is checked by load_kind: refused if it leaves the repo
             hint = None
             if entry.is_dir():
                 from .problems import did_you_mean

@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.I)
+# NUL, line breaks and other controls (C0, DEL, C1); Windows also drops trailing dots and spaces.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 class OutputError(Exception):
@@ -20,7 +22,8 @@ class OutputError(Exception):
 def check_dest_path(path: str) -> str:
     p = PurePosixPath(path)
     if (not path or p.is_absolute() or "\\" in path or ".." in p.parts or path != p.as_posix()
-            or any(_RESERVED.match(part) for part in p.parts) or "\0" in path):
+            or path == "." or any(_RESERVED.match(part) for part in p.parts)
+            or _CONTROL.search(path) or any(part[-1] in ". " for part in p.parts)):
         raise OutputError(f"unsafe output path {path!r}")
     return path
 

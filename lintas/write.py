@@ -14,6 +14,7 @@ import ctypes.util
 import errno
 import fcntl
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -47,12 +48,29 @@ def _renameat2_exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
+def _mount_point(path: Path) -> Path:
+    path = path.absolute()
+    while not os.path.ismount(path) and path != path.parent:
+        path = path.parent
+    return path
+
+
 def _describe_os_error(exc: OSError, where: Path) -> str:
-    if exc.errno == errno.ENOSPC:
-        return f"no space left on the device holding {where}"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"{where} is not writable ({exc.strerror})"
-    return f"cannot write {where}: {exc.strerror or exc}"
+    """One line: what failed and where. `shutil.Error` (from copytree/move) carries a list of
+    (src, dst, why) with the errno only inside `why`: the first entry stands for all."""
+    code, strerror = exc.errno, exc.strerror
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        _src, dst, why = exc.args[0][0]
+        found = re.search(r"\[Errno (\d+)\] ([^:']+)", str(why))
+        code, strerror = (int(found.group(1)), found.group(2)) if found else (None, str(why)[:200])
+        where = Path(dst)
+    elif exc.filename:
+        where = Path(os.fsdecode(exc.filename))
+    if code == errno.ENOSPC:
+        return f"no space left on the device holding {_mount_point(where)} (while writing {where})"
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{where} is not writable ({strerror})"
+    return f"cannot write {where}: {strerror or type(exc).__name__}"
 
 
 @contextlib.contextmanager
@@ -66,8 +84,13 @@ def build_lock(site_dir: Path) -> Iterator[None]:
         raise WriteError(_describe_os_error(exc, parent)) from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        recover(site_dir)
-        yield
+        try:
+            recover(site_dir)
+            yield
+        except OSError as exc:
+            # A full disk or a read-only folder met anywhere in the build (MkDocs, shutil, our own
+            # writes): one clear line instead of a traceback; the caller discards the staging.
+            raise WriteError(_describe_os_error(exc, parent)) from exc
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
@@ -80,7 +103,8 @@ def recover(site_dir: Path) -> None:
     if not site_dir.exists() and olds:
         os.rename(olds[-1], site_dir)
         olds = olds[:-1]
-    for stale in [*olds, *parent.glob(f".{site_dir.name}.new-*")]:
+    # `lintas-offline-*`: the offline bundle's work folder (pipeline.py), also left by a kill.
+    for stale in [*olds, *parent.glob(f".{site_dir.name}.new-*"), *parent.glob("lintas-offline-*")]:
         shutil.rmtree(stale, ignore_errors=True)
 
 

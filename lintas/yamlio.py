@@ -9,6 +9,7 @@ alias bombs, and nesting depth is capped before PyYAML's recursive composer can 
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -130,6 +131,8 @@ class YamlDoc:
     value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     block_scalars: frozenset[Path_] = frozenset()
+    _anchors: dict[Path_, tuple[list[tuple[int, int, int]], list[int]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def position(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value (or key) at `path`, or of its nearest ancestor."""
@@ -148,10 +151,27 @@ class YamlDoc:
         YAML folds lines (plain and `>` scalars join them with spaces) and strips indentation, so
         the offset is found by locating each source line's text in the value, in order.
         """
+        cached = self._anchors.get(path)
+        if cached is None:
+            found = self._find_anchors(path)
+            cached = self._anchors[path] = (found, [a[2] for a in found])
+        anchors, starts = cached
+        if not anchors:
+            return self.position(path)
+        # The last source line whose text starts at or before `offset` (anchors are in text order).
+        i = max(bisect.bisect_right(starts, offset) - 1, 0)
+        src_line, src_col, at = anchors[i]
+        return src_line, src_col + offset - at
+
+    def _find_anchors(self, path: Path_) -> list[tuple[int, int, int]]:
+        """(line, column, offset in the value) where each source line of the string at `path` starts.
+
+        Computed once per string: a file with thousands of problems in one long text would otherwise
+        walk the text again for each one (quadratic time on a hostile 1 MiB file)."""
         line, col = self.position(path)
         text = self._value_at(path)
         if not isinstance(text, str):
-            return line, col
+            return []
         block = path in self.block_scalars
         if block:  # content starts on the line after the `|` or `>` indicator
             first = next((n for n in range(line + 1, len(self.lines) + 1) if self.lines[n - 1].strip()),
@@ -160,6 +180,7 @@ class YamlDoc:
             best = (first, len(raw) - len(raw.lstrip()) + 1, 0)
         else:
             best = (line, col + (1 if self._quoted(line, col) else 0), 0)
+        anchors = [best]
         pos = 0
         for n in range(best[0], len(self.lines) + 1):
             raw = self.lines[n - 1]
@@ -168,13 +189,15 @@ class YamlDoc:
             if not segment:
                 continue
             found = text.find(segment, pos)
-            if found < 0 or found > offset:
+            if found < 0:
                 break  # a closing quote, an escape, a comment, or the next key: stop here
-            best, pos = (n, start + 1, found), found + len(segment)
+            if anchors[-1][2] == found:
+                anchors.pop()
+            anchors.append((n, start + 1, found))
+            pos = found + len(segment)
             if pos >= len(text):
                 break
-        src_line, src_col, at = best
-        return src_line, src_col + offset - at
+        return anchors
 
     def _quoted(self, line: int, col: int) -> bool:
         raw = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
