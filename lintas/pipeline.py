@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .bundle import BUNDLE_PATH, prepare_for_file_urls, zip_folder
 from .config import BuildConfig
+from .feeds import FeedEntry, feed_path, releases_feed
 from .i18n import LANGS
 from .linkcheck import check_site
 from .load import load_sources
@@ -22,10 +23,9 @@ from .model import Site, build_model
 from .outputs import OutputError, Outputs
 from .pages import Page
 from .problems import Problem, has_errors, sort_problems
-from .feeds import FeedEntry, feed_path, releases_feed
 from .render import Variant, render_pages
-from .schemas import Text
 from .renderer import RenderError, RenderSettings, render_site
+from .schemas import Text
 from .search import SearchIndexError, build_search_index, search_page, with_search_index
 from .validate import validate_sources
 from .write import WriteError, build_lock, discard, make_staging, swap_in, write_outputs
@@ -140,14 +140,10 @@ def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
 
 def release_entries(site: Site) -> list[FeedEntry]:
     """One feed entry per release note of every dataset (stable key: slug and version)."""
-    entries = []
-    for ds in site.datasets:
-        for rel in ds.definition.releases:
-            entries.append(FeedEntry(key=f"datasets/{ds.slug}/{rel.version}",
-                                     title=Text(id=f"{ds.title.id} {rel.version}",
-                                                en=f"{ds.title.get('en')} {rel.version}"),
-                                     summary=rel.notes, path=f"data/{ds.slug}/", updated=rel.date))
-    return entries
+    return [FeedEntry(key=f"datasets/{ds.slug}/{rel.version}",
+                      title=Text(id=f"{ds.title.id} {rel.version}", en=f"{ds.title.get('en')} {rel.version}"),
+                      summary=rel.notes, path=f"data/{ds.slug}/", updated=rel.date)
+            for ds in site.datasets for rel in ds.definition.releases]
 
 
 def with_page_head(site: Site, lang: str, page: Page) -> Page:
@@ -206,7 +202,8 @@ def _render_variant(site: Site, config: BuildConfig, outputs: Outputs, out_dir: 
     settings = RenderSettings(base_url=site.settings.base_url, site_name=site.settings.name.id,
                               templates_dir=config.root / "templates", offline=variant.offline,
                               search=variant.offline)
-    with tempfile.TemporaryDirectory(prefix="lintas-docs-") as work:
+    # Work files beside site/ (a killed build's leftovers are cleared by the next one's recover()).
+    with tempfile.TemporaryDirectory(prefix=f".{config.site_dir.name}.new-docs-", dir=config.site_dir.parent) as work:
         render_site(pages, Path(work), out_dir, settings)
     write_outputs(out_dir, outputs)
     if not variant.offline:
