@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .bundle import BUNDLE_PATH, prepare_for_file_urls, zip_folder
+from .checker.pages import checker_outputs, checker_pages
 from .config import BuildConfig
 from .feeds import FeedEntry, feed_path, releases_feed
 from .i18n import LANGS
@@ -94,6 +95,7 @@ def extra_pages(site: Site, config: BuildConfig, lang: str, variant: Variant | N
     from .datasets import dataset_pages
 
     pages: list[Page] = list(dataset_pages(list(site.datasets), site, lang))
+    pages.extend(checker_pages(site, lang, config.root / "templates"))
     if variant is not None and not variant.offline:
         pages.append(search_page(lang, config.root / "templates"))
     return [with_page_head(site, lang, p) for p in pages]
@@ -130,6 +132,7 @@ def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
     outputs.update_from(api)
     problems.extend(found)
     outputs.update_from(publish_feeds(site, config))
+    outputs.update_from(checker_outputs(site, config))
     data, found = publish_datasets(list(site.datasets), site, config)
     outputs.update_from(data)
     problems.extend(found)

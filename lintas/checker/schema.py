@@ -9,11 +9,29 @@ node reachable, references resolve, both languages present) are checked in graph
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from ..schemas import Entity, Id, NonEmpty, Ref, Requirement, Schema, Text
+from ..schemas import (
+    ID_PATTERN,
+    Caveat,
+    Entity,
+    Id,
+    NonEmpty,
+    NoticeRef,
+    PostRef,
+    ProcedureRef,
+    RefTo,
+    Requirement,
+    Schema,
+    Text,
+    Url,
+    _check_id,
+)
+
+FlowRef = Annotated[str, AfterValidator(_check_id), RefTo("flows"),
+                    Field(json_schema_extra={"pattern": ID_PATTERN, "x-reference": ["flows"]})]
 
 # Page folders inside 'checker/<flow>/' that a node id must not take.
 RESERVED_NODE_IDS = frozenset({"review"})
@@ -45,7 +63,7 @@ class Question(Schema):
 class FeesFrom(Schema):
     """Fees are never written in a flow: they are taken from a procedure, with their legal basis."""
 
-    procedure: Ref("procedures") = Field(description="Id of the procedure whose fees apply.")
+    procedure: ProcedureRef = Field(description="Id of the procedure whose fees apply.")
     items: list[int] | None = Field(
         None, description="Positions (0-based) of the procedure's fees that apply; all when absent.")
 
@@ -57,14 +75,21 @@ class Outcome(Schema):
     level: Literal["go", "caution", "stop"] = Field(
         "go", description="go: you can travel; caution: you can, with conditions; stop: not yet.")
     body: Text | None = Field(None, description="Explanation in Markdown.")
+    documents_from: ProcedureRef | None = Field(
+        None, description="Id of a procedure whose requirements are listed first (kept in one place).")
     documents: list[Requirement] = Field(default_factory=list, description="Documents and conditions to meet.")
     fees: FeesFrom | None = Field(None, description="Which procedure's fees apply; leave out when none apply.")
-    posts: list[Ref("posts")] = Field(default_factory=list, description="Ids of the posts to use.")
-    procedures: list[Ref("procedures")] = Field(default_factory=list, description="Ids of the procedures to follow.")
-    notices: list[Ref("notices")] = Field(
+    posts: list[PostRef] = Field(default_factory=list, description="Ids of the posts to use.")
+    procedures: list[ProcedureRef] = Field(default_factory=list, description="Ids of the procedures to follow.")
+    notices: list[NoticeRef] = Field(
         default_factory=list, description="Extra notices to show when in force; notices about the "
                                           "outcome's posts and procedures are shown automatically.")
-    flows: list[Ref("flows")] = Field(default_factory=list, description="Ids of other checker flows to suggest.")
+    flows: list[FlowRef] = Field(default_factory=list, description="Ids of other checker flows to suggest.")
+    caveats: list[Caveat] = Field(default_factory=list, description="Uncertain facts behind this outcome, shown in a callout.")
+    sources: list[Url] = Field(
+        default_factory=list, description="Addresses (url) of the flow's sources that back this outcome; "
+                                          "all of the flow's sources when empty. Sources of the procedures "
+                                          "whose documents or fees are shown are added.")
 
 
 class Flow(Entity):

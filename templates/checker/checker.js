@@ -1,4 +1,5 @@
-/* Lintas travel checker: optional enhancement of a flow's start page into a one-page form.
+/* Lintas travel checker: optional enhancement of a flow's start page into a one-page form,
+ * loaded when the reader presses "Answer on one page" (see templates/checker/app.html).
  * Without this script every question is its own page with plain links; the form reaches the same
  * outcome pages. Classic script (no modules, no fetch): it works from file:// too. The rules mirror
  * lintas/checker/rules.py; a browser test compares both on edge-case dates. */
@@ -51,6 +52,7 @@
   function urlOf(node) { return prefix + node + suffix; }
 
   var answers = {};  /* question id -> option index */
+  var dates = {};    /* date field id -> value, kept when the form is redrawn */
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -71,7 +73,8 @@
       var id = "lintas-" + qid + "-" + p.name;
       var label = el("label", { "for": id }, p.label + " ");
       var input = el("input", { type: "date", id: id, name: p.name });
-      if (p.name === "on_date") { input.value = today(); }
+      input.value = dates[id] || (p.name === "on_date" ? today() : "");
+      input.addEventListener("input", function () { dates[id] = input.value; });
       label.appendChild(input);
       box.appendChild(label);
       return input;
@@ -79,6 +82,7 @@
     var msg = el("p", { "class": "lintas-muted", "aria-live": "polite" });
     var button = el("button", { type: "button", "class": "md-button" }, s.app_check);
     button.addEventListener("click", function () {
+      inputs.forEach(function (i) { dates[i.id] = i.value; });
       var result = window.LintasRules[q.rule].apply(null, inputs.map(function (i) { return i.value; }));
       if (result === null) { msg.textContent = s.app_rule_missing; return; }
       msg.textContent = "";
@@ -147,4 +151,6 @@
   staticPart.hidden = true;
   app.hidden = false;
   render(null);
+  var legend = app.querySelector("legend");
+  if (legend) { legend.setAttribute("tabindex", "-1"); legend.focus(); }
 })();

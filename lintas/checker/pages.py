@@ -1,0 +1,424 @@
+"""Travel-checker pages: one static Markdown page per question and per outcome, plain links between.
+
+Site layout per language ('' for Indonesian, 'en/' for English):
+  checker/                      list of flows
+  checker/<flow>/               start page: intro + first question (+ the optional one-page form)
+  checker/<flow>/<node>/        every question and every outcome (shareable, printable)
+  checker/<flow>/review/        reviewers' page: the SVG diagram, every node and every path
+Published files (checker_outputs): checker/checker.js, checker/checker.css (shared by both
+languages) and <lang>/checker/<flow>/diagram.svg.
+
+Pages are stateless: a page does not know the answers given before it (GOV.UK ADR-002 keeps state
+in the URL; here each node is a page, so an outcome reached by two routes is one page). That keeps
+the page count linear in the number of nodes and every page cacheable offline.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from ..config import BuildConfig
+from ..i18n import LANGS, format_date, format_idr, lang_prefix
+from ..model import Site
+from ..outputs import Outputs
+from ..pages import Page
+from ..render import PageBuilder, Renderer, _lang_attr, md_html, tr
+from ..schemas import Requirement, Source, Text
+from ..ui import UI
+from ..urls import absolute, relative
+from .diagram import flow_svg, svg_size
+from .graph import topological, walk_paths
+from .rules import RULES, example
+from .schema import Flow, Outcome, Question
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+SCRIPT_PATH = "checker/checker.js"
+STYLE_PATH = "checker/checker.css"
+
+STRINGS: dict[str, dict[str, Any]] = {
+    "id": {
+        "section": "Cek perjalanan",
+        "intro": "Jawab beberapa pertanyaan singkat. Setiap jawaban membuka halaman baru yang dapat "
+                 "dibagikan atau dicetak; tidak perlu JavaScript.",
+        "flows_heading": "Pilih pemeriksa",
+        "start_intro": "Setiap jawaban membuka halaman baru. Anda dapat kembali dengan tombol "
+                       "Kembali di peramban.",
+        "first_question": "Pertanyaan pertama",
+        "not_sure": "Saya tidak yakin — cara memeriksa",
+        "how_to_check": "Cara memeriksa",
+        "start_again": "Mulai lagi",
+        "change_answer": "Untuk mengubah jawaban, gunakan tombol Kembali di peramban.",
+        "levels": {"go": "Anda dapat berangkat", "caution": "Ada syarat tambahan", "stop": "Belum dapat berangkat"},
+        "printed_from": "Dicetak dari",
+        "notices_as_of": "Pengumuman per",
+        "notices_heading": "Pengumuman",
+        "from": "mulai",
+        "notices_active": "Pengumuman yang berlaku pada {date} untuk hasil ini ditampilkan di atas.",
+        "notices_none": "Tidak ada pengumuman untuk hasil ini yang berlaku pada {date}.",
+        "notices_all": "Lihat semua pengumuman.",
+        "documents": "Yang perlu dibawa",
+        "posts": "Pos lintas batas yang dapat dipakai",
+        "procedures": "Langkah yang harus diikuti",
+        "flows": "Periksa juga",
+        "review_link": "Untuk peninjau: peta pertanyaan dan hasil",
+        "review_title": "Peta pemeriksa: {title}",
+        "review_intro": "Halaman untuk peninjau konten: semua pertanyaan, jawaban, dan hasil, serta "
+                        "setiap jalur dari pertanyaan pertama sampai hasil.",
+        "diagram_alt": "Diagram alur: setiap pertanyaan dengan jawabannya dan hasil yang dituju. "
+                       "Isi yang sama ada dalam tabel di bawah.",
+        "diagram_open": "Buka diagram (SVG)",
+        "questions_and_outcomes": "Pertanyaan dan hasil",
+        "node": "Langkah",
+        "answers": "Jawaban → langkah berikutnya",
+        "rule": "aturan",
+        "paths_heading": "Semua jalur",
+        "app_title": "Jawab di satu halaman",
+        "app_load": "Jawab di satu halaman",
+        "app_load_hint": "Anda dapat mengubah jawaban dan menghitung tanggal di sana.",
+        "app_result": "Hasil Anda",
+        "app_open": "Lihat hasil lengkap",
+        "app_check": "Hitung",
+        "app_rule_intro": "Atau isi tanggal dan biarkan halaman ini menghitung:",
+        "app_rule_missing": "Isi kedua tanggal.",
+        "app_restart": "Mulai lagi",
+        "fees_none": "",
+    },
+    "en": {
+        "section": "Travel checker",
+        "intro": "Answer a few short questions. Each answer opens a new page you can share or print; "
+                 "no JavaScript needed.",
+        "flows_heading": "Choose a checker",
+        "start_intro": "Each answer opens a new page. You can go back with your browser's Back button.",
+        "first_question": "First question",
+        "not_sure": "I'm not sure — how to check",
+        "how_to_check": "How to check",
+        "start_again": "Start again",
+        "change_answer": "To change an answer, use your browser's Back button.",
+        "levels": {"go": "You can travel", "caution": "Extra conditions apply", "stop": "Not yet"},
+        "printed_from": "Printed from",
+        "notices_as_of": "Notices as of",
+        "notices_heading": "Notices",
+        "from": "from",
+        "notices_active": "Notices about this result in force on {date} are shown above.",
+        "notices_none": "No notice about this result was in force on {date}.",
+        "notices_all": "See all notices.",
+        "documents": "What to carry",
+        "posts": "Border posts you can use",
+        "procedures": "Steps to follow",
+        "flows": "Check also",
+        "review_link": "For reviewers: map of the questions and outcomes",
+        "review_title": "Checker map: {title}",
+        "review_intro": "A page for content reviewers: every question, answer and outcome, and every "
+                        "path from the first question to an outcome.",
+        "diagram_alt": "Flow diagram: each question with its answers and the outcome they lead to. "
+                       "The table below holds the same content.",
+        "diagram_open": "Open the diagram (SVG)",
+        "questions_and_outcomes": "Questions and outcomes",
+        "node": "Step",
+        "answers": "Answers → next step",
+        "rule": "rule",
+        "paths_heading": "Every path",
+        "app_title": "Answer on one page",
+        "app_load": "Answer on one page",
+        "app_load_hint": "You can change answers and work out dates there.",
+        "app_result": "Your result",
+        "app_open": "See the full result",
+        "app_check": "Work it out",
+        "app_rule_intro": "Or enter the dates and let this page work it out:",
+        "app_rule_missing": "Enter both dates.",
+        "app_restart": "Start again",
+        "fees_none": "",
+    },
+}
+
+
+def flow_path(fid: str, lang: str) -> str:
+    """Site path of a flow's start page, e.g. 'en/checker/getting-a-passport/'."""
+    return f"{lang_prefix(lang)}checker/{fid}/"
+
+
+def node_path(fid: str, node: str, lang: str) -> str:
+    return f"{flow_path(fid, lang)}{node}/"
+
+
+def node_src(fid: str, node: str) -> str:
+    return f"checker/{fid}/{node}/index.md"
+
+
+def _md_link_text(value: str) -> Markup:
+    """Plain text made safe as Markdown link text inside an HTML-escaped template."""
+    return Markup(str(escape(value)).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]"))
+
+
+@dataclass
+class _Ctx:
+    site: Site
+    lang: str
+    r: Renderer
+    b: PageBuilder
+
+    @property
+    def s(self) -> dict[str, Any]:
+        return STRINGS[self.lang]
+
+    def part(self, name: str, here: str, **context: Any) -> str:
+        """Render templates/checker/<name>.html with the same filters as the site's partials."""
+        env = self.r.env
+        lang = self.lang
+        env.filters["tr"] = lambda text: tr(text, lang)
+        env.filters["md"] = lambda text: md_html(text, lang, here)
+        env.filters["langattr"] = lambda text: _lang_attr(text, lang)
+        env.filters["date"] = lambda d: format_date(d, lang)
+        env.filters["idr"] = lambda amount: format_idr(amount, lang)
+        env.filters["mdlink"] = lambda text: _md_link_text(text.get(lang) if isinstance(text, Text) else text)
+        out = env.get_template(f"checker/{name}.html").render(ui=UI[lang], s=self.s, lang=lang, **context)
+        return "\n" + out.strip() + "\n"
+
+    def style(self, here: str) -> str:
+        return f'\n<link rel="stylesheet" href="{escape(relative(here, STYLE_PATH))}">\n'
+
+    def meta(self, fid: str, flow: Flow, here: str, description: str, kind: str) -> dict[str, Any]:
+        return {"description": description, "kind": kind, "flow": fid, "path": here,
+                "lang": self.lang, "reviewed_on": flow.reviewed_on.isoformat()}
+
+
+def _question_part(c: _Ctx, fid: str, question: Question, here: str) -> str:
+    options = [{"label": o.label, "hint": o.hint,
+                "href": _md_href(here, node_path(fid, o.next, c.lang))} for o in question.options]
+    rule = RULES.get(question.rule) if question.rule else None
+    help_html = md_html(question.help, c.lang, here) if question.help else Markup("")
+    ex = example(rule, c.site.today, c.lang) if rule else None
+    return c.part("question", here, question=question, options=options, help_html=help_html,
+                  show_help=bool(question.help or ex), example=ex)
+
+
+def _md_href(here: str, target: str) -> str:
+    """Markdown link from page folder `here` to the page at folder `target` (its index.md)."""
+    rel = relative(here, target)
+    return (rel if rel.endswith("/") else rel + "/") + "index.md" if rel != "./" else "index.md"
+
+
+def _question_page(c: _Ctx, fid: str, flow: Flow, qid: str, question: Question) -> Page:
+    here = node_path(fid, qid, c.lang)
+    parts = [
+        c.style(here),
+        f'\n<p class="lintas-checker__eyebrow">{escape(flow.title.get(c.lang))}</p>\n',
+        _question_part(c, fid, question, here),
+        c.part("restart", here, start_href=relative(here, flow_path(fid, c.lang)), back=False)
+        if qid != flow.start else "",
+    ]
+    meta = c.meta(fid, flow, here, question.hint.get(c.lang) if question.hint else flow.summary.get(c.lang),
+                  "checker-question")
+    return c.b.finish(node_src(fid, qid), question.text.get(c.lang), parts, meta)
+
+
+def outcome_notices(site: Site, outcome: Outcome) -> list[str]:
+    """Ids of the notices that concern an outcome: named ones plus those about its posts/procedures."""
+    ids = set(outcome.notices)
+    for post in outcome.posts:
+        ids.update(site.notices_by_post.get(post, ()))
+    for proc in outcome.procedures:
+        ids.update(site.notices_by_procedure.get(proc, ()))
+    return sorted(ids)
+
+
+def outcome_sources(site: Site, flow: Flow, outcome: Outcome) -> list[Source]:
+    """The flow's sources that back the outcome (all when it names none), then the sources of the
+    procedures whose documents or fees the outcome shows; each once."""
+    chosen = [s for s in flow.sources if s.url in outcome.sources] if outcome.sources else list(flow.sources)
+    for proc_id in (outcome.documents_from, outcome.fees.procedure if outcome.fees else None):
+        if proc_id:
+            chosen += site.procedures[proc_id].sources
+    seen: set[str] = set()
+    unique = []
+    for source in chosen:
+        key = source.url or source.title
+        if key not in seen:
+            seen.add(key)
+            unique.append(source)
+    return unique
+
+
+def _outcome_page(c: _Ctx, fid: str, flow: Flow, oid: str, outcome: Outcome) -> Page:
+    site, lang, s = c.site, c.lang, c.s
+    here = node_path(fid, oid, lang)
+    notice_ids = outcome_notices(site, outcome)
+    active = [i for i in notice_ids if site.is_active(site.notices[i])]
+    upcoming = [{"href": relative(here, f"{lang_prefix(lang)}notices/{i}/"),
+                 "title": site.notices[i].title.get(lang), "valid_from": site.notices[i].valid_from}
+                for i in notice_ids if site.notices[i].valid_from > site.today]
+    documents: list[Requirement] = []
+    if outcome.documents_from:
+        documents += site.procedures[outcome.documents_from].requirements
+    documents += outcome.documents
+    fees_part = ""
+    if outcome.fees:
+        all_fees = site.procedures[outcome.fees.procedure].fees
+        chosen = [all_fees[i] for i in outcome.fees.items] if outcome.fees.items is not None else all_fees
+        fees_part = c.r.partial("fees", lang, here, fees=chosen)
+    docs_part = ""
+    if documents:
+        docs_part = c.r.partial("requirements", lang, here, requirements=documents)
+        docs_part = docs_part.replace(str(escape(UI[lang]["requirements"])), str(escape(s["documents"])), 1)
+    other_flows = "".join(
+        f"- [{_md_link_text(site.flows[f].title.get(lang))}]({_md_href(here, flow_path(f, lang))})\n"
+        for f in outcome.flows)
+    caveats = [*outcome.caveats, *flow.caveats]
+    url = absolute(site.settings.base_url, here)
+    parts = [
+        c.style(here),
+        c.part("outcome_head", here, flow_title=flow.title.get(lang), level=outcome.level),
+        c.b.notices_banner(here, active),
+        c.b.body(outcome.body, here),
+        docs_part,
+        fees_part,
+        _links(c, here, "posts", outcome.posts, s["posts"], "posts"),
+        _links(c, here, "procedures", outcome.procedures, s["procedures"], "procedures"),
+        f"\n## {escape(s['flows'])}\n\n{other_flows}" if other_flows else "",
+        c.r.partial("caveats", lang, here, caveats=caveats) if caveats else "",
+        c.part("upcoming", here, upcoming=upcoming, active=bool(active), today=site.today,
+               notices_href=relative(here, f"{lang_prefix(lang)}notices/")),
+        c.part("restart", here, start_href=relative(here, flow_path(fid, lang)), back=True),
+        c.r.partial("sources_box", lang, here, sources=outcome_sources(site, flow, outcome),
+                    reviewed_on=flow.reviewed_on),
+        c.part("print_footer", here, url=url, reviewed_on=flow.reviewed_on, today=site.today),
+    ]
+    meta = c.meta(fid, flow, here, outcome.title.get(lang), "checker-outcome")
+    return c.b.finish(node_src(fid, oid), outcome.title.get(lang), parts, meta)
+
+
+def _links(c: _Ctx, here: str, kind: str, ids: list[str], heading: str, anchor: str) -> str:
+    if not ids:
+        return ""
+    items = c.b.links(here, kind, ids)
+    return c.r.partial("link_list", c.lang, here, heading=heading, anchor=anchor, items=items)
+
+
+def flow_data(site: Site, fid: str, lang: str) -> dict[str, Any]:
+    """What checker.js needs to run a flow on one page (texts in `lang`)."""
+    flow = site.flows[fid]
+    s = STRINGS[lang]
+    questions = {}
+    for qid, q in flow.questions.items():
+        rule = RULES.get(q.rule or "")
+        questions[qid] = {
+            "text": q.text.get(lang),
+            "hint": q.hint.get(lang) if q.hint else "",
+            "rule": rule.name if rule else None,
+            "params": [{"name": p.name, "label": p.label.get(lang)} for p in rule.params] if rule else [],
+            "options": [{"label": o.label.get(lang), "next": o.next, "result": o.result}
+                        for o in q.options],
+        }
+    outcomes = {oid: {"title": o.title.get(lang), "level": o.level, "level_text": s["levels"][o.level]}
+                for oid, o in flow.outcomes.items()}
+    strings = {k: s[k] for k in ("app_title", "app_result", "app_open", "app_check", "app_rule_intro",
+                                 "app_rule_missing", "app_restart")}
+    return {"flow": fid, "start": flow.start, "questions": questions, "outcomes": outcomes,
+            "strings": strings, "today": site.today.isoformat()}
+
+
+def _json_for_html(data: Any) -> Markup:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    # Nothing in a <script> may close it, and a blank line would end the Markdown HTML block.
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _start_page(c: _Ctx, fid: str, flow: Flow) -> Page:
+    lang, s = c.lang, c.s
+    here = flow_path(fid, lang)
+    first = flow.questions[flow.start]
+    parts = [
+        c.style(here),
+        c.b.lead(flow.summary),
+        f"\n{escape(s['start_intro'])}\n",
+        f'\n<div class="lintas-checker-static" markdown="1">\n\n## {escape(first.text.get(lang))}'
+        ' {: #first-question }\n',
+        _question_part(c, fid, first, here),
+        "\n</div>\n",
+        c.part("app", here, data_json=_json_for_html(flow_data(c.site, fid, lang)),
+               script_href=relative(here, SCRIPT_PATH)),
+        f"\n[{_md_link_text(s['review_link'])}](review/index.md)\n",
+        c.b.caveats(flow, here),
+        # Sources are listed on every outcome page; the start page stays light.
+        f'\n<p class="lintas-reviewed">{escape(UI[lang]["last_reviewed"])}: '
+        f'<time datetime="{flow.reviewed_on.isoformat()}">{escape(format_date(flow.reviewed_on, lang))}</time></p>\n',
+    ]
+    return c.b.finish(f"checker/{fid}/index.md", flow.title.get(lang), parts,
+                      c.meta(fid, flow, here, flow.summary.get(lang), "checker-start"))
+
+
+def _review_page(c: _Ctx, fid: str, flow: Flow) -> Page:
+    lang, s = c.lang, c.s
+    here = f"{flow_path(fid, lang)}review/"
+    nodes = []
+    for nid in topological(flow):
+        q = flow.questions.get(nid)
+        o = flow.outcomes.get(nid)
+        nodes.append({
+            "id": nid, "href": relative(here, node_path(fid, nid, lang)),
+            "title": q.text.get(lang) if q else o.title.get(lang) if o else nid,
+            "options": [{"label": op.label.get(lang), "next": op.next, "result": op.result}
+                        for op in q.options] if q else [],
+            "rule": q.rule if q else None, "level": o.level if o else "go",
+        })
+    width, height = svg_size(flow)
+    parts = [
+        f"\n{escape(s['review_intro'])}\n",
+        c.part("review", here, svg_href=relative(here, f"{flow_path(fid, lang)}diagram.svg"),
+               width=width, height=height, nodes=nodes, paths=walk_paths(flow)),
+    ]
+    meta = c.meta(fid, flow, here, s["review_intro"], "checker-review")
+    meta["search"] = {"exclude": True}
+    return c.b.finish(f"checker/{fid}/review/index.md", s["review_title"].format(title=flow.title.get(lang)),
+                      parts, meta)
+
+
+def _index_page(c: _Ctx) -> Page:
+    lang, s = c.lang, c.s
+    here = f"{lang_prefix(lang)}checker/"
+    rows = [f'<li><a href="{escape(relative(here, flow_path(fid, lang)))}">{escape(flow.title.get(lang))}</a>'
+            f'<br><span class="lintas-muted">{escape(flow.summary.get(lang))}</span></li>'
+            for fid, flow in sorted(c.site.flows.items(), key=lambda kv: kv[1].title.get(lang).casefold())]
+    parts = [f"\n{escape(s['intro'])}\n", f"\n## {escape(s['flows_heading'])}\n",
+             '\n<ul class="lintas-index">\n' + "\n".join(rows) + "\n</ul>\n"]
+    return c.b.finish("checker/index.md", s["section"], parts,
+                      {"description": s["intro"], "kind": "section", "path": here, "lang": lang})
+
+
+def checker_pages(site: Site, lang: str, templates_dir: Path | None = None) -> list[Page]:
+    """Every travel-checker page of one language; empty when there are no flows."""
+    if not site.flows:
+        return []
+    renderer = Renderer.create(templates_dir or TEMPLATES_DIR)
+    c = _Ctx(site, lang, renderer, PageBuilder(site, lang, renderer))
+    pages = [_index_page(c)]
+    for fid, flow in site.flows.items():
+        pages.append(_start_page(c, fid, flow))
+        for qid, question in flow.questions.items():
+            pages.append(_question_page(c, fid, flow, qid, question))
+        for oid, outcome in flow.outcomes.items():
+            pages.append(_outcome_page(c, fid, flow, oid, outcome))
+        pages.append(_review_page(c, fid, flow))
+    return pages
+
+
+def checker_outputs(site: Site, config: BuildConfig | None = None) -> Outputs:
+    """checker.js and checker.css (shared), and one SVG diagram per flow and language."""
+    out = Outputs()
+    if not site.flows:
+        return out
+    folder = (config.root / "templates" if config else TEMPLATES_DIR) / "checker"
+    out.add(SCRIPT_PATH, (folder / "checker.js").read_bytes())
+    out.add(STYLE_PATH, (folder / "checker.css").read_bytes())
+    for lang in LANGS:
+        for fid, flow in site.flows.items():
+            out.add(f"{flow_path(fid, lang)}diagram.svg", flow_svg(flow, lang))
+    return out
+
+
+__all__ = ["checker_outputs", "checker_pages", "flow_data", "node_path", "node_src", "outcome_notices"]
