@@ -8,6 +8,7 @@ HTML through Python-Markdown. Nothing here knows about MkDocs; renderer.py does.
 from __future__ import annotations
 
 import contextvars
+import functools
 import posixpath
 import re
 from collections.abc import Iterable
@@ -235,13 +236,26 @@ class PageBuilder:
 
     def abbreviations(self, text: str) -> str:
         """Python-Markdown abbr definitions for glossary abbreviations that appear on the page."""
-        lines = []
+        pattern, meanings = self._abbr
+        if pattern is None:
+            return ""
         plain = re.sub(r"<[^>]+>", " ", text)
-        for term in self.site.glossary.values():
-            if term.abbreviation and term.expansion and re.search(rf"(?<![\w-]){re.escape(term.term)}(?![\w-])", plain):
-                meaning = term.expansion if self.lang == "id" else f"{term.expansion} ({term.definition.get('en').split(':')[0]})"
-                lines.append(f"*[{term.term}]: {meaning}")
+        found = sorted(set(pattern.findall(plain)))
+        lines = [f"*[{term}]: {meanings[term]}" for term in found]
         return ("\n\n" + "\n".join(lines) + "\n") if lines else ""
+
+    @functools.cached_property
+    def _abbr(self) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+        """One pattern for every abbreviation: a page is scanned once, whatever the glossary's size."""
+        meanings = {}
+        for term in self.site.glossary.values():
+            if term.abbreviation and term.expansion:
+                meanings[term.term] = (term.expansion if self.lang == "id" else
+                                       f"{term.expansion} ({term.definition.get('en').split(':')[0]})")
+        if not meanings:
+            return None, {}
+        alternatives = "|".join(re.escape(t) for t in sorted(meanings, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])"), meanings
 
     def render_entity(self, kind: str, entity_id: str, entity: Entity) -> Page:
         token = _fallback.set([])

@@ -36,7 +36,8 @@ def _rebuild(config: BuildConfig) -> bool:
     from .pipeline import build
 
     started = time.perf_counter()
-    result = build(config)
+    # The preview skips the offline bundle (a second full render): edits show sooner.
+    result = build(config, bundle=False)
     sys.stderr.write(format_text(result.problems))
     if result.written:
         print(f"serve: rebuilt in {time.perf_counter() - started:.2f} s", file=sys.stderr, flush=True)
@@ -46,7 +47,7 @@ def _rebuild(config: BuildConfig) -> bool:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

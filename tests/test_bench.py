@@ -1,0 +1,144 @@
+"""The benchmark harness (bench/) works end to end at a tiny size. No timing is asserted: the figures
+must exist, be sane, and agree with each other (e.g. every method counts every row)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+import corpus  # noqa: E402
+
+from lintas.config import BuildConfig  # noqa: E402
+from lintas.pipeline import check  # noqa: E402
+
+pytestmark = pytest.mark.slow  # the harness runs ~10 small builds (about 1–4 minutes)
+
+
+def _digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted((root / "content").rglob("*.yaml")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    h.update((root / "data" / "tables" / "bench-crossings.csv").read_bytes())
+    return h.hexdigest()
+
+
+def test_corpus_is_deterministic_valid_and_scaled(tmp_path: Path) -> None:
+    a = corpus.generate(tmp_path / "a", 30, seed=3, rows=500)
+    b = corpus.generate(tmp_path / "b", 30, seed=3, rows=500)
+    c = corpus.generate(tmp_path / "c", 30, seed=4, rows=500)
+    assert _digest(a.root) == _digest(b.root)
+    assert _digest(a.root) != _digest(c.root)
+    assert sum(a.counts.values()) == pytest.approx(30, abs=3)
+    assert all(a.counts[kind] >= 1 for kind in corpus.SHARES)
+    # Valid against the real schemas and cross-file rules, references included.
+    site, problems = check(BuildConfig.for_root(a.root, today=corpus.TODAY))
+    assert [str(p) for p in problems if p.severity.value == "error"] == []
+    assert site is not None
+    assert len(site.notices) == a.counts["notices"] and len(site.glossary) == a.counts["glossary"]
+    assert all(p.operating_office in site.organisations for p in site.posts.values())
+    # Both languages: most texts carry English, some fall back on purpose.
+    texts = [n.summary for n in site.notices.values()] + [p.summary for p in site.procedures.values()]
+    assert any(t.en for t in texts) and any(t.en is None for t in texts)
+    # Synthetic, and says so.
+    assert all("SINTETIS" in o.name.id for o in site.organisations.values())
+
+
+def test_rows_are_deterministic_and_complete(tmp_path: Path) -> None:
+    posts = ("pos-00001", "pos-00002", "pos-00003")
+    corpus.write_rows(tmp_path / "a.csv", 2500, posts, seed=1, chunk=1000)
+    corpus.write_rows(tmp_path / "b.csv", 2500, posts, seed=1, chunk=1000)
+    lines = (tmp_path / "a.csv").read_text().splitlines()
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    assert lines[0].split(",") == corpus.HEADER
+    assert len(lines) == 2501
+    assert {line.split(",")[2] for line in lines[1:]} <= set(posts)
+    assert all(line.split(",")[7].startswith("99") for line in lines[1:])
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("bench")
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--repeat", "1",
+                           "--out", str(out)], cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert (out / "report.md").is_file()
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+def _positive(value: object) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value) and value > 0
+
+
+def test_report_has_every_build_figure(report: dict) -> None:
+    assert report["n"] == 20 and report["quick"] is True
+    pages = []
+    for label, factor in (("N", 1), ("2N", 2), ("4N", 4)):
+        build = report["builds"][label]
+        assert "error" not in build and build["written"], build
+        assert build["n"] == 20 * factor
+        assert _positive(build["total_s"]) and _positive(build["peak_rss_mb"])
+        assert build["peak_tree_rss_mb"] >= build["peak_rss_mb"] * 0.5
+        for stage in ("check", "publish", "generate", "render", "write", "linkcheck", "load", "validate"):
+            assert stage in build["stages"], stage
+        # The stages happen inside the build: together they cannot exceed it.
+        top = sum(build["stages"][s]["s"] for s in ("check", "publish", "generate", "render", "write",
+                                                       "linkcheck", "bundle", "search", "discovery")
+                  if s in build["stages"])
+        assert top <= build["total_s"] * 1.01
+        pages.append(build["html_pages"])
+    assert pages[0] < pages[1] < pages[2]  # more entities, more pages
+
+
+def test_report_compares_with_bare_mkdocs(report: dict) -> None:
+    bare = report["bare_mkdocs"]
+    for variant in ("online", "offline"):
+        assert "error" not in bare[variant], bare[variant]
+        assert _positive(bare[variant]["total_s"])
+        assert bare[variant]["langs"] == 2
+    # The bare run rendered the very tree our online build rendered.
+    assert bare["online"]["html_pages"] == report["online_build"]["html_pages"]
+    r = report["ratios"]
+    for key in ("overhead_full", "overhead_online", "scaling_2n", "scaling_4n", "agg_vs_duckdb"):
+        assert isinstance(r[key], float) and math.isfinite(r[key]), key
+    assert r["overhead_full"] > -1 and r["scaling_4n"] > 0
+
+
+def test_report_aggregations_agree(report: dict) -> None:
+    agg = report["aggregation"]
+    assert agg["rows"] == 20_000
+    for method in ("lintas", "duckdb", "pandas"):
+        assert "error" not in agg[method], agg[method]
+        assert agg[method]["rows_counted"] == 20_000, method
+        assert _positive(agg[method]["peak_rss_mb"])
+    assert agg["duckdb"]["groups"] == agg["pandas"]["groups"]
+    lintas = agg["lintas"]
+    assert lintas["audit_failures"] == 0
+    assert lintas["primary"] > 0  # 20,000 rows over ~300 cells leave small cells to suppress
+    assert lintas["base_cells"] >= agg["duckdb"]["groups"]  # true zeros are cells too
+
+
+def test_report_measures_the_preview(report: dict) -> None:
+    assert _positive(report["rebuild"]["total_s"]) and report["rebuild"]["written"]
+    serve = report["serve"]
+    assert "error" not in serve, serve
+    assert _positive(serve["edit_to_visible_s"]) and _positive(serve["first_build_s"])
+
+
+def test_report_lists_every_target(report: dict) -> None:
+    names = [t["name"] for t in report["targets"]]
+    assert len(names) == 8
+    for t in report["targets"]:
+        assert t["met"] in (True, False, None)
+    # At N = 20 and 20,000 rows the absolute targets cannot be judged, and the report says so.
+    absolute = [t for t in report["targets"] if "rows" in t["target"] or "2,000" in t["target"]]
+    assert absolute and all(t["met"] is None and t["note"] for t in absolute)
