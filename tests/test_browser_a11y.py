@@ -1,0 +1,288 @@
+"""Accessibility in real Chromium: every page type in both languages, axe-core (WCAG 2.2 AA rule
+set), keyboard-only use, visible focus, `lang`, table headers, labelled language switch and search.
+
+Page types and their sample pages come from the built site (bench/page_weight.py): for each type and
+language the largest page, i.e. the one with the most content to check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.base import AXE_FILE_PATH
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from bench.page_weight import (
+    CHECKER_REVIEW,
+    CHECKER_TYPES,
+    REQUIRED_TYPES,
+    expected_types,
+    pages_by_type,
+    representatives,
+    site_pages,
+)
+
+pytestmark = pytest.mark.browser
+
+LANGS = ("id", "en")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SEARCH_LABEL = {"id": "Cari di situs ini", "en": "Search this site"}
+SWITCH = {"id": ("English", "en"), "en": ("Bahasa Indonesia", "id")}  # link text, its language
+SEARCH_WORD = {"id": "paspor", "en": "passport"}
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    return Path(AXE_FILE_PATH).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def samples(built_site: Path) -> dict[tuple[str, str], str]:
+    return representatives(built_site)
+
+
+def run_axe(page: Page, source: str) -> list[dict[str, Any]]:
+    """axe-core's violations on the current page, WCAG 2.0-2.2 A and AA rules only."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(source)  # not add_script_tag: a strict CSP would block that
+    return page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+                         ".then(r => r.violations)", AXE_TAGS)
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']}")
+        lines += [f"    {' '.join(map(str, n['target']))}: {n['failureSummary'][:200]}" for n in v["nodes"][:5]]
+    return "\n".join(lines)
+
+
+TABLE_PROBLEMS = """() => [...document.querySelectorAll('table')].flatMap((t, i) => {
+  const ths = [...t.querySelectorAll('th')];
+  if (!ths.length) return [`table ${i + 1} has no header cells`];
+  return ths.filter(th => !th.closest('thead') && !th.hasAttribute('scope'))
+            .map(th => `table ${i + 1}: header '${th.textContent.trim()}' outside thead has no scope`);
+})"""
+
+
+def page_structure_problems(page: Page, lang: str) -> list[str]:
+    problems = []
+    actual = page.locator("html").get_attribute("lang")
+    if actual != lang:
+        problems.append(f"<html lang> is {actual!r}, expected {lang!r}")
+    h1 = page.locator("h1").count()
+    if h1 != 1:
+        problems.append(f"{h1} h1 elements")
+    problems += page.evaluate(TABLE_PROBLEMS)
+    return problems
+
+
+def test_every_page_type_is_built_in_both_languages(built_site: Path) -> None:
+    found = pages_by_type(built_site)
+    missing = [f"{kind} ({lang})" for kind in expected_types(built_site) for lang in LANGS
+               if not found.get(kind, {}).get(lang)]
+    assert not missing, f"page types missing from the built site: {missing}"
+    assert "other" not in found, f"pages of no known type: {found.get('other')}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", (*REQUIRED_TYPES, *CHECKER_TYPES, CHECKER_REVIEW))
+def test_page_type_has_no_axe_violations(kind: str, lang: str, page: Page, page_errors: list[str], site_url: str,
+                                         built_site: Path, samples: dict[tuple[str, str], str], axe_source: str) -> None:
+    if kind not in expected_types(built_site):
+        pytest.skip("the built site has no travel checker")  # its presence is checked above
+    path = samples[(kind, lang)]
+    page.goto(f"{site_url}/{path}")
+    violations = run_axe(page, axe_source)
+    assert violations == [], f"/{path}:\n{describe(violations)}"
+    assert page_structure_problems(page, lang) == []
+    assert page_errors == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_results_have_no_axe_violations(lang: str, page: Page, page_errors: list[str], site_url: str,
+                                               axe_source: str) -> None:
+    prefix = "" if lang == "id" else "en/"
+    page.goto(f"{site_url}/{prefix}search/?q={SEARCH_WORD[lang]}")
+    expect(page.locator("#lintas-results li").first).to_be_visible(timeout=15_000)
+    violations = run_axe(page, axe_source)
+    assert violations == [], describe(violations)
+    assert page_errors == []
+
+
+def test_every_page_loads_cleanly(page: Page, page_errors: list[str], site_url: str, built_site: Path) -> None:
+    """Every HTML page of both languages: no console error, no failed request, right lang, headed tables."""
+    problems: list[str] = []
+    paths = site_pages(built_site)
+    assert len(paths) > 40
+    fetched: set[str] = set()
+    page.on("requestfinished", lambda r: fetched.add(r.url))
+    for path in paths:
+        page.goto(f"{site_url}/{path}")
+        # The favicon comes after 'load': leaving before it arrives would abort it (a failed request).
+        icons = page.eval_on_selector_all("link[rel~=icon][href]", "els => els.map(e => e.href)")
+        for _ in range(200):
+            if all(icon in fetched for icon in icons):
+                break
+            page.wait_for_timeout(10)
+        problems += [f"/{path}: {p}" for p in page_structure_problems(page, "en" if path.startswith("en/") else "id")]
+        problems += [f"/{path}: {e}" for e in page_errors]
+        page_errors.clear()
+    assert problems == []
+
+
+BAD_PAGE = """<!doctype html><html><head><title>bad</title></head><body>
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+<input type="text"><button></button><a href="#x"></a>
+<p style="color:#bbb;background:#fff">low contrast text</p>
+<table><tr><td>a</td><td>b</td></tr></table>
+</body></html>"""
+
+
+def test_axe_reports_violations_on_a_bad_page(page: Page, axe_source: str) -> None:
+    """A broken axe set-up (wrong tags, script not run) must not pass the checks above silently."""
+    page.set_content(BAD_PAGE)
+    found = {v["id"] for v in run_axe(page, axe_source)}
+    assert {"image-alt", "label", "button-name", "link-name", "html-has-lang", "color-contrast"} <= found
+
+
+def test_structure_check_reports_bad_tables_and_lang(page: Page) -> None:
+    page.set_content('<html lang="en"><body><h1>a</h1><table><tr><td>1</td></tr></table>'
+                     '<table><tr><th>x</th><td>1</td></tr></table></body></html>')
+    problems = page_structure_problems(page, "id")
+    assert problems == ["<html lang> is 'en', expected 'id'", "table 1 has no header cells",
+                        "table 2: header 'x' outside thead has no scope"]
+
+
+# ------------------------------------------------------------------------------------ keyboard
+
+FOCUS_STATE = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const r = e.getBoundingClientRect();
+  const s = getComputedStyle(e);
+  let opacity = 1;
+  for (let n = e; n; n = n.parentElement) opacity *= parseFloat(getComputedStyle(n).opacity);
+  return {tag: e.tagName, id: e.id, cls: e.className, text: (e.textContent || e.value || '').trim().slice(0, 40),
+          href: e.getAttribute('href'), inMain: !!e.closest('.md-content'), inHeader: !!e.closest('header'),
+          outlineStyle: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth),
+          visible: r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 &&
+                   r.left < innerWidth && r.top < innerHeight && opacity > 0.9 && s.visibility === 'visible'};
+}"""
+
+
+def tab(page: Page) -> dict[str, Any] | None:
+    page.keyboard.press("Tab")
+    return page.evaluate(FOCUS_STATE)
+
+
+def settled_focus(page: Page) -> dict[str, Any] | None:
+    """The focused element once transitions (skip link fade-in, drawer slide) have run."""
+    with contextlib.suppress(PlaywrightTimeoutError):  # still hidden: the caller's assertion says where
+        page.wait_for_function(f"() => {{ const s = ({FOCUS_STATE})(); return s && s.visible; }}", timeout=1500)
+    return page.evaluate(FOCUS_STATE)
+
+
+def _path(samples: dict[tuple[str, str], str], kind: str, lang: str) -> str:
+    return samples[(kind, lang)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", ["home", "procedure", "glossary", "404"])
+def test_skip_link_is_first_and_moves_focus_to_the_content(kind: str, lang: str, page: Page, site_url: str,
+                                                           samples: dict[tuple[str, str], str]) -> None:
+    page.goto(f"{site_url}/{_path(samples, kind, lang)}")
+    first = tab(page)
+    assert first and "lintas-skip" in first["cls"], f"first Tab stop is {first}"
+    first = settled_focus(page)
+    assert first and first["visible"], "the focused skip link is not visible"
+    page.keyboard.press("Enter")
+    focused = page.evaluate(FOCUS_STATE)
+    assert focused and focused["id"] == "lintas-main"
+    # The next Tab continues in the content, after the page title: past the header and navigation.
+    after = tab(page)
+    assert after and after["inMain"], f"Tab after the skip link went to {after}"
+    assert page.evaluate("""() => { const h1 = document.querySelector('h1');
+        return !!(h1.compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING); }""")
+
+
+def tab_stops(page: Page, limit: int = 150) -> list[dict[str, Any]]:
+    """Every Tab stop from the top of the page until focus leaves the page or comes round again."""
+    stops: list[dict[str, Any]] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = settled_focus(page)
+        if state is None or (stops and state == stops[0]):
+            break
+        stops.append(state)
+    return stops
+
+
+@pytest.mark.parametrize("width", [1280, 1024, 390])
+@pytest.mark.parametrize("kind", ["procedure", "dataset", "search"])
+def test_focus_is_always_visible(kind: str, width: int, page: Page, site_url: str,
+                                 samples: dict[tuple[str, str], str]) -> None:
+    """Each Tab stop shows an outline of at least 2 px and is on screen (the nav drawer opens for it)."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{site_url}/{_path(samples, kind, 'id')}")
+    stops = tab_stops(page)
+    assert len(stops) > 5
+    hidden = [s for s in stops if not s["visible"]]
+    assert hidden == [], f"focus not visible at {width}px on: {hidden}"
+    faint = [s for s in stops if s["id"] != "lintas-main" and (s["outlineStyle"] == "none" or s["outlineWidth"] < 2)]
+    assert faint == [], f"no focus outline at {width}px on: {faint}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_keyboard_reaches_search_and_language_switch(lang: str, page: Page, page_errors: list[str], site_url: str,
+                                                     samples: dict[tuple[str, str], str]) -> None:
+    start = _path(samples, "procedure", lang)
+    page.goto(f"{site_url}/{start}")
+    stops = tab_stops(page)
+    ids = [s["id"] for s in stops]
+    assert "lintas-header-q" in ids, "the header search box is not reachable with Tab"
+    text, target_lang = SWITCH[lang]
+    switch_at = next((i for i, s in enumerate(stops) if s["tag"] == "A" and s["text"] == text), None)
+    assert switch_at is not None, "the language switch is not reachable with Tab"
+
+    # Search with the keyboard alone: Tab to the box, type, Enter; the results page answers.
+    page.goto(f"{site_url}/{start}", wait_until="networkidle")
+    for _ in range(ids.index("lintas-header-q") + 1):
+        page.keyboard.press("Tab")
+    page.keyboard.type(SEARCH_WORD[lang])
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/search/\?q={SEARCH_WORD[lang]}"))
+    expect(page.locator("#lintas-results li").first).to_be_visible(timeout=15_000)
+    page.wait_for_load_state("networkidle")  # leaving earlier would abort requests (reported as errors)
+
+    # Switch language with the keyboard alone: the same page in the other language.
+    page.goto(f"{site_url}/{start}", wait_until="networkidle")
+    for _ in range(switch_at + 1):
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    other = start.removeprefix("en/") if lang == "en" else "en/" + start
+    expect(page).to_have_url(f"{site_url}/{other}")
+    expect(page.locator("html")).to_have_attribute("lang", target_lang)
+    page.wait_for_load_state("networkidle")
+    assert page_errors == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_language_switch_and_search_are_labelled(lang: str, page: Page, site_url: str,
+                                                 samples: dict[tuple[str, str], str]) -> None:
+    page.goto(f"{site_url}/{_path(samples, 'post', lang)}")
+    search = page.get_by_role("search")
+    expect(search.first).to_be_attached()
+    expect(search.get_by_role("searchbox", name=SEARCH_LABEL[lang])).to_have_count(1)
+    expect(search.get_by_role("button")).to_have_accessible_name(re.compile(r"\w"))
+    text, target_lang = SWITCH[lang]
+    switch = page.get_by_role("link", name=text, exact=True)
+    expect(switch).to_have_count(1)
+    # Screen readers read the other language's name in that language.
+    expect(switch).to_have_attribute("lang", target_lang)
+    expect(switch).to_have_attribute("hreflang", target_lang)
