@@ -415,25 +415,7 @@ def csv_project(tmp_path_factory: pytest.TempPathFactory):
     return publish
 
 
-CSV_GAPS = {  # silently accepted today; reported to the datasets owner (docs/reliability.md)
-    "thousands-dot.csv": "'27.010' (Indonesian thousands separator) is read as 27",
-    "fractional-count.csv": "'12.5' is rounded to 13",
-    "exponent-count.csv": "'2.7e4' is read as 27000",
-    "duplicate-row.csv": "a repeated row of a counted input is summed (double counting)",
-    "header-only.csv": "an input without rows publishes a table of zeros",
-    "bidi-text-cell.csv": "a bidi control in a text cell is published as is",
-}
-
-
-def _csv_params() -> list[object]:
-    params: list[object] = []
-    for name in sorted(MANIFEST["csv"]):
-        marks = [pytest.mark.xfail(strict=True, reason=CSV_GAPS[name])] if name in CSV_GAPS else []
-        params.append(pytest.param(name, marks=marks, id=name))
-    return params
-
-
-@pytest.mark.parametrize("name", _csv_params())
+@pytest.mark.parametrize("name", sorted(MANIFEST["csv"]))
 def test_csv_corpus_file(name: str, csv_project) -> None:
     expect = MANIFEST["csv"][name]
     problems, published = csv_project((CORPUS / "csv" / name).read_bytes())
@@ -443,6 +425,9 @@ def test_csv_corpus_file(name: str, csv_project) -> None:
     elif expect["codes"]:
         assert set(expect["codes"]) <= codes, [p.format() for p in problems]
         assert published is None
+        # The problem names the CSV file and the line (and cell) the manifest gives.
+        assert any(p.format().startswith(f"{WINI_CSV}:{expect['where']}: error[")
+                   and expect["message"] in p.message for p in problems), [p.format() for p in problems]
     else:
         assert problems == [], [p.format() for p in problems]
         assert published is not None
@@ -452,10 +437,15 @@ def test_csv_corpus_file(name: str, csv_project) -> None:
             assert text.encode() not in published
 
 
+def test_every_refused_csv_case_names_its_place() -> None:
+    refused = {k: v for k, v in MANIFEST["csv"].items() if v["codes"]}
+    assert all("where" in v and "message" in v for v in refused.values()), refused
+    assert not [k for k, v in MANIFEST["csv"].items() if v["codes"] is None]
+
+
 _CSV_TOKENS = [b",", b";", b"\t", b'"', b'""', b"\n", b"\r\n", b"\x00", b"\xef\xbb\xbf", b"\xe9",
                b"=", b"+", b"-", b"@", b".", b"1", b"0", b" ", b"e9", b"9" * 25, b"WNA", b"arrival",
-               "\u202e".encode(), b"\\"]
-# A lone b"\r" is left out: it crashes today and has its own failing case (cr-only.csv).
+               "\u202e".encode(), b"\\", b"\r", b"27.010", b"12,5", b"2.7e4"]
 
 
 @settings(max_examples=int(os.environ.get("LINTAS_FUZZ_CSV_EXAMPLES", "40")), deadline=None,
@@ -467,3 +457,27 @@ def test_mutated_csv_gives_problems_never_an_exception(csv_project, edits: list[
         data[min(pos, len(data)):min(pos, len(data))] = token
     problems, published = csv_project(bytes(data))
     assert problems or published is not None
+    if published is not None:
+        assert_published_as_written(bytes(data), published)
+
+
+def assert_published_as_written(raw: bytes, published: bytes) -> None:
+    """Nothing wrong is published: read strictly in Python, every input row is a plain whole
+    count for its own key (no key twice), and the published base cell shows exactly that count
+    (or is suppressed, flag 'c')."""
+    import csv as _csv
+    import io as _io
+
+    rows = [r for r in _csv.reader(_io.StringIO(raw.decode("utf-8-sig"), newline="")) if r]
+    header, body = rows[0], rows[1:]
+    out = {tuple(r[:4]): r for r in _csv.reader(_io.StringIO(published.decode(), newline=""))}
+    assert body and len({tuple(r[:4]) for r in body}) == len(body)
+    for row in body:
+        # Empty cells after the last column (a trailing comma) are ignored, as documented.
+        assert not any(row[len(header):]), row
+        cells = dict(zip(header, row[:len(header)], strict=True))
+        assert re.fullmatch(r"0|[1-9][0-9]*", cells["crossings"]) and re.fullmatch("[0-9]{4}", cells["year"]), row
+        assert not re.search("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]",
+                             "".join(row)), row
+        shown = out[tuple(row[:4])]
+        assert shown[4] == str(int(cells["crossings"])) or (shown[4], shown[5]) == ("", "c"), (row, shown)

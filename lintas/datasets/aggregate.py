@@ -1,6 +1,9 @@
 """AGGREGATE: count the input with DuckDB, streaming, into a full table with margins.
 
-DuckDB reads the CSV (or Parquet) with the declared column types and no type guessing, and only
+Every row is checked first, also in DuckDB and streaming (`rows.check_rows`): a count is digits
+only, a date is a real YYYY-MM-DD day, a text cell holds no control or bidi character, a value
+dimension holds a declared code, a counted input has one row per key and no input is empty.
+Then DuckDB reads the CSV (or Parquet) with the declared column types and no type guessing, and only
 the GROUP BY result (one row per base cell) comes back to Python, so inputs larger than memory
 work. Identifying columns are never selected. Every combination of declared codes is a cell (true
 zeros are kept), and totals ('_T') are summed in Python from the exact base cells.
@@ -10,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,6 +21,7 @@ import duckdb
 from ..problems import Problem
 from .definition import TOTAL, DatasetDefinition, Dimension
 from .load import Dataset
+from .rows import check_rows, connect
 
 Key = tuple[str, ...]
 _DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "date": "DATE"}
@@ -69,7 +72,9 @@ def _source_sql(ds: Dataset) -> tuple[str, list[object]]:
         cols = ", ".join(f"CAST({_quote(c.name)} AS {_DUCK_TYPES[c.type]}) AS {_quote(c.name)}"
                          for c in d.columns if not c.pii)
         return f"(SELECT {cols} FROM read_parquet(?))", [str(ds.input_path)]
-    columns = "{" + ", ".join(f"'{c.name}': '{_DUCK_TYPES[c.type]}'" for c in d.columns) + "}"
+    # Identifying columns are read as text and never selected: their values are never parsed.
+    columns = "{" + ", ".join(f"'{c.name}': '{'VARCHAR' if c.pii else _DUCK_TYPES[c.type]}'"
+                              for c in d.columns) + "}"
     sql = (f"read_csv(?, header = true, auto_detect = false, columns = {columns}, delim = ',', "
            "quote = '\"', escape = '\"', dateformat = '%Y-%m-%d', encoding = 'utf-8')")
     return sql, [str(ds.input_path)]
@@ -86,15 +91,6 @@ def _dim_sql(dim: Dimension) -> str:
         "regency": f"geo_{dim.name}.regency",
         "province": f"geo_{dim.name}.province",
     }[dim.derive]
-
-
-def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with a memory cap; it spills to a private temp folder if it must."""
-    con = duckdb.connect(":memory:")
-    con.execute("SET memory_limit = '512MB'")
-    con.execute("SET preserve_insertion_order = false")
-    con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/lintas-duckdb'")
-    return con
 
 
 def aggregate(ds: Dataset, geography: Mapping[str, Mapping[str, str]]) -> tuple[Table | None, list[Problem]]:
@@ -121,6 +117,12 @@ def aggregate(ds: Dataset, geography: Mapping[str, Mapping[str, str]]) -> tuple[
            f"FROM {src} AS src {' '.join(joins)} GROUP BY ALL")
     try:
         with connect() as con:
+            # Every cell is checked first (types, codes, duplicates; lintas/datasets/rows.py), so
+            # the typed read below cannot round, truncate or re-read a value.
+            if not ds.cache.get("rows_checked"):
+                problems = check_rows(con, ds)
+                if problems:
+                    return None, problems
             con.execute("CREATE TEMP TABLE geo (post VARCHAR, office VARCHAR, regency VARCHAR, "
                         "province VARCHAR)")
             if geo_rows:

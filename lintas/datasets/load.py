@@ -1,14 +1,14 @@
 """Load and check dataset definitions (data/<slug>.yaml), the region table and the input headers.
 
-Same strict YAML and the same `path:line:col: error[code]` format as content. Only the header of
-each input is read here (cheap, for `check`); the rows are read by DuckDB when publishing.
+Same strict YAML and the same `path:line:col: error[code]` format as content. The header of each
+input is read here in Python; then every row is checked by DuckDB in one streaming scan (rows.py),
+so `check` reports a bad cell at its line and column. Counting happens when publishing.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -24,6 +24,7 @@ from ..yamlio import YamlDoc, parse_yaml, read_text
 from .definition import DatasetDefinition
 
 REGIONS_FILE = "regions.yaml"
+_HEADER_MAX = 1 << 16
 # Column names that usually identify a person; such a column must be declared `pii: true`.
 _PII_NAME = re.compile(r"(^|_)(name|nama|passport|paspor|nik|nomor|birth|lahir|dob|address|alamat|"
                        r"phone|telepon|hp|email|note|notes|catatan|remarks|keterangan)(_|$)")
@@ -140,16 +141,59 @@ def _input_columns(path: Path, fmt: str, src: str, problems: list[Problem]) -> l
         return [r[0] for r in rows]
     try:
         with path.open("rb") as fh:
-            first = fh.readline(1 << 16)
+            head = fh.read(_HEADER_MAX)
     except OSError as exc:
         problems.append(Problem(src, None, None, "csv-format", f"cannot read: {exc.strerror}"))
         return None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.append(Problem(src, 1, 1, "encoding", "the file is UTF-16, not UTF-8",
+                                hint="save it as UTF-8 ('CSV UTF-8' in spreadsheets)"))
+        return None
+    # The first line ends at LF, CRLF or a lone CR (old Mac files; DuckDB reads those too).
+    first = re.split(rb"\r\n|\n|\r", head, maxsplit=1)[0]
+    if len(first) == _HEADER_MAX:
+        problems.append(Problem(src, 1, 1, "csv-header", f"the header is longer than {_HEADER_MAX:,} bytes"))
+        return None
     try:
         text = first.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        problems.append(Problem(src, 1, 1, "encoding", "the header is not UTF-8"))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(src, 1, exc.start + 1, "encoding",
+                                f"the header is not UTF-8 (byte 0x{first[exc.start]:02x})",
+                                hint="save the file as UTF-8 ('CSV UTF-8' in spreadsheets)"))
         return None
-    return next(csv.reader(io.StringIO(text)), [])
+    if "\x00" in text:
+        problems.append(Problem(src, 1, text.index("\x00") + 1, "encoding",
+                                "the header holds NUL bytes (UTF-16 without a byte order mark?)",
+                                hint="save the file as UTF-8 ('CSV UTF-8' in spreadsheets)"))
+        return None
+    try:
+        return next(csv.reader([text], strict=True), [])
+    except csv.Error as exc:
+        problems.append(Problem(src, 1, None, "csv-format", f"the header cannot be read as CSV ({exc})"))
+        return None
+
+
+def _header_detail(header: list[str], declared: list[str]) -> tuple[str, str]:
+    """What is wrong with a header that differs from the declared columns, and a hint."""
+    first = next((i for i, (h, c) in enumerate(zip(header, declared, strict=False)) if h != c), None)
+    hint = "declare every column of the file, in file order"
+    if not header:
+        return "the file is empty: its first line must be the header", hint
+    if len(header) == 1:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
+            if sep in header[0] and len(header[0].split(sep)) > 1:
+                return (f"the header is separated by {name}, not commas",
+                        "save the file as comma-separated values ('CSV UTF-8' in spreadsheets)")
+    if [h.strip().lower() for h in header] == declared and first is not None:
+        return (f"'{header[first]}' (column {first + 1}) should be '{declared[first]}': names differ "
+                "in spaces or capital letters", hint)
+    missing = [c for c in declared if c not in header]
+    extra = [c for c in header if c not in declared]
+    detail = "; ".join(x for x in (
+        f"missing {', '.join(missing)}" if missing else "",
+        f"not declared {', '.join(extra)}" if extra else "",
+        "columns in another order" if not missing and not extra else "") if x)
+    return detail, hint
 
 
 def check_input(ds: DatasetDefinition, doc: YamlDoc, root: Path, src_path: str,
@@ -174,15 +218,11 @@ def check_input(ds: DatasetDefinition, doc: YamlDoc, root: Path, src_path: str,
     declared = [c.name for c in d.columns]
     header = _input_columns(path, d.format, input_src, problems)
     if header is not None and header != declared:
-        missing = [c for c in declared if c not in header]
-        extra = [c for c in header if c not in declared]
-        detail = "; ".join(x for x in (
-            f"missing {', '.join(missing)}" if missing else "",
-            f"not declared {', '.join(extra)}" if extra else "",
-            "columns in another order" if not missing and not extra else "") if x)
-        problems.append(Problem(input_src, 1, 1, "csv-header",
-                                f"header does not match {src_path} input.columns ({detail})",
-                                hint="declare every column of the file, in file order"))
+        detail, hint = _header_detail(header, declared)
+        at = next((i for i, (h, c) in enumerate(zip(header, declared, strict=False)) if h != c),
+                  min(len(header), len(declared))) + 1
+        problems.append(Problem(input_src, 1, at, "csv-header",
+                                f"header does not match {src_path} input.columns ({detail})", hint=hint))
     types = {c.name: c for c in d.columns}
     for i, col in enumerate(d.columns):
         if _PII_NAME.search(col.name) and not col.pii:
@@ -215,7 +255,9 @@ def check_input(ds: DatasetDefinition, doc: YamlDoc, root: Path, src_path: str,
 
 
 def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Problem]]:
-    """Every data/<slug>.yaml, validated, with its input checked (header only)."""
+    """Every data/<slug>.yaml, validated, with its input checked (header, then every row)."""
+    from .rows import check_input_rows  # here: rows.py needs Dataset from this module
+
     problems: list[Problem] = []
     folder = root / "data"
     if not folder.is_dir():
@@ -263,7 +305,12 @@ def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Probl
         input_src = check_input(definition, doc, root, src_path, problems)
         if input_src is None or len(problems) > before or regions is None:
             continue
-        datasets.append(Dataset(path.stem, src_path, definition, root, input_src, regions))
+        dataset = Dataset(path.stem, src_path, definition, root, input_src, regions)
+        found = check_input_rows(dataset)
+        if found:
+            problems.extend(found)
+            continue
+        datasets.append(dataset)
     return datasets, problems
 
 
