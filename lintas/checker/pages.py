@@ -22,6 +22,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ..assets import minify_css
 from ..config import BuildConfig
 from ..i18n import LANGS, format_date, format_idr, lang_prefix
 from ..model import Site
@@ -414,7 +415,7 @@ def checker_outputs(site: Site, config: BuildConfig | None = None) -> Outputs:
         return out
     folder = (config.root / "templates" if config else TEMPLATES_DIR) / "checker"
     out.add(SCRIPT_PATH, (folder / "checker.js").read_bytes())
-    out.add(STYLE_PATH, (folder / "checker.css").read_bytes())
+    out.add(STYLE_PATH, minify_css((folder / "checker.css").read_text(encoding="utf-8")))
     for lang in LANGS:
         for fid, flow in site.flows.items():
             out.add(f"{flow_path(fid, lang)}diagram.svg", flow_svg(flow, lang))
