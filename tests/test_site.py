@@ -160,8 +160,10 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path: Path, monkeypatch
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pipeline, "write_outputs", explode)
-    with pytest.raises(OSError):
-        build(config)
+    result = build(config)
+    assert not result.written
+    assert result.problems and {p.code for p in result.problems} == {"output"}
+    assert "no space left" in result.problems[0].message
     assert tree_hashes(root / "site") == before
     assert not list(root.glob(".site.new-*")), "staging folder left behind"
 
