@@ -63,14 +63,19 @@ class Renderer:
         )
         return cls(env)
 
-    def partial(self, name: str, lang: str, page_path: str, **context: Any) -> str:
-        """Render templates/partials/<name>.html; the result is a raw HTML block for Markdown."""
+    def use_language(self, lang: str, page_path: str) -> Environment:
+        """Point the text filters (tr, md, langattr, date, idr) at one language and page."""
         env = self.env
         env.filters["tr"] = lambda text: tr(text, lang)
         env.filters["md"] = lambda text: md_html(text, lang, page_path)
         env.filters["langattr"] = lambda text: _lang_attr(text, lang)
         env.filters["date"] = lambda d: format_date(d, lang)
         env.filters["idr"] = lambda amount: format_idr(amount, lang)
+        return env
+
+    def partial(self, name: str, lang: str, page_path: str, **context: Any) -> str:
+        """Render templates/partials/<name>.html; the result is a raw HTML block for Markdown."""
+        env = self.use_language(lang, page_path)
         html = env.get_template(f"partials/{name}.html").render(ui=UI[lang], lang=lang, **context)
         # A blank line ends an HTML block in Markdown: keep each part one block.
         return "\n" + re.sub(r"\n\s*\n", "\n", html.strip()) + "\n"

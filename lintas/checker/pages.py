@@ -24,11 +24,11 @@ from markupsafe import Markup, escape
 
 from ..assets import minify_css
 from ..config import BuildConfig
-from ..i18n import LANGS, format_date, format_idr, lang_prefix
+from ..i18n import LANGS, format_date, lang_prefix
 from ..model import Site
 from ..outputs import Outputs
 from ..pages import Page
-from ..render import PageBuilder, Renderer, _lang_attr, md_html, tr
+from ..render import PageBuilder, Renderer, md_html
 from ..schemas import Requirement, Source, Text
 from ..ui import UI
 from ..urls import absolute, relative
@@ -169,13 +169,8 @@ class _Ctx:
 
     def part(self, name: str, here: str, **context: Any) -> str:
         """Render templates/checker/<name>.html with the same filters as the site's partials."""
-        env = self.r.env
         lang = self.lang
-        env.filters["tr"] = lambda text: tr(text, lang)
-        env.filters["md"] = lambda text: md_html(text, lang, here)
-        env.filters["langattr"] = lambda text: _lang_attr(text, lang)
-        env.filters["date"] = lambda d: format_date(d, lang)
-        env.filters["idr"] = lambda amount: format_idr(amount, lang)
+        env = self.r.use_language(lang, here)
         env.filters["mdlink"] = lambda text: _md_link_text(text.get(lang) if isinstance(text, Text) else text)
         out = env.get_template(f"checker/{name}.html").render(ui=UI[lang], s=self.s, lang=lang, **context)
         return "\n" + out.strip() + "\n"
