@@ -72,13 +72,13 @@ OTHER_KINDS: dict[str, str | None] = {
     "dataset": "data",
     "data-catalogue": "section",
     "checker-start": "checker",
-    "checker-outcome": "checker",
+    # An outcome answers one path of questions; found out of context it would crowd out the
+    # procedures it points to. Search leads to the start page; the questions lead on from there.
+    "checker-outcome": None,
     "checker-question": None,  # one question with its options: a step, not an answer
     "checker-review": None,
     "search": None,
 }
-
-
 
 
 class SearchIndexError(Exception):

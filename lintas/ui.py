@@ -147,7 +147,7 @@ _ID: dict[str, Any] = {
     "search_none": "Tidak ada hasil. Coba kata lain.",
     "search_found": "{n} hasil ditemukan.",
     "search_loading": "Mencari…",
-    "search_more": "Tampilkan lebih banyak hasil",
+    "search_more": "Tampilkan hasil lainnya",
     "search_failed": "Pencarian gagal dimuat. Coba muat ulang halaman.",
     "search_needs_js": "Pencarian memerlukan JavaScript. Tanpa JavaScript, gunakan daftar di menu.",
     "kind_names": {"procedures": "Prosedur", "posts": "Pos lintas batas", "organisations": "Lembaga",
