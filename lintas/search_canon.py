@@ -137,4 +137,5 @@ def canonicalise(out_dir: Path) -> None:
         meta_path.unlink()
         (out_dir / f"pagefind.{new_meta}.pf_meta").write_bytes(data)
         info["hash"] = new_meta
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                          encoding="utf-8")
