@@ -80,20 +80,29 @@ class Problem:
             raise ValueError(f"unknown problem code {self.code!r}")
 
     def format(self) -> str:
-        where = self.src_path
+        """One line, always: control characters from file names or content are shown escaped, so a
+        file cannot split a problem over two lines or print a problem line of its own."""
+        where = _one_line(self.src_path)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        text = f"{where}: {self.severity.value}[{self.code}]: {self.message}"
+        text = f"{where}: {self.severity.value}[{self.code}]: {_one_line(self.message)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({_one_line(self.hint)})"
         return text
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data
+
+
+def _one_line(text: str) -> str:
+    """Control and line-separator characters as visible escapes ('\\n', '\\x1b', '\\u2028')."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def _sort_key(p: Problem) -> tuple[str, int, int, str, str]:
