@@ -17,6 +17,7 @@ finds its entry rather than one long page of all terms.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import logging
 import re
@@ -287,8 +288,11 @@ def build_search_index(site_dir: Path, site: Any = None, langs: Sequence[str] = 
     logging.getLogger("pagefind").setLevel(logging.WARNING)
     records = glossary_records(site, langs) if site is not None else []
     try:
-        with tempfile.TemporaryDirectory(prefix="lintas-pagefind-") as work:
-            count = asyncio.run(_index(site_dir, records, Path(work)))
+        # In a thread of its own: the caller may already run an event loop (a preview server, or
+        # Playwright's sync API in the same test process).
+        with (tempfile.TemporaryDirectory(prefix="lintas-pagefind-") as work,
+              concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool):
+            count = pool.submit(asyncio.run, _index(site_dir, records, Path(work))).result()
         canonicalise(site_dir / PAGEFIND_DIR)
         return count
     except CanonError as exc:
