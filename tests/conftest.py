@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import browser_errors
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,9 +134,4 @@ def page(browser: object) -> Iterator[object]:
 @pytest.fixture
 def page_errors(page: object) -> list[str]:
     """Console errors, uncaught exceptions, failed requests and HTTP errors on `page`."""
-    errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))  # type: ignore[attr-defined]
-    page.on("pageerror", lambda e: errors.append(f"exception: {e}"))  # type: ignore[attr-defined]
-    page.on("requestfailed", lambda r: errors.append(f"failed: {r.url} {r.failure}"))  # type: ignore[attr-defined]
-    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status}: {r.url}"))  # type: ignore[attr-defined]
-    return errors
+    return browser_errors.watch(page)

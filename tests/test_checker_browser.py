@@ -20,8 +20,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import browser_errors
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
 from lintas.checker.rules import RULES
@@ -101,21 +102,12 @@ def outcome_url(base: str, fid: str, lang: str, outcome: str) -> str:
     return f"{start_url(base, fid, lang)}{outcome}/"
 
 
-def errors_of(page: Page) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: errors.append(f"exception: {e}"))
-    page.on("requestfailed", lambda r: errors.append(f"failed: {r.url} {r.failure}"))
-    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status}: {r.url}"))
-    return errors
-
-
 def answer_without_js(browser: Browser, base: str, fid: str, lang: str, answers: list[str],
                       page_name: str = "") -> tuple[str, str]:
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
-        errors = errors_of(page)
+        errors = browser_errors.watch(page)
         page.goto(start_url(base, fid, lang, page_name))
         for label in answers:
             page.locator(".lintas-options").get_by_role("link", name=label, exact=True).click()
@@ -132,7 +124,7 @@ def answer_with_js(browser: Browser, base: str, site: Site, fid: str, lang: str,
     context = browser.new_context()
     try:
         page = context.new_page()
-        errors = errors_of(page)
+        errors = browser_errors.watch(page)
         page.goto(start_url(base, fid, lang, page_name))
         page.get_by_role("button", name="Answer on one page" if lang == "en" else "Jawab di satu halaman").click()
         expect(page.locator("#lintas-checker-app")).to_be_visible()
