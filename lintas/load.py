@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem
@@ -123,7 +123,41 @@ def list_files(folder: Path, root: Path, rel: str, problems: list[Problem]) -> l
     return files
 
 
-def load_file(path: Path, kind: str, src_path: str, problems: list[Problem]) -> SourceDoc | None:
+@dataclass
+class LoadCache:
+    """Parsed files kept between loads (`serve`), each with the file's identity when it was read:
+    inode, size and modification time in nanoseconds. Editors save by writing in place or by
+    renaming a new file over the old one; either changes that identity."""
+
+    entries: dict[str, tuple[tuple[int, int, int], SourceDoc | None, tuple[Problem, ...]]] = field(default_factory=dict)
+    read: list[str] = field(default_factory=list)  # files parsed (not taken from the cache) by the last load
+
+    def get(self, path: Path, kind: str, src_path: str, problems: list[Problem]) -> SourceDoc | None:
+        try:
+            st = path.stat()
+            stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+        except OSError:
+            return _load_file(path, kind, src_path, problems)
+        hit = self.entries.get(src_path)
+        if hit is not None and hit[0] == stamp and (hit[1] is None or hit[1].kind == kind):
+            problems.extend(hit[2])
+            return hit[1]
+        found: list[Problem] = []
+        doc = _load_file(path, kind, src_path, found)
+        problems.extend(found)
+        self.entries[src_path] = (stamp, doc, tuple(found))
+        self.read.append(src_path)
+        return doc
+
+
+def load_file(path: Path, kind: str, src_path: str, problems: list[Problem],
+              cache: LoadCache | None = None) -> SourceDoc | None:
+    if cache is not None:
+        return cache.get(path, kind, src_path, problems)
+    return _load_file(path, kind, src_path, problems)
+
+
+def _load_file(path: Path, kind: str, src_path: str, problems: list[Problem]) -> SourceDoc | None:
     text = read_text(path, src_path, problems)
     if text is None:
         return None
@@ -134,7 +168,7 @@ def load_file(path: Path, kind: str, src_path: str, problems: list[Problem]) -> 
 
 
 def load_kind(root: Path, folder: str, kind: str, problems: list[Problem],
-              unreadable: list[tuple[str, str]] | None = None) -> list[SourceDoc]:
+              unreadable: list[tuple[str, str]] | None = None, cache: LoadCache | None = None) -> list[SourceDoc]:
     """Every `<id>.yaml` in `root/folder`, parsed; ids of files that fail go to `unreadable`."""
     base = root / folder
     if not base.is_dir():
@@ -153,7 +187,7 @@ def load_kind(root: Path, folder: str, kind: str, problems: list[Problem],
             continue
         if not check_id(path.stem, src_path, problems):
             continue
-        doc = load_file(path, kind, src_path, problems)
+        doc = load_file(path, kind, src_path, problems, cache)
         if doc is not None:
             docs.append(doc)
         elif unreadable is not None:
@@ -161,14 +195,19 @@ def load_kind(root: Path, folder: str, kind: str, problems: list[Problem],
     return docs
 
 
-def load_sources(root: Path, kinds: tuple[str, ...] = CONTENT_KINDS) -> tuple[Sources, list[Problem]]:
-    """LOAD stage: parse content/site.yaml and content/<kind>/*.yaml under `root`."""
+def load_sources(root: Path, kinds: tuple[str, ...] = CONTENT_KINDS,
+                 cache: LoadCache | None = None) -> tuple[Sources, list[Problem]]:
+    """LOAD stage: parse content/site.yaml and content/<kind>/*.yaml under `root`.
+
+    With a `cache`, files unchanged since the previous load are not parsed again."""
     problems: list[Problem] = []
+    if cache is not None:
+        cache.read.clear()
     content = root / "content"
     settings = None
     settings_path = content / SETTINGS_FILE
     if settings_path.is_file() and inside(settings_path, root):
-        settings = load_file(settings_path, "settings", f"content/{SETTINGS_FILE}", problems)
+        settings = load_file(settings_path, "settings", f"content/{SETTINGS_FILE}", problems, cache)
     elif not settings_path.exists():
         problems.append(Problem(f"content/{SETTINGS_FILE}", None, None, "missing-field",
                                 "content/site.yaml is missing"))
@@ -192,5 +231,5 @@ def load_sources(root: Path, kinds: tuple[str, ...] = CONTENT_KINDS) -> tuple[So
                                     f"'{entry.name}' is not a content kind "
                                     f"(known: {', '.join(kinds)})", hint=hint))
     for kind in kinds:
-        docs.extend(load_kind(root, f"content/{kind}", kind, problems, unreadable))
+        docs.extend(load_kind(root, f"content/{kind}", kind, problems, unreadable, cache))
     return Sources(settings, tuple(docs), tuple(unreadable)), problems

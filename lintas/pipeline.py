@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .bundle import BUNDLE_PATH, prepare_for_file_urls, zip_folder
 from .checker.pages import checker_outputs, checker_pages
@@ -19,7 +20,7 @@ from .config import BuildConfig
 from .feeds import FeedEntry, feed_path, releases_feed
 from .i18n import LANGS
 from .linkcheck import check_site
-from .load import load_sources
+from .load import LoadCache, load_sources
 from .model import Site, build_model
 from .outputs import OutputError, Outputs
 from .pages import Page
@@ -31,15 +32,58 @@ from .search import SearchIndexError, build_search_index, search_page, with_sear
 from .validate import validate_sources
 from .write import WriteError, build_lock, discard, make_staging, swap_in, write_outputs
 
+if TYPE_CHECKING:
+    from .datasets.load import Dataset
+
 log = logging.getLogger(__name__)
 
 
-def check(config: BuildConfig) -> tuple[Site | None, list[Problem]]:
-    """Load and validate every source (content/ and data/); the model only when there is no error."""
+@dataclass
+class CheckCache:
+    """What `serve` keeps between checks: parsed content files by their identity, and the checked
+    datasets for as long as data/, the organisation files and the date stay the same."""
+
+    files: LoadCache = dataclasses.field(default_factory=LoadCache)
+    data_key: object = None
+    datasets: tuple[list[Dataset], list[Problem]] | None = None
+
+
+def tree_stamp(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """Every file under `folder` with its inode, size and modification time: changes when any does."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            out.append((os.path.relpath(path, folder), st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def _checked_datasets(config: BuildConfig, cache: CheckCache | None) -> tuple[list[Dataset], list[Problem]]:
     from .datasets import load_datasets
 
-    sources, problems = load_sources(config.root)
-    datasets, data_problems = load_datasets(config.root, config.today)
+    if cache is None:
+        return load_datasets(config.root, config.today)
+    # Dataset definitions name producers, checked against the organisation file names.
+    key = (tree_stamp(config.root / "data"), config.today,
+           tuple(sorted(os.listdir(config.root / "content" / "organisations")))
+           if (config.root / "content" / "organisations").is_dir() else ())
+    if cache.datasets is None or cache.data_key != key:
+        cache.datasets = load_datasets(config.root, config.today)
+        cache.data_key = key
+    return cache.datasets
+
+
+def check(config: BuildConfig, cache: CheckCache | None = None) -> tuple[Site | None, list[Problem]]:
+    """Load and validate every source (content/ and data/); the model only when there is no error.
+
+    With a `cache` (`serve`), unchanged files are not parsed again, nor unchanged datasets checked."""
+    sources, problems = load_sources(config.root, cache=cache.files if cache is not None else None)
+    datasets, data_problems = _checked_datasets(config, cache)
     # Pages that are not content entities but may be linked from content text.
     extra = [f"/data/{ds.slug}/" for ds in datasets]
     validated, found = validate_sources(sources, config.today, extra_pages=extra)
@@ -51,11 +95,22 @@ def check(config: BuildConfig) -> tuple[Site | None, list[Problem]]:
 
 
 @dataclass(frozen=True)
+class BuildState:
+    """What a build wrote into site/ (online variant), kept by `serve` to redo only what an edit changes."""
+
+    site: Site
+    outputs: Outputs  # publisher outputs: API, feeds, datasets, travel checker
+    pages: dict[str, list[Page]]  # the pages of each language
+    discovery: Outputs  # sitemap, robots.txt and the other files made from the page list
+
+
+@dataclass(frozen=True)
 class BuildResult:
     problems: list[Problem]
     written: bool
     pages: int = 0
     files: int = 0
+    state: BuildState | None = None
 
 
 @contextlib.contextmanager
@@ -175,11 +230,13 @@ def page_paths(pages: dict[str, list[Page]]) -> dict[str, list[str]]:
     return out
 
 
-def build(config: BuildConfig, *, bundle: bool = True) -> BuildResult:
+def build(config: BuildConfig, *, bundle: bool = True, cache: CheckCache | None = None,
+          keep_state: bool = False) -> BuildResult:
     """Validate, render and publish everything, then replace site/ in one step.
 
-    On any failure the previous site/ is left exactly as it was."""
-    site, problems = check(config)
+    On any failure the previous site/ is left exactly as it was. `keep_state` returns what was
+    built (for `serve`, which then redoes only what an edit changes)."""
+    site, problems = check(config, cache)
     if site is None:
         return BuildResult(problems, written=False)
     try:
@@ -191,7 +248,7 @@ def build(config: BuildConfig, *, bundle: bool = True) -> BuildResult:
                     discard(staging)
                     return result
                 swap_in(staging, config.site_dir)
-                return result
+                return result if keep_state else dataclasses.replace(result, state=None)
             except BaseException:
                 discard(staging)
                 raise
@@ -199,22 +256,32 @@ def build(config: BuildConfig, *, bundle: bool = True) -> BuildResult:
         return _failure("output", str(exc))
 
 
+def render_settings(site: Site, config: BuildConfig, variant: Variant) -> RenderSettings:
+    return RenderSettings(base_url=site.settings.base_url, site_name=site.settings.name.id,
+                          templates_dir=config.root / "templates", offline=variant.offline,
+                          search=variant.offline)
+
+
+def published_paths(outputs: Outputs, variant: Variant) -> frozenset[str]:
+    return frozenset(outputs) | ({variant.bundle_path} if variant.bundle_path else set())
+
+
 def _render_variant(site: Site, config: BuildConfig, outputs: Outputs, out_dir: Path,
-                    variant: Variant) -> None:
-    published = frozenset(outputs) | ({variant.bundle_path} if variant.bundle_path else set())
-    pages = generate_pages(site, config, published, variant)
-    settings = RenderSettings(base_url=site.settings.base_url, site_name=site.settings.name.id,
-                              templates_dir=config.root / "templates", offline=variant.offline,
-                              search=variant.offline)
+                    variant: Variant) -> tuple[dict[str, list[Page]], Outputs]:
+    """Render one variant into `out_dir`; returns its pages and the discovery files (online only)."""
+    pages = generate_pages(site, config, published_paths(outputs, variant), variant)
     # Work files beside site/ (a killed build's leftovers are cleared by the next one's recover()).
     with tempfile.TemporaryDirectory(prefix=f".{config.site_dir.name}.new-docs-", dir=config.site_dir.parent) as work:
-        render_site(pages, Path(work), out_dir, settings)
+        render_site(pages, Path(work), out_dir, render_settings(site, config, variant))
     write_outputs(out_dir, outputs)
+    discovery = Outputs()
     if not variant.offline:
         from .discovery import publish_discovery
 
-        write_outputs(out_dir, publish_discovery(site, config, page_paths(pages)))
+        discovery = publish_discovery(site, config, page_paths(pages))
+        write_outputs(out_dir, discovery)
         build_search_index(out_dir, site)
+    return pages, discovery
 
 
 def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[Problem], *, bundle: bool) -> BuildResult:
@@ -239,7 +306,7 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
                 archive = zip_folder(offline_dir)
             online = Variant(bundle_path=BUNDLE_PATH, bundle_bytes=len(archive), regions=regions)
             outputs = _with(outputs, BUNDLE_PATH, archive)
-        _render_variant(site, config, outputs, staging, online)
+        pages, discovery = _render_variant(site, config, outputs, staging, online)
     except RenderError as exc:
         return _failure("output", str(exc))
     except (OutputError, SearchIndexError) as exc:
@@ -248,7 +315,8 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
     if broken:
         return BuildResult([Problem("site", None, None, "output", line) for line in broken], written=False)
     count = sum(1 for _ in staging.rglob("*.html"))
-    return BuildResult(problems, written=True, pages=count, files=sum(1 for _ in staging.rglob("*") if _.is_file()))
+    return BuildResult(problems, written=True, pages=count, files=sum(1 for _ in staging.rglob("*") if _.is_file()),
+                       state=BuildState(site, outputs, pages, discovery))
 
 
 def _with(outputs: Outputs, path: str, data: bytes) -> Outputs:

@@ -500,3 +500,10 @@ def render_pages(site: Site, lang: str, templates_dir: Path, extra: list[Page] |
     return pages
 
 
+
+
+def render_entity_pages(site: Site, lang: str, templates_dir: Path, entities: Iterable[tuple[str, str]],
+                        published: frozenset[str] = frozenset(), variant: Variant | None = None) -> list[Page]:
+    """The own pages of the given (kind, id) entities only, as `render_pages` makes them."""
+    builder = PageBuilder(site, lang, Renderer.create(templates_dir), published, variant)
+    return [builder.render_entity(kind, eid, site.kind_items(kind)[eid]) for kind, eid in entities]

@@ -180,6 +180,80 @@ def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path
     return config_path
 
 
+class LiveRenderer:
+    """One language of the online site kept loaded in MkDocs, re-rendering only the pages it is
+    given (`serve`). The online site uses no MkDocs plugin, so a page rendered here is the page a
+    full build writes (tests/test_preview.py compares them byte for byte)."""
+
+    def __init__(self, pages: list[Page], lang: str, work_dir: Path, settings: RenderSettings) -> None:
+        from mkdocs.commands.build import get_navigation
+        from mkdocs.config import load_config
+        from mkdocs.structure.files import get_files, set_exclusions
+        from mkdocs.structure.pages import Page as MkPage
+
+        if settings.offline or settings.search:
+            raise ValueError("LiveRenderer renders the online site only (no MkDocs plugins)")
+        lang_dir = work_dir / lang
+        self.docs_dir = lang_dir / "docs"
+        write_docs(pages, self.docs_dir, settings.templates_dir)
+        config_path = lang_dir / "mkdocs.yml"
+        theme_dir = theme_overrides(settings.templates_dir, lang_dir / "theme")
+        config_path.write_text(
+            yaml.safe_dump(mkdocs_config(pages, lang, self.docs_dir, lang_dir / "site", settings, theme_dir),
+                           allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+        # What MkDocs' build() gathers before it renders pages; only the pages in the nav need to
+        # exist as Page objects for the others to render (the nav holds sections, not entities).
+        self.config = load_config(config_file=str(config_path))
+        self.files = get_files(self.config)
+        self.env = self.config.theme.get_env()
+        self.files.add_files_from_theme(self.env, self.config)
+        set_exclusions(self.files, self.config)
+        self.nav = get_navigation(self.files, self.config)
+        for file in self.files.documentation_pages():
+            if file.page is None:
+                MkPage(None, file, self.config)
+        self.doc_files = self.files.documentation_pages()
+
+    def render(self, pages: list[Page]) -> dict[str, bytes]:
+        """The HTML of each page, by its path under the language's root ('posts/x/index.html')."""
+        from mkdocs.commands.build import _populate_page, get_context
+        from mkdocs.utils import CountHandler
+
+        mk_log = logging.getLogger("mkdocs")
+        warnings = CountHandler()
+        warnings.setLevel(logging.WARNING)
+        mk_log.addHandler(warnings)
+        out: dict[str, bytes] = {}
+        try:
+            for page in pages:
+                file = self.files.get_file_from_path(page.src)
+                if file is None or file.page is None:
+                    raise RenderError(f"'{page.src}' is not a page of this site; rebuild it in full")
+                (self.docs_dir / page.src).write_text(page.text(), encoding="utf-8")
+                mk = file.page
+                _populate_page(mk, self.config, self.files)
+                self.config._current_page = mk
+                mk.active = True
+                try:
+                    context = get_context(self.nav, self.doc_files, self.config, mk)
+                    html = self.env.get_template(mk.meta.get("template", "main.html")).render(context)
+                finally:
+                    mk.active = False
+                    self.config._current_page = None
+                out[file.dest_uri] = html.encode("utf-8", errors="xmlcharrefreplace")
+        except Exception as exc:
+            if isinstance(exc, RenderError):
+                raise
+            raise RenderError(f"MkDocs could not render a page: {exc}") from exc
+        finally:
+            mk_log.removeHandler(warnings)
+        if counts := warnings.get_counts():
+            raise RenderError("MkDocs warned: " + ", ".join(f"{n} {level.lower()}(s)" for level, n in counts))
+        return out
+
+
 def _render_one(args: tuple[list[Page], str, Path, Path, RenderSettings]) -> str:
     pages, lang, work_dir, target, settings = args
     render_language(pages, lang, work_dir, target, settings)

@@ -21,7 +21,6 @@ import concurrent.futures
 import json
 import logging
 import re
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -250,16 +249,14 @@ def _entry_ok(out_dir: Path) -> bool:
     return bool(entry.get("languages"))
 
 
-async def _index(site_dir: Path, records: list[tuple[str, str]], work: Path) -> int:
+async def _index(site_dir: Path, records: list[tuple[str, str]], out_dir: Path) -> int:
     from pagefind.index import IndexConfig, PagefindIndex
 
-    del work  # pages are handed over one by one, in a fixed order
     pages = []
     for path in _html_files(site_dir):
         rel = path.relative_to(site_dir).as_posix()
         url = "/" + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
         pages.append((url, prepare_html(path.read_text(encoding="utf-8"))))
-    out_dir = site_dir / PAGEFIND_DIR
     config = IndexConfig(output_path=str(out_dir), exclude_selectors=EXCLUDE_SELECTORS)
     index = PagefindIndex(config=config)
     await index._start()
@@ -282,18 +279,19 @@ async def _index(site_dir: Path, records: list[tuple[str, str]], work: Path) -> 
     return len(pages) + len(records)
 
 
-def build_search_index(site_dir: Path, site: Any = None, langs: Sequence[str] = ("id", "en")) -> int:
+def build_search_index(site_dir: Path, site: Any = None, langs: Sequence[str] = ("id", "en"),
+                       out_dir: Path | None = None) -> int:
     """Index every page of the built site (plus one record per glossary term when `site` is given)
-    into site_dir/pagefind/; returns the number of records."""
+    into `out_dir` (default site_dir/pagefind/); returns the number of records."""
+    out_dir = out_dir or site_dir / PAGEFIND_DIR
     logging.getLogger("pagefind").setLevel(logging.WARNING)
     records = glossary_records(site, langs) if site is not None else []
     try:
         # In a thread of its own: the caller may already run an event loop (a preview server, or
         # Playwright's sync API in the same test process).
-        with (tempfile.TemporaryDirectory(prefix="lintas-pagefind-") as work,
-              concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool):
-            count = pool.submit(asyncio.run, _index(site_dir, records, Path(work))).result()
-        canonicalise(site_dir / PAGEFIND_DIR)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            count = pool.submit(asyncio.run, _index(site_dir, records, out_dir)).result()
+        canonicalise(out_dir)
         return count
     except CanonError as exc:
         raise SearchIndexError(f"Pagefind's output could not be made reproducible: {exc}") from exc

@@ -1,7 +1,8 @@
-"""`python build.py serve`: preview on 127.0.0.1, rebuilding when a source changes.
+"""`python build.py serve`: preview on 127.0.0.1, updated when a source changes.
 
-The preview serves site/ exactly as built (the same atomic build as `python build.py`), so what an
-editor sees is what will be deployed. A broken edit prints its problems and keeps the last good site.
+The preview serves site/: first the same atomic build as `python build.py` (without the offline
+bundle), then, after each edit, only what the edit changed (lintas/preview.py), the edited page
+first. A broken edit prints its problems and keeps the last good site.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .config import BuildConfig
-from .problems import format_text
+from .preview import Preview
 
 WATCHED = ("content", "data", "templates")
 DEBOUNCE_S = 0.2
@@ -32,27 +33,14 @@ class _Changes(FileSystemEventHandler):
         self.changed.set()
 
 
-def _rebuild(config: BuildConfig) -> bool:
-    from .pipeline import build
-
-    started = time.perf_counter()
-    # The preview skips the offline bundle (a second full render): edits show sooner.
-    result = build(config, bundle=False)
-    sys.stderr.write(format_text(result.problems))
-    if result.written:
-        print(f"serve: rebuilt in {time.perf_counter() - started:.2f} s", file=sys.stderr, flush=True)
-    else:
-        print("serve: build failed; still serving the last good site", file=sys.stderr, flush=True)
-    return result.written
-
-
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 def serve(config: BuildConfig, *, port: int = 8000) -> int:
-    _rebuild(config)
+    preview = Preview(config)
+    preview.full()
     handler = functools.partial(_Quiet, directory=str(config.site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -70,9 +58,10 @@ def serve(config: BuildConfig, *, port: int = 8000) -> int:
             changes.changed.wait()
             time.sleep(DEBOUNCE_S)  # let an editor finish writing (save = write + rename)
             changes.changed.clear()
-            _rebuild(config)
+            preview.update(pending=changes.changed.is_set)
     except KeyboardInterrupt:
         return 0
     finally:
         observer.stop()
         server.shutdown()
+        preview.close()

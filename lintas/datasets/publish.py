@@ -49,11 +49,13 @@ def geography(site: Site) -> dict[str, dict[str, str]]:
 
 
 def build(ds: Dataset, site: Site) -> tuple[Built | None, list[Problem]]:
-    """Aggregate, protect and write one dataset's files (cached on the Dataset)."""
-    if "built" in ds.cache:
+    """Aggregate, protect and write one dataset's files (cached on the Dataset for as long as the
+    content places its posts in the same office and regions)."""
+    geo = geography(site)
+    if "built" in ds.cache and ds.cache["geography"] == geo:
         return ds.cache["built"], list(ds.cache["problems"])
     problems: list[Problem] = []
-    table, found = aggregate(ds, geography(site))
+    table, found = aggregate(ds, geo)
     problems += found
     built = None
     if table is not None:
@@ -82,6 +84,7 @@ def build(ds: Dataset, site: Site) -> tuple[Built | None, list[Problem]]:
         built = Built(table, protected, files, frozen)
     ds.cache["built"] = built
     ds.cache["problems"] = tuple(problems)
+    ds.cache["geography"] = geo
     return built, problems
 
 

@@ -1,0 +1,128 @@
+"""The preview behind `serve` (lintas/preview.py): after an edit it redoes only what changed, and
+what it leaves in site/ is exactly what a full build writes."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from lintas.config import BuildConfig
+from lintas.i18n import LANGS, lang_prefix
+from lintas.pipeline import build
+from lintas.preview import Preview
+
+
+def tree(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def full_build_of(project: Path, dest: Path) -> dict[str, str]:
+    """What `python build.py` (without the offline bundle) writes for the sources now in `project`."""
+    for name in ("content", "data", "templates"):
+        shutil.copytree(project / name, dest / name)
+    result = build(BuildConfig.for_root(dest), bundle=False)
+    assert result.written, result.problems
+    return tree(dest / "site")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def started(project: Path, log: list[str]) -> Preview:
+    preview = Preview(BuildConfig.for_root(project), log=log.append)
+    assert preview.full().kind == "full"
+    return preview
+
+
+def test_an_edit_patches_site_to_what_a_full_build_writes(project: Path, tmp_path: Path) -> None:
+    log: list[str] = []
+    preview = started(project, log)
+    try:
+        before = tree(project / "site")
+        # A post's name shows on its own page, on the pages that link to it and in lists.
+        edit(project / "content/posts/plbn-wini.yaml", "  id: PLBN Wini\n", "  id: PLBN Wini Baru\n")
+        edit(project / "content/posts/plbn-wini.yaml", "  en: Wini State Border Post (PLBN)\n",
+             "  en: New Wini State Border Post (PLBN)\n")
+        update = preview.update()
+        assert update.kind == "patched", log
+        assert update.seconds_to_visible is not None
+        assert any(line.startswith("serve: posts/plbn-wini shown after") for line in log), log
+        after = tree(project / "site")
+        assert after == full_build_of(project, tmp_path / "fresh")
+        changed = {path for path in after if before.get(path) != after[path]}
+        # Its own page in both languages, other pages that name it, and published files (API, feeds).
+        assert {"posts/plbn-wini/index.html", "en/posts/plbn-wini/index.html"} < changed
+        assert any(path.startswith("api/") for path in changed)
+        assert any(path.startswith("pagefind/") for path in changed)
+        assert update.pages > 2
+        # Nothing else was rendered: far fewer pages than the site has.
+        assert update.pages < sum(1 for p in after if p.endswith(".html")) / 4
+    finally:
+        preview.close()
+
+
+def test_live_renderer_renders_every_page_as_the_full_build(project: Path) -> None:
+    preview = started(project, [])
+    try:
+        assert preview.state is not None
+        site = project / "site"
+        for lang in LANGS:
+            html = preview.live[lang].render(preview.state.pages[lang])
+            assert len(html) == len(preview.state.pages[lang])
+            for path, data in html.items():
+                assert data == (site / (lang_prefix(lang) + path)).read_bytes(), path
+    finally:
+        preview.close()
+
+
+def test_a_broken_edit_keeps_the_site_and_names_the_line(project: Path, capsys: object) -> None:
+    log: list[str] = []
+    preview = started(project, log)
+    try:
+        before = tree(project / "site")
+        edit(project / "content/posts/plbn-wini.yaml", "kind: plbn\n", "kind: plbn-typo\n")
+        assert preview.update().kind == "failed"
+        err = capsys.readouterr().err  # type: ignore[attr-defined]
+        assert "content/posts/plbn-wini.yaml:4:7: error[" in err
+        assert tree(project / "site") == before
+        # Fixing it patches again.
+        edit(project / "content/posts/plbn-wini.yaml", "kind: plbn-typo\n", "kind: plbn\n")
+        assert preview.update().kind == "patched"
+        assert tree(project / "site") == before
+    finally:
+        preview.close()
+
+
+def test_a_new_file_or_a_template_edit_builds_in_full(project: Path, tmp_path: Path) -> None:
+    log: list[str] = []
+    preview = started(project, log)
+    try:
+        shutil.copyfile(project / "content/posts/plbn-wini.yaml", project / "content/posts/plbn-wini-dua.yaml")
+        edit(project / "content/posts/plbn-wini-dua.yaml", "  id: PLBN Wini\n", "  id: PLBN Wini Dua\n")
+        assert preview.update().kind == "full"
+        assert (project / "site/posts/plbn-wini-dua/index.html").is_file()
+        css = project / "templates/assets/lintas.css"
+        css.write_text(css.read_text(encoding="utf-8") + "\n.lintas-test { color: red }\n", encoding="utf-8")
+        assert preview.update().kind == "full"
+        assert tree(project / "site") == full_build_of(project, tmp_path / "fresh")
+    finally:
+        preview.close()
+
+
+def test_an_edit_arriving_during_the_update_stops_it_and_the_next_update_completes(
+        project: Path, tmp_path: Path) -> None:
+    preview = started(project, [])
+    try:
+        edit(project / "content/posts/plbn-wini.yaml", "  id: PLBN Wini\n", "  id: PLBN Wini Baru\n")
+        update = preview.update(pending=lambda: True)
+        assert update.kind == "interrupted"
+        assert "PLBN Wini Baru" in (project / "site/posts/plbn-wini/index.html").read_text(encoding="utf-8")
+        assert preview.update().kind == "patched"
+        assert tree(project / "site") == full_build_of(project, tmp_path / "fresh")
+    finally:
+        preview.close()
