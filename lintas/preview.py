@@ -96,8 +96,8 @@ class Preview:
         if not result.written or result.state is None:
             self.log("serve: build failed; still serving the last good site")
             return Update("failed")
-        self.log(f"serve: rebuilt in {time.perf_counter() - started:.2f} s")
         self._prime(result.state, templates)
+        self.log(f"serve: rebuilt in {time.perf_counter() - started:.2f} s")
         return Update("full", pages=result.pages, files=result.files)
 
     def _prime(self, state: BuildState, templates: object) -> None:
