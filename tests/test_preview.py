@@ -104,11 +104,11 @@ def test_a_new_file_or_a_template_edit_builds_in_full(project: Path, tmp_path: P
     try:
         shutil.copyfile(project / "content/posts/plbn-wini.yaml", project / "content/posts/plbn-wini-dua.yaml")
         edit(project / "content/posts/plbn-wini-dua.yaml", "  id: PLBN Wini\n", "  id: PLBN Wini Dua\n")
-        assert preview.update().kind == "full"
+        assert preview.update().kind == "full", log
         assert (project / "site/posts/plbn-wini-dua/index.html").is_file()
         css = project / "templates/assets/lintas.css"
         css.write_text(css.read_text(encoding="utf-8") + "\n.lintas-test { color: red }\n", encoding="utf-8")
-        assert preview.update().kind == "full"
+        assert preview.update().kind == "full", log
         assert tree(project / "site") == full_build_of(project, tmp_path / "fresh")
     finally:
         preview.close()
