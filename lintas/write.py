@@ -70,7 +70,10 @@ def _describe_os_error(exc: OSError, where: Path) -> str:
         return f"no space left on the device holding {_mount_point(where)} (while writing {where})"
     if code in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"{where} is not writable ({strerror})"
-    return f"cannot write {where}: {strerror or type(exc).__name__}"
+    if code == errno.ENOENT:
+        # Mostly a file the build reads (a template asset) that is not there.
+        return f"{where} is missing ({strerror})"
+    return f"cannot read or write {where}: {strerror or type(exc).__name__}"
 
 
 @contextlib.contextmanager
