@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lintas.config import BuildConfig
 from lintas.i18n import LANGS, lang_prefix
-from lintas.pipeline import build
+from lintas.pipeline import CheckCache, build, check
 from lintas.preview import Preview
 
 
@@ -126,3 +126,21 @@ def test_an_edit_arriving_during_the_update_stops_it_and_the_next_update_complet
         assert tree(project / "site") == full_build_of(project, tmp_path / "fresh")
     finally:
         preview.close()
+
+
+def test_a_cached_check_parses_only_changed_files_and_reports_what_a_fresh_check_does(project: Path) -> None:
+    config = BuildConfig.for_root(project)
+    cache = CheckCache()
+    site, problems = check(config, cache)
+    assert site is not None and len(cache.files.read) > 20
+    assert check(config, cache)[1] == problems and cache.files.read == []
+    # Saved by renaming a new file over the old one, as many editors do: a new inode, same size.
+    post = project / "content/posts/plbn-wini.yaml"
+    replacement = project / "content/posts/.plbn-wini.yaml.swp"
+    replacement.write_text(post.read_text(encoding="utf-8").replace("kind: plbn\n", "kind: plbx\n"), encoding="utf-8")
+    replacement.replace(post)
+    cached = check(config, cache)
+    assert cache.files.read == ["content/posts/plbn-wini.yaml"]
+    assert cached[0] is None
+    assert cached[1] == check(config)[1]
+    assert any(p.src_path == "content/posts/plbn-wini.yaml" and p.line == 4 for p in cached[1])
