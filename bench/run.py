@@ -607,9 +607,10 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         None if r.get("scaling_4n") is None else r["scaling_4n"] <= MAX_SCALING)
     add("aggregation / direct DuckDB", r.get("agg_vs_duckdb"), f"<= {MAX_AGG_RATIO}",
         None if r.get("agg_vs_duckdb") is None else r["agg_vs_duckdb"] <= MAX_AGG_RATIO)
-    seconds = lintas.get("aggregate_s", 0) + lintas.get("disclosure_s", 0) if "error" not in lintas and lintas else None
+    # Counting, suppression, the publisher's audit and the files: everything up to what is published.
+    seconds = lintas.get("total_s") if "error" not in lintas and lintas else None
     note = "" if rows_ok else f"measured at {agg.get('rows')} rows, not 10 million"
-    add("aggregation + disclosure control, seconds", seconds, f"< {MAX_AGG_S:.0f} s at 10M rows",
+    add("aggregation + disclosure control + audit, seconds", seconds, f"< {MAX_AGG_S:.0f} s at 10M rows",
         None if seconds is None or not rows_ok else seconds < MAX_AGG_S, note)
     peak = lintas.get("peak_rss_mb") if lintas and "error" not in lintas else None
     add("aggregation + disclosure control, peak RSS MB", peak, f"< {MAX_AGG_MB:.0f} MB at 10M rows",
@@ -619,9 +620,6 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     n_note = "" if report["n"] == 2000 else f"measured at N = {report['n']}, not 2,000"
     add("serve: one-file edit visible, s", visible, f"< {MAX_SERVE_S:.0f} s at N = 2,000",
         None if visible is None or report["n"] != 2000 else visible < MAX_SERVE_S, n_note)
-    rebuild = _get(report, "rebuild", "total_s")
-    add("rebuild after a one-file edit, s", rebuild, f"< {MAX_SERVE_S:.0f} s at N = 2,000",
-        None if rebuild is None or report["n"] != 2000 else rebuild < MAX_SERVE_S, n_note)
     return out
 
 
