@@ -34,23 +34,37 @@ def _is_external(url: str) -> bool:
     return bool(parts.scheme and parts.scheme not in ("file",)) or url.startswith("//")
 
 
-def _resolve(site: Path, page: Path, url: str) -> Path | None:
-    """The file a relative or root-relative URL points at, or None if it does not exist."""
-    path = unquote(urlsplit(url).path)
-    if not path:
-        return page
-    base = site if path.startswith("/") else page.parent
-    target = (base / path.lstrip("/")) if path.startswith("/") else base / path
-    norm = Path(posixpath.normpath(target.as_posix()))
-    if norm.is_dir():
-        norm = norm / "index.html"
-    return norm if norm.is_file() else None
+class _Tree:
+    """The files of the finished site, listed once: a link resolves by set lookups, not by a file
+    system call per link (a page at national scale carries dozens of links)."""
+
+    def __init__(self, site: Path) -> None:
+        self.files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+        self.dirs = {posixpath.dirname(f) for f in self.files}
+        for d in list(self.dirs):
+            while d:
+                d = posixpath.dirname(d)
+                self.dirs.add(d)
+
+    def resolve(self, page: str, url: str) -> str | None:
+        """The site file a relative or root-relative URL from `page` points at, or None."""
+        path = unquote(urlsplit(url).path)
+        if not path:
+            return page
+        target = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(page), path)
+        norm = posixpath.normpath(target)
+        if norm == ".":
+            norm = ""
+        if norm in self.dirs:
+            norm = posixpath.join(norm, "index.html")
+        return norm if norm in self.files else None
 
 
 def check_site(site: Path, *, root_prefix: str = "/") -> list[str]:
     """Problems as human-readable lines; empty when every link resolves and nothing is remote."""
     problems: list[str] = []
     site = site.resolve()
+    tree = _Tree(site)
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site).as_posix()
         text = page.read_text(encoding="utf-8", errors="replace")
@@ -69,7 +83,7 @@ def check_site(site: Path, *, root_prefix: str = "/") -> list[str]:
                 continue
             if rel in ("404.html", "en/404.html") and url.startswith("/"):
                 continue  # served at any depth: root-relative on purpose
-            if _resolve(site, page, url) is None:
+            if tree.resolve(rel, url) is None:
                 problems.append(f"{rel}: broken link {url}")
         for match in _CSS_URL.finditer(text if "<style" in text else ""):
             url = match.group(1) or match.group(2)

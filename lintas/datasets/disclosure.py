@@ -14,9 +14,11 @@ knows a published r only up to [r-2, r+2] (and, since 1..k-1 are never published
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
@@ -128,6 +130,7 @@ class _Attacker:
         self.ub_rows = [r for r, a, b in zip(rows, lo, hi, strict=True) if a != b]
         self.ub_lo = [a for a, b in zip(lo, hi, strict=True) if a != b]
         self.ub_hi = [b for a, b in zip(lo, hi, strict=True) if a != b]
+        self.__dict__.pop("constraints", None)
 
     def _matrix(self, rows: list[list[int]]) -> csr_matrix | None:
         if not rows:
@@ -140,24 +143,25 @@ class _Attacker:
                 ci.append(c)
         return csr_matrix((data, (ri, ci)), shape=(len(rows), len(self.block.base)))
 
-    def interval(self, key: Key) -> tuple[float, float]:
-        n = len(self.block.base)
-        objective = np.zeros(n)
-        objective[self.block.covers(key)] = 1.0
-        a_eq = self._matrix(self.eq_rows)
-        b_eq = np.array(self.eq_b) if self.eq_rows else None
-        a_ub = None
-        b_ub = None
+    @functools.cached_property
+    def constraints(self) -> dict[str, Any]:
+        """The LP's constraints, the same for every cell of the block: built once."""
+        out: dict[str, Any] = {"A_eq": self._matrix(self.eq_rows),
+                               "b_eq": np.array(self.eq_b) if self.eq_rows else None,
+                               "A_ub": None, "b_ub": None, "bounds": self.bounds}
         if self.ub_rows:
-            both = self.ub_rows + self.ub_rows
-            a_ub = self._matrix(both)
+            a_ub = self._matrix(self.ub_rows + self.ub_rows)
             sign = np.concatenate([np.ones(len(self.ub_rows)), -np.ones(len(self.ub_rows))])
-            a_ub = csr_matrix(a_ub.multiply(sign[:, None]))  # type: ignore[union-attr]
-            b_ub = np.concatenate([np.array(self.ub_hi), -np.array(self.ub_lo)])
+            out["A_ub"] = csr_matrix(a_ub.multiply(sign[:, None]))  # type: ignore[union-attr]
+            out["b_ub"] = np.concatenate([np.array(self.ub_hi), -np.array(self.ub_lo)])
+        return out
+
+    def interval(self, key: Key) -> tuple[float, float]:
+        objective = np.zeros(len(self.block.base))
+        objective[self.block.covers(key)] = 1.0
         result = []
         for direction in (1.0, -1.0):
-            res = linprog(direction * objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
-                          bounds=self.bounds, method="highs")
+            res = linprog(direction * objective, method="highs", **self.constraints)
             if res.status == 3:  # unbounded: only possible for the maximum
                 result.append(INF if direction < 0 else 0.0)
             elif res.status != 0:
