@@ -531,5 +531,5 @@ def validate_sources(sources: Sources, today: dt.date,
     problems.extend(check_duplicates(records))
     problems.extend(check_references(records, known))
     problems.extend(check_dates(records, today))
-    problems.extend(check_flows(records))
+    problems.extend(check_flows(records, known))
     return Validated(settings, sources.settings.doc if sources.settings else None, tuple(records)), problems

@@ -157,6 +157,19 @@ def test_unknown_references(project: Path) -> None:
     ]
 
 
+def test_a_post_with_its_own_error_is_no_unknown_reference(project: Path) -> None:
+    # The post exists but fails its schema: one problem, in the post's file, not one per flow outcome.
+    post = project / "content" / "posts" / "plbn-motaain.yaml"
+    post_text = post.read_text(encoding="utf-8").replace("\nopening_hours:", "\nopening_hour:")
+    post.write_text(post_text, encoding="utf-8")
+    (project / "content" / "flows" / "test-flow.yaml").write_text(BASE, encoding="utf-8")
+    _site, problems = check(BuildConfig.for_root(project, today=TODAY))
+    assert [p.format() for p in problems] == [
+        f"content/posts/plbn-motaain.yaml:{at(post_text, 'opening_hour:')}: error[unknown-field]: "
+        "opening_hour: unknown field (did you mean 'opening_hours'?)",
+    ]
+
+
 def test_outcome_sources_must_be_flow_sources(project: Path) -> None:
     text = BASE.replace("    title: {id: Selesai, en: Done}\n",
                         "    title: {id: Selesai, en: Done}\n    sources: [https://example.org/elsewhere]\n")

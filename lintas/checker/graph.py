@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -282,9 +282,12 @@ class _Checker:
                          "every text in a flow needs both languages")
 
 
-def check_flows(records: Sequence[Record]) -> list[Problem]:
-    """Cross-file and structural checks of every flow among `records` (all kinds, validated)."""
-    ids: dict[str, set[str]] = {}
+def check_flows(records: Sequence[Record], known: Mapping[str, set[str]] | None = None) -> list[Problem]:
+    """Cross-file and structural checks of every flow among `records` (all kinds, validated).
+
+    `known` (kind -> ids) adds the files that exist but failed their own checks: a flow naming
+    one of them is not the mistake, and reporting it would bury the one that is."""
+    ids: dict[str, set[str]] = {kind: set(values) for kind, values in (known or {}).items()}
     fee_counts: dict[str, int] = {}
     for rec in records:
         ids.setdefault(rec.kind, set()).add(rec.id)
