@@ -115,6 +115,49 @@ def test_search_results_have_no_axe_violations(lang: str, page: Page, page_error
     assert page_errors == []
 
 
+# WCAG 2.2 1.4.10 Reflow: content fits 320 CSS px without scrolling sideways (a small phone).
+# Wide things that may scroll inside their own box (tables, code) are allowed by the criterion and
+# do not widen the page; what must not happen is the page itself scrolling sideways.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('body *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.right > width + 1 && getComputedStyle(e).position !== 'fixed';
+  }).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : ''));
+  return {scroll: document.documentElement.scrollWidth, width, wide};
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_type_reflows_at_320_px(lang: str, browser: Any, site_url: str, built_site: Path,
+                                           samples: dict[tuple[str, str], str]) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        problems = []
+        for kind in sorted({k for k, _lang in samples}):
+            path = samples[(kind, lang)]
+            page.goto(f"{site_url}/{path}")
+            state = page.evaluate(OVERFLOW)
+            if state["scroll"] > state["width"]:
+                problems.append(f"{kind} /{path}: {state['scroll']} px wide at {state['width']} px "
+                                f"({', '.join(state['wide'])})")
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_reflow_check_notices_a_page_wider_than_the_screen(browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        page.set_content('<html lang="en"><body><div class="wide" style="width:400px">x</div></body></html>')
+        state = page.evaluate(OVERFLOW)
+        assert state["scroll"] > state["width"] and state["wide"] == ["div.wide"]
+    finally:
+        context.close()
+
+
 def test_every_page_loads_cleanly(page: Page, page_errors: list[str], site_url: str, built_site: Path) -> None:
     """Every HTML page of both languages: no console error, no failed request, right lang, headed tables."""
     problems: list[str] = []

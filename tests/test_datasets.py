@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -504,3 +505,17 @@ def test_one_million_rows_aggregate_by_streaming(repo: Path):
                 if r["post"] == r["direction"] == r["nationality_group"] == "_T")
     assert total == 1_000_000
     assert scan({"x.csv": out["data/crossings-monthly/crossings-monthly.csv"]}) == []
+
+
+def test_data_catalogue_links_the_api_and_the_feeds_of_its_language(built_site: Path) -> None:
+    """Journalists and developers find the API, OpenAPI, GeoJSON and feeds from the data page."""
+    wanted = ("api/v1/index.json", "api/v1/openapi.json", "api/v1/geo/places.geojson",
+              "{feeds}/notices.xml", "{feeds}/agreements.xml", "{feeds}/releases.xml")
+    for prefix in ("", "en/"):
+        page_dir = built_site / prefix / "data"
+        html = (page_dir / "index.html").read_text(encoding="utf-8")
+        linked = {(page_dir / href).resolve() for href in re.findall(r'href="([^"#:]+)"', html)}
+        for rel in wanted:
+            target = built_site / rel.format(feeds=f"{prefix}feeds")
+            assert target.is_file(), target
+            assert target.resolve() in linked, f"{prefix}data/ does not link {rel}"

@@ -48,6 +48,15 @@ UI: dict[str, dict[str, str]] = {
         "JSON, dan Data Package, dengan versi yang tidak pernah berubah.",
         "back": "Kembali ke katalog data", "chart_caption": "{measure} menurut {x}",
         "zip": "Semua data (ZIP)", "note": "Catatan", "sources": "Sumber",
+        "machine": "API dan data untuk mesin",
+        "machine_intro": "Semua isi situs ini juga terbit sebagai berkas JSON statis, dalam dua "
+                         "bahasa: tanpa kunci, tanpa batas permintaan. Di versi v1 hanya ada "
+                         "penambahan, tidak ada yang diubah atau dihapus.",
+        "api_index": "Indeks API v1 (JSON): semua jenis dan dokumen",
+        "openapi": "Deskripsi OpenAPI 3.1 semua endpoint",
+        "geojson": "GeoJSON pos lintas batas dan kantor yang punya koordinat",
+        "feed_notices": "Umpan Atom pengumuman", "feed_agreements": "Umpan Atom perjanjian",
+        "feed_releases": "Umpan Atom rilis dataset",
     },
     "en": {
         "catalogue": "Open data", "coverage": "Period covered", "places": "Places",
@@ -68,6 +77,15 @@ UI: dict[str, dict[str, str]] = {
         "Excel, JSON and Data Package, in versions that never change.",
         "back": "Back to the data catalogue", "chart_caption": "{measure} by {x}",
         "zip": "All data (ZIP)", "note": "Note", "sources": "Sources",
+        "machine": "API and machine-readable data",
+        "machine_intro": "Everything on this site is also published as static JSON files, in both "
+                         "languages: no key, no rate limit. Within v1 changes are only additive: "
+                         "nothing is renamed or removed.",
+        "api_index": "API v1 index (JSON): every kind and document",
+        "openapi": "OpenAPI 3.1 description of every endpoint",
+        "geojson": "GeoJSON of the border posts and offices that have coordinates",
+        "feed_notices": "Atom feed of notices", "feed_agreements": "Atom feed of agreements",
+        "feed_releases": "Atom feed of dataset releases",
     },
 }
 THEMES = {
@@ -276,6 +294,15 @@ def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
     md.append(f"## {ui['bulk']}")
     md += [f"- [{label}]({relative(here, path)}) ({human_size(len(out[path]), lang)})"
            for path, label in bulk if path in out]
+    # Published by the API and feed stages of the same build; the link check proves they exist.
+    feeds = f"{lang_prefix(lang)}feeds"
+    machine = [("api/v1/index.json", ui["api_index"]), ("api/v1/openapi.json", ui["openapi"]),
+               ("api/v1/geo/places.geojson", ui["geojson"]),
+               (f"{feeds}/notices.xml", ui["feed_notices"]),
+               (f"{feeds}/agreements.xml", ui["feed_agreements"]),
+               (f"{feeds}/releases.xml", ui["feed_releases"])]
+    md += [f"## {ui['machine']}", ui["machine_intro"],
+           *[f"- [{label}]({relative(here, path)})" for path, label in machine]]
     meta = {"description": ui["intro"][:300], "kind": "data-catalogue"}
     return Page("data/index.md", ui["catalogue"], "\n\n".join(md) + "\n", meta)
 
