@@ -21,7 +21,6 @@ import concurrent.futures
 import json
 import logging
 import re
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from html import escape
@@ -241,25 +240,31 @@ def _html_files(site_dir: Path) -> Iterable[Path]:
             yield path
 
 
-def _entry_ok(out_dir: Path) -> bool:
-    try:
-        entry = json.loads((out_dir / "pagefind-entry.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return bool(entry.get("languages"))
+# One response of the service may hold the whole index (get_files): allow up to 1 GiB.
+_READ_LIMIT = 2**30
 
 
 def _service_class() -> type[Any]:
-    """Pagefind's service client without its 0.1 s pause before reading each response.
+    """Pagefind's service client without its 0.1 s pause before reading each response, and able
+    to read a response as large as the whole index.
 
     The client sleeps 0.1 s before every read, so with one page sent at a time (for a reproducible
     index, see below) indexing took at least 0.1 s per page: 6 minutes for 3,600 pages. Reading
-    a response needs no pause: `readuntil` waits for data."""
+    a response needs no pause: `readuntil` waits for data. Its read limit (2 MiB) is below the
+    size of the index at national scale, which `get_files` returns in one response."""
     import base64
+    import os
 
     from pagefind.service import PagefindService
 
     class Service(PagefindService):
+        async def launch(self) -> Any:
+            self._backend = await asyncio.create_subprocess_exec(
+                self._bin, "--service", cwd=os.getcwd(), stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, limit=_READ_LIMIT)
+            self._poll_task = self._loop.create_task(self._wait_for_responses())
+            return self
+
         async def _wait_for_responses(self) -> None:
             assert self._backend.stdout is not None
             while True:
@@ -299,17 +304,22 @@ async def _index(site_dir: Path, records: list[tuple[str, str]], out_dir: Path) 
         # reach the index shows in its files, which would make two builds differ.
         for url, html in [*pages, *records]:
             await index.add_html_file(content=html, url=url)
-        await index.write_files()
-        # The service can answer before its last file reaches the disk; closing it then leaves an
-        # empty pagefind-entry.json (seen under load). Keep it alive until the entry is complete.
-        deadline = time.monotonic() + 30
-        while not _entry_ok(out_dir):
-            if time.monotonic() > deadline:
-                raise SearchIndexError(f"{out_dir}/pagefind-entry.json was not written")
-            await asyncio.sleep(0.05)
+        # The files come back in memory and we write them: the service's own `write_files`
+        # answers before its last file is on disk, and closing it then (it is terminated) left
+        # empty or missing files, e.g. an empty pagefind-worker.js, seen under load.
+        files = await index.get_files()
     finally:
         assert index._service is not None
         await index._service.close()
+    root = out_dir.resolve()
+    for file in files:
+        dest = (out_dir / file["path"]).resolve()
+        if not dest.is_relative_to(root) or dest == root:
+            raise SearchIndexError(f"Pagefind returned a file outside its folder: {file['path']!r}")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(file["content"])
+    if not files or not (out_dir / "pagefind-entry.json").is_file():
+        raise SearchIndexError("Pagefind returned no index")
     return len(pages) + len(records)
 
 
