@@ -377,6 +377,17 @@ WORKERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 # ------------------------------------------------------------------------------- runner
 
 
+def _median_run(runs: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """The median of the runs without an error (ranked by `key`), with every run's `key` in
+    `runs_s`; the last run when all failed."""
+    good = sorted((r for r in runs if "error" not in r), key=lambda r: r[key])
+    if not good:
+        return runs[-1]
+    median = dict(good[len(good) // 2])
+    median["runs_s"] = [r[key] for r in runs if key in r]
+    return median
+
+
 class Runner:
     def __init__(self, out: Path, log: Callable[[str], None]) -> None:
         self.out = out
@@ -417,15 +428,11 @@ class Runner:
         base_key = jobs[-1][2]
         out = []
         for (_name, _spec, key), job_runs in zip(jobs, runs, strict=True):
-            good = sorted((r for r in job_runs if "error" not in r), key=lambda r: r[key])
-            if not good:
-                out.append(job_runs[-1])
-                continue
-            median = dict(good[len(good) // 2])
-            median["runs_s"] = [r[key] for r in job_runs if key in r]
-            median["paired_ratios"] = [round(r[key] / b[base_key], 3)
-                                       for r, b in zip(job_runs, runs[-1], strict=True)
-                                       if key in r and b.get(base_key)]
+            median = _median_run(job_runs, key)
+            if "error" not in median:
+                median["paired_ratios"] = [round(r[key] / b[base_key], 3)
+                                           for r, b in zip(job_runs, runs[-1], strict=True)
+                                           if key in r and b.get(base_key)]
             out.append(median)
         return out
 
@@ -440,13 +447,7 @@ class Runner:
             runs.append(result)
             if "error" in result or (i == 0 and result.get(key, 0) >= REPEAT_BELOW_S):
                 break
-        good = [r for r in runs if "error" not in r]
-        if not good:
-            return runs[-1]
-        good.sort(key=lambda r: r[key])
-        median = dict(good[len(good) // 2])
-        median["runs_s"] = [r[key] for r in runs if key in r]
-        return median
+        return _median_run(runs, key)
 
 
 def bare_mkdocs(trees: Path, variant: str) -> dict[str, Any]:
@@ -478,12 +479,7 @@ def bare_repeated(trees: Path, variant: str, repeat: int) -> dict[str, Any]:
     runs = [bare_mkdocs(trees, variant)]
     while len(runs) < repeat and "error" not in runs[0] and runs[0]["total_s"] < REPEAT_BELOW_S:
         runs.append(bare_mkdocs(trees, variant))
-    good = sorted((r for r in runs if "error" not in r), key=lambda r: r["total_s"])
-    if not good:
-        return runs[0]
-    median = dict(good[len(good) // 2])
-    median["runs_s"] = [r["total_s"] for r in runs]
-    return median
+    return _median_run(runs, "total_s")
 
 
 def _free_port() -> int:
@@ -671,9 +667,7 @@ def ratios(report: dict[str, Any]) -> dict[str, Any]:
         "scaling_4n": _ratio(_get(builds, "4N", "total_s"), base),
         "cpu_scaling_4n": _ratio(_get(builds, "4N", "cpu_s"), _get(builds, "N", "cpu_s")),
         "overhead_full": None, "overhead_online": None,
-        "agg_vs_duckdb": _median(_get(report, "aggregation", "lintas", "paired_ratios"))
-        or _ratio(_get(report, "aggregation", "lintas", "aggregate_s"),
-                  _get(report, "aggregation", "duckdb", "total_s")),
+        "agg_vs_duckdb": _median(_get(report, "aggregation", "lintas", "paired_ratios")),
         "pandas_vs_duckdb": _ratio(_get(report, "aggregation", "pandas", "total_s"),
                                    _get(report, "aggregation", "duckdb", "total_s")),
     }

@@ -28,9 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from .i18n import lang_prefix
+from .outputs import OutputError
 from .pages import Page
 from .search_canon import CanonError, canonicalise
 from .ui import UI
+from .write import WriteError, write_outputs
 
 PAGEFIND_DIR = "pagefind"
 
@@ -287,7 +289,9 @@ def _service_class() -> type[Any]:
     return Service
 
 
-async def _index(site_dir: Path, records: list[tuple[str, str]], out_dir: Path) -> int:
+async def _index(site_dir: Path, records: list[tuple[str, str]],
+                 out_dir: Path) -> tuple[dict[str, bytes], int]:
+    """The index files (path -> bytes) and the number of records indexed."""
     from pagefind.index import IndexConfig, PagefindIndex
 
     pages = []
@@ -304,23 +308,14 @@ async def _index(site_dir: Path, records: list[tuple[str, str]], out_dir: Path) 
         # reach the index shows in its files, which would make two builds differ.
         for url, html in [*pages, *records]:
             await index.add_html_file(content=html, url=url)
-        # The files come back in memory and we write them: the service's own `write_files`
-        # answers before its last file is on disk, and closing it then (it is terminated) left
-        # empty or missing files, e.g. an empty pagefind-worker.js, seen under load.
+        # The files come back in memory and the build writes them: the service's own
+        # `write_files` answers before its last file is on disk, and closing it then (it is
+        # terminated) left empty or missing files, e.g. an empty pagefind-worker.js, under load.
         files = await index.get_files()
     finally:
         assert index._service is not None
         await index._service.close()
-    root = out_dir.resolve()
-    for file in files:
-        dest = (out_dir / file["path"]).resolve()
-        if not dest.is_relative_to(root) or dest == root:
-            raise SearchIndexError(f"Pagefind returned a file outside its folder: {file['path']!r}")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(file["content"])
-    if not files or not (out_dir / "pagefind-entry.json").is_file():
-        raise SearchIndexError("Pagefind returned no index")
-    return len(pages) + len(records)
+    return {f["path"]: f["content"] for f in files}, len(pages) + len(records)
 
 
 def build_search_index(site_dir: Path, site: Any = None, langs: Sequence[str] = ("id", "en"),
@@ -334,12 +329,15 @@ def build_search_index(site_dir: Path, site: Any = None, langs: Sequence[str] = 
         # In a thread of its own: the caller may already run an event loop (a preview server, or
         # Playwright's sync API in the same test process).
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            count = pool.submit(asyncio.run, _index(site_dir, records, out_dir)).result()
+            files, count = pool.submit(asyncio.run, _index(site_dir, records, out_dir)).result()
+        if "pagefind-entry.json" not in files:
+            raise SearchIndexError("Pagefind returned no index")
+        write_outputs(out_dir, files)
         canonicalise(out_dir)
         return count
     except CanonError as exc:
         raise SearchIndexError(f"Pagefind's output could not be made reproducible: {exc}") from exc
-    except SearchIndexError:
+    except (SearchIndexError, OutputError, WriteError):
         raise
     except Exception as exc:  # the service reports failures as assorted exceptions
         raise SearchIndexError(f"Pagefind could not index the site: {exc}") from exc

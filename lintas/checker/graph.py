@@ -282,15 +282,15 @@ class _Checker:
                          "every text in a flow needs both languages")
 
 
-def check_flows(records: Sequence[Record], known: Mapping[str, set[str]] | None = None) -> list[Problem]:
+def check_flows(records: Sequence[Record], known: Mapping[str, set[str]]) -> list[Problem]:
     """Cross-file and structural checks of every flow among `records` (all kinds, validated).
 
-    `known` (kind -> ids) adds the files that exist but failed their own checks: a flow naming
-    one of them is not the mistake, and reporting it would bury the one that is."""
-    ids: dict[str, set[str]] = {kind: set(values) for kind, values in (known or {}).items()}
+    `known` (kind -> ids) holds every file with a valid name, also those that failed their own
+    checks: a flow naming one of them is not the mistake, and reporting it would bury the one
+    that is."""
+    ids = dict(known)
     fee_counts: dict[str, int] = {}
     for rec in records:
-        ids.setdefault(rec.kind, set()).add(rec.id)
         if rec.kind == "procedures":
             fee_counts[rec.id] = len(getattr(rec.entity, "fees", ()))
     problems: list[Problem] = []

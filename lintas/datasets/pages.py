@@ -14,6 +14,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..api import INDEX_PATH, OPENAPI_PATH
+from ..feeds import feed_path
+from ..geojson import PLACES_PATH
 from ..i18n import format_date, format_number, lang_prefix
 from ..model import Site
 from ..pages import Page
@@ -295,12 +298,9 @@ def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
     md += [f"- [{label}]({relative(here, path)}) ({human_size(len(out[path]), lang)})"
            for path, label in bulk if path in out]
     # Published by the API and feed stages of the same build; the link check proves they exist.
-    feeds = f"{lang_prefix(lang)}feeds"
-    machine = [("api/v1/index.json", ui["api_index"]), ("api/v1/openapi.json", ui["openapi"]),
-               ("api/v1/geo/places.geojson", ui["geojson"]),
-               (f"{feeds}/notices.xml", ui["feed_notices"]),
-               (f"{feeds}/agreements.xml", ui["feed_agreements"]),
-               (f"{feeds}/releases.xml", ui["feed_releases"])]
+    machine = [(INDEX_PATH, ui["api_index"]), (OPENAPI_PATH, ui["openapi"]),
+               (PLACES_PATH, ui["geojson"]),
+               *[(feed_path(name, lang), ui[f"feed_{name}"]) for name in ("notices", "agreements", "releases")]]
     md += [f"## {ui['machine']}", ui["machine_intro"],
            *[f"- [{label}]({relative(here, path)})" for path, label in machine]]
     meta = {"description": ui["intro"][:300], "kind": "data-catalogue"}
