@@ -9,10 +9,13 @@ import datetime as dt
 import logging
 import os
 import tempfile
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import jinja2
 
 from .bundle import BUNDLE_PATH, prepare_for_file_urls, zip_folder
 from .checker.pages import checker_outputs, checker_pages
@@ -134,6 +137,24 @@ def _failure(code: str, message: str) -> BuildResult:
     return BuildResult([Problem("site", None, None, code, message)], written=False)
 
 
+def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
+    """A template error as a problem at the template's file and line: its own position for a
+    syntax error, else the innermost template frame of the traceback (Jinja2 maps frames to
+    template lines)."""
+    filename, line = None, None
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        filename, line = exc.filename, exc.lineno
+    else:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if "templates" in Path(frame.filename).parts:
+                filename, line = frame.filename, frame.lineno
+    where = "templates"
+    if filename:
+        path = Path(filename).resolve()
+        where = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
+    return Problem(where, line, None, "template", f"{type(exc).__name__}: {exc.message or exc}")
+
+
 def generate_pages(site: Site, config: BuildConfig, published: frozenset[str] = frozenset(),
                    variant: Variant | None = None) -> dict[str, list[Page]]:
     """Every page of every language (entities, sections, and the pages other features add)."""
@@ -149,7 +170,7 @@ def extra_pages(site: Site, config: BuildConfig, lang: str, variant: Variant | N
     """Pages that other features add to the tree of `lang`."""
     from .datasets import dataset_pages
 
-    pages: list[Page] = list(dataset_pages(list(site.datasets), site, lang))
+    pages: list[Page] = list(dataset_pages(list(site.datasets), site, lang, config.root / "templates"))
     pages.extend(dataclasses.replace(p, meta={**p.meta, "minimal": True})
                  for p in checker_pages(site, lang, config.root / "templates"))
     if variant is not None and not variant.offline:
@@ -309,6 +330,8 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
         pages, discovery = _render_variant(site, config, outputs, staging, online)
     except RenderError as exc:
         return _failure("output", str(exc))
+    except jinja2.TemplateError as exc:
+        return BuildResult([template_problem(exc, config.root)], written=False)
     except (OutputError, SearchIndexError) as exc:
         return _failure("output", str(exc))
     broken = check_site(staging)

@@ -59,6 +59,7 @@ CODES: dict[str, str] = {
     "disclosure-audit": "A suppressed cell could be recovered from the published table.",
     "release-changed": "A released dataset version would change.",
     "output": "The site could not be written.",
+    "template": "A template under templates/ has a syntax error or fails while rendering a page.",
     "api-schema": "A published API document does not match its own JSON Schema.",
 }
 

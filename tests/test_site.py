@@ -182,6 +182,39 @@ def test_content_error_fails_build_without_touching_site(tmp_path: Path) -> None
     assert tree_hashes(root / "site") == before
 
 
+def test_broken_template_is_a_problem_at_its_line_and_leaves_site_untouched(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    run = [sys.executable, str(ROOT / "build.py"), "--root", str(root)]
+    assert subprocess.run(run, capture_output=True, check=False).returncode == 0
+    before = tree_hashes(root / "site")
+    card = root / "templates/partials/post_card.html"
+    original = card.read_text(encoding="utf-8")
+    lines = original.count("\n")
+    card.write_text(original + "{% if %}\n", encoding="utf-8")
+    proc = subprocess.run(run, capture_output=True, text=True, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[0] == (
+        f"templates/partials/post_card.html:{lines + 1}: error[template]: TemplateSyntaxError: "
+        "Expected an expression, got 'end of statement block'")
+    assert "Traceback" not in proc.stderr
+    # A value the template names but the page does not have: the line of the template, too.
+    card.write_text("{{ no_such_value.x }}\n" + original, encoding="utf-8")
+    result = build(BuildConfig.for_root(root))
+    assert [p.format() for p in result.problems] == [
+        "templates/partials/post_card.html:1: error[template]: UndefinedError: 'no_such_value' is undefined"]
+    assert tree_hashes(root / "site") == before
+
+
+def test_dataset_pages_use_the_projects_templates(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    (root / "templates/datasets/table.html").write_text("{% if %}\n", encoding="utf-8")
+    result = build(BuildConfig.for_root(root))
+    assert [p.format() for p in result.problems] == [
+        "templates/datasets/table.html:1: error[template]: TemplateSyntaxError: "
+        "Expected an expression, got 'end of statement block'"]
+    assert not (root / "site").exists()
+
+
 def test_unsafe_markdown_fails_the_build(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     post = root / "content/posts/plbn-wini.yaml"

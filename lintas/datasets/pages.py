@@ -107,14 +107,14 @@ FORMAT_NOTES = {
 }
 
 
-@lru_cache(maxsize=1)
-def _env() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(
+@lru_cache(maxsize=4)
+def _env(templates_dir: Path) -> Environment:
+    return Environment(loader=FileSystemLoader(str(templates_dir)), autoescape=select_autoescape(
         ["html", "svg"]), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
 
 
-def _render(name: str, **ctx: Any) -> str:
-    return _env().get_template(f"datasets/{name}").render(**ctx).strip()
+def _render(templates_dir: Path, name: str, **ctx: Any) -> str:
+    return _env(templates_dir).get_template(f"datasets/{name}").render(**ctx).strip()
 
 
 def theme_label(theme: str, lang: str) -> str:
@@ -143,7 +143,7 @@ def _short(label: str, code: str) -> str:
     return label if len(label) <= 16 else code
 
 
-def chart_svg(ds: Dataset, protected: Any, lang: str) -> str:
+def chart_svg(ds: Dataset, protected: Any, lang: str, templates_dir: Path = TEMPLATES) -> str:
     d = ds.definition
     if d.chart is None:
         return ""
@@ -172,7 +172,7 @@ def chart_svg(ds: Dataset, protected: Any, lang: str) -> str:
     desc = "; ".join(f"{b['label']}: {b['label_value'] or FLAG}" for b in bars)
     caption = UI[lang]["chart_caption"].format(measure=measure, x=x_title) + (
         f" ({fixed})" if fixed else "")
-    return _render("chart.svg", id=f"chart-{ds.slug}", width=width, height=height, left=left,
+    return _render(templates_dir, "chart.svg", id=f"chart-{ds.slug}", width=width, height=height, left=left,
                    base=base, bars=bars, title=caption, desc=desc, caption=caption, flag=FLAG)
 
 
@@ -184,13 +184,13 @@ def _cell(value: Any, kind: str, lang: str) -> dict[str, Any]:
     return {"text": "" if value is None else str(value)}
 
 
-def dataset_page(ds: Dataset, site: Site, lang: str) -> Page:
+def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPLATES) -> Page:
     built, _ = build(ds, site)
     d = ds.definition
     ui = UI[lang]
     here = f"{lang_prefix(lang)}data/{ds.slug}/"
     md: list[str] = []
-    md.append(_render(
+    md.append(_render(templates_dir,
         "dataset.html", ui=ui, synthetic=d.synthetic,
         start=format_date(d.temporal.start, lang), start_iso=d.temporal.start.isoformat(),
         end=format_date(d.temporal.end, lang), end_iso=d.temporal.end.isoformat(),
@@ -214,8 +214,8 @@ def dataset_page(ds: Dataset, site: Site, lang: str) -> Page:
                                         + (" (Excel)" if fname.endswith(".excel.csv") else "")),
                               "size": human_size(len(built.files[fname]), lang),
                               "note": note[0 if lang == "id" else 1] if note else None})
-        md += [f"## {ui['downloads']}", _render("downloads.html", downloads=downloads)]
-        chart = chart_svg(ds, built.protected, lang)
+        md += [f"## {ui['downloads']}", _render(templates_dir, "downloads.html", downloads=downloads)]
+        chart = chart_svg(ds, built.protected, lang, templates_dir)
         if chart:
             md += [f"## {ui['chart']}", chart]
         cols = columns(d)
@@ -224,14 +224,14 @@ def dataset_page(ds: Dataset, site: Site, lang: str) -> Page:
         body = table_rows(ds, built.protected)
         preview = [[_cell(v, c.kind, lang) for v, c in zip(row, cols, strict=True)]
                    for row in body[:PREVIEW_ROWS]]
-        md += [f"## {ui['preview']}", _render(
+        md += [f"## {ui['preview']}", _render(templates_dir,
             "table.html", id=f"preview-{ds.slug}", ui=ui, header=[c.name for c in cols],
             rows=preview, caption=ui["preview_caption"].format(n=min(PREVIEW_ROWS, len(body)),
                                                               total=len(body)))]
         dictionary = [[{"text": c.name}, {"text": c.type},
                        {"text": c.description_id if lang == "id" else c.description_en}]
                       for c in cols]
-        md += [f"## {ui['dictionary']}", _render(
+        md += [f"## {ui['dictionary']}", _render(templates_dir,
             "table.html", id=f"dictionary-{ds.slug}", ui=ui,
             header=[ui["column"], ui["type"], ui["meaning"]], rows=dictionary,
             caption=ui["dictionary"])]
@@ -250,7 +250,7 @@ def dataset_page(ds: Dataset, site: Site, lang: str) -> Page:
                  if r.version in released else None,
                  "sums": relative(here, f"data/{ds.slug}/v/{r.version}/SHA256SUMS")}
                 for r in reversed(d.releases)]
-    md += [f"## {ui['versions']}", _render("versions.html", ui=ui, versions=versions),
+    md += [f"## {ui['versions']}", _render(templates_dir, "versions.html", ui=ui, versions=versions),
            f"[{ui['changelog']}]({relative(here, f'data/{ds.slug}/changelog.json')})"]
     md += [f"## {ui['method']}", d.methodology.get(lang), f"**{ui['sources']}:**", ""]
     for s in d.sources:
@@ -307,10 +307,12 @@ def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
     return Page("data/index.md", ui["catalogue"], "\n\n".join(md) + "\n", meta)
 
 
-def dataset_pages(datasets: Sequence[Dataset], site: Site, lang: str) -> list[Page]:
-    """The catalogue page and one page per dataset, for one language."""
+def dataset_pages(datasets: Sequence[Dataset], site: Site, lang: str,
+                  templates_dir: Path = TEMPLATES) -> list[Page]:
+    """The catalogue page and one page per dataset, for one language, from the project's
+    templates (`templates_dir`; the package's own by default)."""
     pages = [catalogue_page(datasets, site, lang)]
-    pages += [dataset_page(ds, site, lang) for ds in sorted(datasets, key=lambda d: d.slug)]
+    pages += [dataset_page(ds, site, lang, templates_dir) for ds in sorted(datasets, key=lambda d: d.slug)]
     return pages
 
 
