@@ -168,11 +168,16 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path: Path, monkeypatch
     assert not list(root.glob(".site.new-*")), "staging folder left behind"
 
 
-def test_content_error_fails_build_without_touching_site(tmp_path: Path) -> None:
+def built_by_cli(tmp_path: Path) -> tuple[Path, list[str], dict[str, str]]:
+    """A project copy built once by `build.py`: its root, the command, and the hashes of site/."""
     root = copy_project(tmp_path)
     run = [sys.executable, str(ROOT / "build.py"), "--root", str(root)]
     assert subprocess.run(run, capture_output=True, check=False).returncode == 0
-    before = tree_hashes(root / "site")
+    return root, run, tree_hashes(root / "site")
+
+
+def test_content_error_fails_build_without_touching_site(tmp_path: Path) -> None:
+    root, run, before = built_by_cli(tmp_path)
     post = root / "content/posts/plbn-motaain.yaml"
     post.write_text(post.read_text(encoding="utf-8").replace("status: active", "status: open"), encoding="utf-8")
     proc = subprocess.run(run, capture_output=True, text=True, check=False)
@@ -183,10 +188,7 @@ def test_content_error_fails_build_without_touching_site(tmp_path: Path) -> None
 
 
 def test_broken_template_is_a_problem_at_its_line_and_leaves_site_untouched(tmp_path: Path) -> None:
-    root = copy_project(tmp_path)
-    run = [sys.executable, str(ROOT / "build.py"), "--root", str(root)]
-    assert subprocess.run(run, capture_output=True, check=False).returncode == 0
-    before = tree_hashes(root / "site")
+    root, run, before = built_by_cli(tmp_path)
     card = root / "templates/partials/post_card.html"
     original = card.read_text(encoding="utf-8")
     lines = original.count("\n")
