@@ -21,7 +21,7 @@ from lintas.model import Site
 from lintas.pipeline import check
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = dt.date(2026, 11, 25)  # the content's review day: nothing is "in the future"
+TODAY = dt.date(2026, 12, 6)  # the content's review day: nothing is "in the future"
 FLOWS = ("crossing-into-timor-leste", "getting-a-passport")
 
 

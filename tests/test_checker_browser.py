@@ -33,7 +33,7 @@ from lintas.pipeline import check
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = dt.date(2026, 11, 25)
+TODAY = dt.date(2026, 12, 6)
 BUDGET = 30 * 1024  # gzip bytes: page + stylesheets + images (+ scripts it loads without asking)
 
 # (flow, language, answers in order, outcome)

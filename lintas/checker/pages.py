@@ -22,6 +22,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from .. import citerender
 from ..assets import minify_css
 from ..config import BuildConfig
 from ..i18n import LANGS, format_date, lang_prefix
@@ -29,7 +30,7 @@ from ..model import Site
 from ..outputs import Outputs
 from ..pages import Page
 from ..render import PageBuilder, Renderer, md_html
-from ..schemas import Requirement, Source, Text
+from ..schemas import Requirement, Text
 from ..ui import UI
 from ..urls import absolute, relative
 from .diagram import flow_svg, svg_size
@@ -223,21 +224,28 @@ def outcome_notices(site: Site, outcome: Outcome) -> list[str]:
     return sorted(ids)
 
 
-def outcome_sources(site: Site, flow: Flow, outcome: Outcome) -> list[Source]:
-    """The flow's sources that back the outcome (all when it names none), then the sources of the
-    procedures whose documents or fees the outcome shows; each once."""
-    chosen = [s for s in flow.sources if s.url in outcome.sources] if outcome.sources else list(flow.sources)
+def outcome_sources(site: Site, flow: Flow, outcome: Outcome) -> list[str]:
+    """Ids of the sources the outcome rests on as a whole: its own (the flow's when it names none),
+    then the sources of the procedures whose documents or fees it shows; each once. The facts shown
+    (documents, fees, posts' hours and status) bring their own citations."""
+    chosen = list(outcome.sources) if outcome.sources else list(flow.sources)
     for proc_id in (outcome.documents_from, outcome.fees.procedure if outcome.fees else None):
         if proc_id:
             chosen += site.procedures[proc_id].sources
-    seen: set[str] = set()
-    unique = []
-    for source in chosen:
-        key = source.url or source.title
-        if key not in seen:
-            seen.add(key)
-            unique.append(source)
-    return unique
+    return list(dict.fromkeys(chosen))
+
+
+def outcome_posts(c: _Ctx, here: str, ids: list[str]) -> str:
+    """Each post with its status, opening hours (with citations) and the time-zone note."""
+    from ..facts import TZ_NOTE
+
+    site, lang = c.site, c.lang
+    items = []
+    for pid in ids:
+        post = site.posts[pid]
+        items.append({"href": relative(here, f"{lang_prefix(lang)}posts/{pid}/"), "post": post,
+                      "tz_note": TZ_NOTE[post.country].get(lang) if post.country in TZ_NOTE else None})
+    return c.r.partial("posts_block", lang, here, items=items, heading=c.s["posts"])
 
 
 def _outcome_page(c: _Ctx, fid: str, flow: Flow, oid: str, outcome: Outcome) -> Page:
@@ -269,19 +277,19 @@ def _outcome_page(c: _Ctx, fid: str, flow: Flow, oid: str, outcome: Outcome) -> 
     parts = [
         c.style(here),
         c.part("outcome_head", here, flow_title=flow.title.get(lang), level=outcome.level),
+        c.b.review_notice("flows", flow),
         c.b.notices_banner(here, active),
         c.b.body(outcome.body, here),
         docs_part,
         fees_part,
-        _links(c, here, "posts", outcome.posts, s["posts"], "posts"),
+        outcome_posts(c, here, outcome.posts) if outcome.posts else "",
         _links(c, here, "procedures", outcome.procedures, s["procedures"], "procedures"),
         f"\n## {escape(s['flows'])}\n\n{other_flows}" if other_flows else "",
         c.r.partial("caveats", lang, here, caveats=caveats) if caveats else "",
         c.part("upcoming", here, upcoming=upcoming, active=bool(active), today=site.today,
                notices_href=relative(here, f"{lang_prefix(lang)}notices/")),
         c.part("restart", here, start_href=relative(here, flow_path(fid, lang)), back=True),
-        c.r.partial("sources_box", lang, here, sources=outcome_sources(site, flow, outcome),
-                    reviewed_on=flow.reviewed_on),
+        c.b.sources_box(here, outcome_sources(site, flow, outcome), flow.reviewed_on, "flows"),
         c.part("print_footer", here, url=url, reviewed_on=flow.reviewed_on, today=site.today),
     ]
     meta = c.meta(fid, flow, here, outcome.title.get(lang), "checker-outcome")
@@ -398,7 +406,11 @@ def checker_pages(site: Site, lang: str, templates_dir: Path | None = None) -> l
         for qid, question in flow.questions.items():
             pages.append(_question_page(c, fid, flow, qid, question))
         for oid, outcome in flow.outcomes.items():
-            pages.append(_outcome_page(c, fid, flow, oid, outcome))
+            token = citerender.start_page(site.sources)
+            try:
+                pages.append(_outcome_page(c, fid, flow, oid, outcome))
+            finally:
+                citerender.end_page(token)
         pages.append(_review_page(c, fid, flow))
     return pages
 
