@@ -163,10 +163,10 @@ def provenance(site: Site, kind: str | None, entity_id: str | None) -> dict[str,
     for _, obj in iter_models(entity):
         if isinstance(obj, Cited):
             for sid in obj.cite:
-                based.setdefault(sid, obj.as_of)
+                based[sid] = based.get(sid) or obj.as_of
     for citation in getattr(entity, "citations", {}).values():
         for sid in citation.cite:
-            based.setdefault(sid, citation.as_of)
+            based[sid] = based.get(sid) or citation.as_of
     data: dict[str, Any] = {"citation": citations(site, entity),
                             "lastReviewed": entity.reviewed_on.isoformat()}
     if based:
