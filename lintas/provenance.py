@@ -47,7 +47,7 @@ REF_PREFIX = {"post": "posts", "organisation": "organisations"}
 CITE_REF = re.compile(r"\{\{\s*cite:\s*([a-z0-9]+(?:-[a-z0-9]+)*(?:\s*,\s*[a-z0-9]+(?:-[a-z0-9]+)*)*)"
                       r"\s*(?:@\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?))?\s*\}\}")
 
-_CLOCK = re.compile(r"(?<![\d.,:])([01]?\d|2[0-4])[.:]([0-5]\d)(?![\d.,:])")
+_CLOCK = re.compile(r"(?<![\d.,:])([01]?\d|2[0-4])[.:]([0-5]\d)(?![\d,:]|\.\d)")
 _RUPIAH = re.compile(r"\bRp\s?(\d{1,3}(?:[.,]\d{3})+|\d+)(?![\d.,]*\d)")
 
 
