@@ -27,7 +27,7 @@ from pypdf import PdfReader
 
 from lintas.checker.rules import RULES
 from lintas.config import BuildConfig
-from lintas.model import Site
+from lintas.content.model import Site
 from lintas.pipeline import check
 
 pytestmark = pytest.mark.browser

@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lintas.kinds import KIND_MODELS
-from lintas.load import SourceDoc, Sources, load_sources
+from lintas.content.kinds import KIND_MODELS
+from lintas.content.load import SourceDoc, Sources, load_sources
+from lintas.content.validate import link_problems, site_pages, validate_sources
+from lintas.content.yamlio import parse_yaml
 from lintas.problems import CODES, Problem, format_text, sort_problems
-from lintas.validate import link_problems, site_pages, validate_sources
-from lintas.yamlio import parse_yaml
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted(HERE.glob("invalid/*.yaml"))

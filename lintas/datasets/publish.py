@@ -12,19 +12,18 @@ import json
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..config import BuildConfig
-from ..model import Site
+from ..content.model import Site
 from ..outputs import Outputs
-from ..problems import Problem, has_errors, sort_problems
+from ..problems import Problem, sort_problems
 from .aggregate import Table, aggregate
 from .catalog import catalog_jsonld, catalog_turtle, data_json
+from .definition import Dataset
 from .disclosure import Protected, check, describe, protect, unprotected
-from .load import Dataset, load_datasets
 from .outputs import dataset_files, dumps
 from .pii import scan
-from .releases import Frozen, compare_current, freeze, read_releases
+from .releases import Frozen, compare_current, read_releases
 
 ZIP_NAME = "data/lintas-data.zip"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -154,28 +153,6 @@ def publish_datasets(datasets: Sequence[Dataset], site: Site,
         problems.append(Problem("data", None, None, "pii-value",
                                 f"{where} contains a {kind}-like value ({masked})"))
     return out, sort_problems(problems)
-
-
-def release_dataset(root: Path, slug: str) -> tuple[str, list[Problem]]:
-    """Freeze the current outputs of `slug` as the version of its last release note."""
-    from ..pipeline import check as run_check
-
-    config = BuildConfig.for_root(root)
-    site, problems = run_check(config)
-    datasets, found = load_datasets(config.root, config.today)
-    problems = [*problems, *found]
-    ds = next((d for d in datasets if d.slug == slug), None)
-    if ds is None and not any(p.src_path == f"data/{slug}.yaml" for p in problems):
-        problems.append(Problem(f"data/{slug}.yaml", None, None, "unknown-reference",
-                                f"no dataset '{slug}' in data/"))
-    if site is None or ds is None or has_errors(problems):
-        return "", sort_problems(problems)
-    built, found = build(ds, site)
-    problems += found
-    if built is None or has_errors(problems):
-        return "", sort_problems(problems)
-    problems += freeze(config.root, slug, ds.version, built.files)
-    return ("" if has_errors(problems) else ds.version), sort_problems(problems)
 
 
 def sizes(ds: Dataset, site: Site) -> dict[str, int]:

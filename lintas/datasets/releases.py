@@ -13,7 +13,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..content.model import Site
+from ..content.schemas import Text
 from ..problems import Problem
+from ..publish.feeds import FeedEntry
 from .definition import SEMVER
 
 SUMS = "SHA256SUMS"
@@ -104,3 +107,11 @@ def freeze(root: Path, slug: str, version: str, files: dict[str, bytes]) -> list
     (tmp / SUMS).write_bytes(sums_text(files))
     tmp.rename(folder)
     return []
+
+
+def release_entries(site: Site) -> list[FeedEntry]:
+    """One feed entry per release note of every dataset (stable key: slug and version)."""
+    return [FeedEntry(key=f"datasets/{ds.slug}/{rel.version}",
+                      title=Text(id=f"{ds.title.id} {rel.version}", en=f"{ds.title.get('en')} {rel.version}"),
+                      summary=rel.notes, path=f"data/{ds.slug}/", updated=rel.date)
+            for ds in site.datasets for rel in ds.definition.releases]

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import yaml
 
 from .assets import minify_css
-from .i18n import LANGS, lang_prefix
+from ..i18n import LANGS, lang_prefix
 from .pages import Page
 from .ui import UI
 
