@@ -161,7 +161,7 @@ def generate_pages(site: Site, config: BuildConfig, published: frozenset[str] = 
     from .datasets.regions import load_region_names
 
     variant = variant or Variant(regions=load_region_names(config.root))
-    # Pages without search metadata (datasets, travel checker) get it from their kind (lintas.search).
+    # Pages without search metadata (datasets, travel checker) get it from their kind (lintas.site.search).
     return {lang: with_search_index(render_pages(site, lang, templates, extra_pages(site, config, lang, variant),
                                                  published, variant), lang, site, variant.regions)
             for lang in LANGS}
@@ -203,7 +203,7 @@ def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
 
 def with_page_head(site: Site, lang: str, page: Page) -> Page:
     """Head metadata for pages other features add (datasets, checker); their search metadata comes
-    from lintas.search.with_search_index in generate_pages."""
+    from lintas.site.search.with_search_index in generate_pages."""
     if "head" in page.meta:
         return page
     from .publish.discovery import page_head

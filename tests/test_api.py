@@ -338,7 +338,7 @@ def built_site_dir() -> Path:
     if (site_dir / "index.html").exists():
         return site_dir
     if not (ROOT / "lintas" / "render.py").exists():
-        pytest.fail("site/index.html does not exist and lintas/render.py is not written yet, "
+        pytest.fail("site/index.html does not exist and lintas/site/render.py is not written yet, "
                     "so the site cannot be built: run `.venv/bin/python build.py` once the "
                     "renderer exists")
     python = ROOT / ".venv" / "bin" / "python"

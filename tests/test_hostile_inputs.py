@@ -154,7 +154,7 @@ class _Danger(html.parser.HTMLParser):
 
 
 def _render(text: str) -> str:
-    # The Markdown extensions the site uses (lintas/renderer.py mkdocs_config).
+    # The Markdown extensions the site uses (lintas/site/renderer.py mkdocs_config).
     md = markdown.Markdown(extensions=["abbr", "attr_list", "md_in_html", "tables", "admonition", "toc"])
     return md.convert(text)
 

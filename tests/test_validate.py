@@ -1,4 +1,4 @@
-"""Validation (lintas/load.py + lintas/validate.py): every bad input gives the exact one-line
+"""Validation (lintas/content/load.py + lintas/content/validate.py): every bad input gives the exact one-line
 problem at the right file:line:col.
 
 Golden cases live in tests/invalid/: `<case>.yaml` starts with `# place: <path>`, the path in a

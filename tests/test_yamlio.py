@@ -1,4 +1,4 @@
-"""Strict YAML (lintas/yamlio.py): no YAML 1.1 re-typing, no duplicate keys, aliases, tags or
+"""Strict YAML (lintas/content/yamlio.py): no YAML 1.1 re-typing, no duplicate keys, aliases, tags or
 bombs, exact positions for every refusal."""
 
 from __future__ import annotations
