@@ -70,8 +70,9 @@ def _checked_datasets(config: BuildConfig, cache: CheckCache | None) -> tuple[li
 
     if cache is None:
         return load_datasets(config.root, config.today)
-    # Dataset definitions name producers, checked against the organisation file names.
-    key = (tree_stamp(config.root / "data"), config.today,
+    # Dataset definitions name producers, checked against the organisation file names; their
+    # released versions are verified too.
+    key = (tree_stamp(config.root / "data"), tree_stamp(config.root / "releases"), config.today,
            tuple(sorted(os.listdir(config.root / "content" / "organisations")))
            if (config.root / "content" / "organisations").is_dir() else ())
     if cache.datasets is None or cache.data_key != key:
@@ -327,24 +328,10 @@ def _with(outputs: Outputs, path: str, data: bytes) -> Outputs:
 
 
 def release_dataset(root: Path, slug: str) -> tuple[str, list[Problem]]:
-    """Freeze the current outputs of `slug` as the version of its last release note."""
-    from .datasets.load import load_datasets
-    from .datasets.publish import build as build_dataset
-    from .datasets.releases import freeze
+    """`build.py release <slug>`: the whole check, then the dataset's current outputs frozen as the
+    version of its last release note (lintas.datasets.publish.release)."""
+    from .datasets.publish import release
 
     config = BuildConfig.for_root(root)
     site, problems = check(config)
-    datasets, found = load_datasets(config.root, config.today)
-    problems = [*problems, *found]
-    ds = next((d for d in datasets if d.slug == slug), None)
-    if ds is None and not any(p.src_path == f"data/{slug}.yaml" for p in problems):
-        problems.append(Problem(f"data/{slug}.yaml", None, None, "unknown-reference",
-                                f"no dataset '{slug}' in data/"))
-    if site is None or ds is None or has_errors(problems):
-        return "", sort_problems(problems)
-    built, found = build_dataset(ds, site)
-    problems += found
-    if built is None or has_errors(problems):
-        return "", sort_problems(problems)
-    problems += freeze(config.root, slug, ds.version, built.files)
-    return ("" if has_errors(problems) else ds.version), sort_problems(problems)
+    return release(config, site, problems, slug)

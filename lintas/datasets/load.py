@@ -14,10 +14,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..content.load import check_id, inside, list_files
+from ..content.validate import unsafe_html
 from ..content.yamlio import YamlDoc
 from ..problems import Problem
 from .definition import Dataset, DatasetDefinition
 from .regions import REGIONS_FILE, load_regions
+from .releases import verify as verify_releases
 from .rows import check_input_rows
 from .source import parse_source, validate_model
 
@@ -177,9 +179,14 @@ def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Probl
         if source is None:
             continue
         doc = source.doc
+        problems.extend(unsafe_html(DatasetDefinition, doc, src_path))
         definition = validate_model(DatasetDefinition, doc, src_path, problems)
         if definition is None:
             continue
+        def where(i: int, key: str, doc: YamlDoc = doc) -> tuple[int, int]:
+            return doc.position(("releases", i, key))
+
+        problems += verify_releases(root, path.stem, definition.releases, src_path, where)
         before = len(problems)
         for i, code in enumerate(definition.spatial):
             if regions and code not in codes:
