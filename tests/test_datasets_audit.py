@@ -19,6 +19,7 @@ from lintas.datasets.aggregate import aggregate, build_table
 from lintas.datasets.disclosure import Rule, check, protect
 from lintas.datasets.publish import build, geography, release_dataset
 from tests.attacker import Pub, attack, published_tables
+from tests.conftest import unrelease
 from tests.test_datasets import ROOT, publish
 
 K = 5
@@ -149,8 +150,7 @@ def add_quarterly(repo: Path) -> None:
 @pytest.mark.slow
 def test_second_granularity_over_the_same_records_is_audited_jointly(repo: Path):
     """A quarterly table over the records of the monthly one (a fresh project: no releases)."""
-    add_quarterly(repo)
-    shutil.rmtree(repo / "releases")
+    add_quarterly(unrelease(repo))
     site, datasets, out, problems = publish(repo)
     assert not problems, [p.format() for p in problems]
     files = dict(out)
