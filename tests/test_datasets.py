@@ -384,16 +384,16 @@ def test_build_fails_when_an_identifying_column_is_published(repo: Path):
 def test_release_freezes_and_build_copies_versions(repo: Path):
     unrelease(repo)
     version, problems = release_dataset(repo, "crossings-wini-annual")
-    assert (version, problems) == ("1.0.1", [])
-    folder = repo / "releases/crossings-wini-annual/1.0.1"
+    assert (version, problems) == ("1.0.0", [])
+    folder = repo / "releases/crossings-wini-annual/1.0.0"
     sums = (folder / "SHA256SUMS").read_text().splitlines()
     assert len(sums) == 5 and all(len(line.split("  ")[0]) == 64 for line in sums)
     _, _, out, problems = publish(repo)
     assert not problems
     for name in ("crossings-wini-annual.csv", "datapackage.json", "SHA256SUMS"):
-        assert out[f"data/crossings-wini-annual/v/1.0.1/{name}"] == (folder / name).read_bytes()
+        assert out[f"data/crossings-wini-annual/v/1.0.0/{name}"] == (folder / name).read_bytes()
     log = json.loads(out["data/crossings-wini-annual/changelog.json"])
-    assert log["versions"][0]["path"] == "v/1.0.1/"
+    assert log["versions"][0]["path"] == "v/1.0.0/"
     # releasing the same version twice is refused
     version, problems = release_dataset(repo, "crossings-wini-annual")
     assert version == "" and problems[0].code == "release-changed"
@@ -402,12 +402,12 @@ def test_release_freezes_and_build_copies_versions(repo: Path):
 def test_changed_released_byte_fails_the_build(repo: Path):
     unrelease(repo)
     release_dataset(repo, "crossings-wini-annual")
-    path = repo / "releases/crossings-wini-annual/1.0.1/crossings-wini-annual.csv"
+    path = repo / "releases/crossings-wini-annual/1.0.0/crossings-wini-annual.csv"
     data = bytearray(path.read_bytes())
     data[-3] ^= 1
     path.write_bytes(bytes(data))
     problems = problems_of(repo)
-    assert any("releases/crossings-wini-annual/1.0.1/crossings-wini-annual.csv: error[release-changed]: "
+    assert any("releases/crossings-wini-annual/1.0.0/crossings-wini-annual.csv: error[release-changed]: "
                "differs from manifest.json" in p for p in problems)
 
 
@@ -417,11 +417,11 @@ def test_changed_data_without_new_version_fails_the_build(repo: Path):
     csv_path = repo / "data/tables/crossings-wini-annual.csv"
     csv_path.write_text(csv_path.read_text().replace("9566", "9565"))
     problems = problems_of(repo)
-    assert any("data/crossings-wini-annual.yaml: error[release-changed]: version 1.0.1 is released"
+    assert any("data/crossings-wini-annual.yaml: error[release-changed]: version 1.0.0 is released"
                in p for p in problems)
     # a new release note with a PATCH version makes it a new version again
     yaml_path = repo / "data/crossings-wini-annual.yaml"
-    yaml_path.write_text(yaml_path.read_text() + "  - version: 1.0.2\n    date: 2026-12-06\n"
+    yaml_path.write_text(yaml_path.read_text() + "  - version: 1.0.1\n    date: 2025-11-21\n"
                          "    notes: {id: Koreksi., en: Correction.}\n")
     assert problems_of(repo) == []
 
@@ -439,7 +439,7 @@ def test_cli_release(repo: Path, capsys):
 
     unrelease(repo)
     assert main(["--root", str(repo), "release", "passport-applicants-atambua"]) == 0
-    assert "released passport-applicants-atambua 1.0.1" in capsys.readouterr().out
+    assert "released passport-applicants-atambua 1.0.0" in capsys.readouterr().out
     assert main(["--root", str(repo), "release", "passport-applicants-atambua"]) == 1
     assert main(["--root", str(repo), "release", "no-such-dataset"]) == 1
 
