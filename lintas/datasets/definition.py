@@ -232,6 +232,9 @@ class DatasetDefinition(Schema):
                 if code == TOTAL and not dim.total:
                     raise PydanticCustomError("bad-value", "quoted_totals: '{n}' has no total",
                                               {"n": name})
+                if code != TOTAL and dim.codes and code not in {c.code for c in dim.codes}:
+                    raise PydanticCustomError("unknown-reference", "quoted_totals: '{c}' is not a "
+                                              "code of '{n}'", {"c": code, "n": name})
         for pattern in self.expected or []:
             for name in pattern:
                 if name not in by_name:
