@@ -56,7 +56,7 @@ def test_the_site_reads_what_the_strict_reader_reads() -> None:
     strict, _, _ = ui.read_catalogue()
     for name in ui.USERS:
         assert ui.section(name) == strict[name]
-    assert ui.UI == strict["site"]
+    assert strict["site"] == ui.UI
     assert set(ui.UI) == set(LANGS)
 
 
