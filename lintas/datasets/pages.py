@@ -122,7 +122,7 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
         start=format_date(d.temporal.start, lang), start_iso=d.temporal.start.isoformat(),
         end=format_date(d.temporal.end, lang), end_iso=d.temporal.end.isoformat(),
         places=[f"{ds.region_name(c, lang)} ({c})" for c in d.spatial],
-        frequency=UI[lang]["frequency"][d.frequency], version=d.version,
+        frequency=UI[lang]["frequencies"][d.frequency], version=d.version,
         released=format_date(d.releases[-1].date, lang),
         released_iso=d.releases[-1].date.isoformat(), publisher=d.publisher.get(lang),
         contact_name=d.contact.name.get(lang), contact_email=d.contact.email,
