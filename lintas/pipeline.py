@@ -28,7 +28,7 @@ from .model import Site, build_model
 from .outputs import OutputError, Outputs
 from .pages import Page
 from .problems import Problem, has_errors, sort_problems
-from .render import Variant, render_pages
+from .render import Variant, footer_info, render_pages
 from .renderer import RenderError, RenderSettings, render_site
 from .schemas import Text
 from .search import SearchIndexError, build_search_index, search_page, with_search_index
@@ -278,9 +278,11 @@ def build(config: BuildConfig, *, bundle: bool = True, cache: CheckCache | None 
 
 
 def render_settings(site: Site, config: BuildConfig, variant: Variant) -> RenderSettings:
-    return RenderSettings(base_url=site.settings.base_url, site_name=site.settings.name.id,
+    return RenderSettings(base_url=site.settings.base_url,
+                          site_name={lang: site.settings.name.get(lang) for lang in LANGS},
                           templates_dir=config.root / "templates", offline=variant.offline,
-                          search=variant.offline)
+                          search=variant.offline, short_name=site.settings.short_name or "",
+                          footer={lang: footer_info(site, lang, offline=variant.offline) for lang in LANGS})
 
 
 def published_paths(outputs: Outputs, variant: Variant) -> frozenset[str]:
