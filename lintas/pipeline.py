@@ -29,7 +29,7 @@ from .publish.feeds import feed_path, releases_feed
 from .site.bundle import BUNDLE_PATH, prepare_for_file_urls, zip_folder
 from .site.linkcheck import check_site
 from .site.pages import Page
-from .site.render import Variant, render_pages
+from .site.render import Variant, footer_info, render_pages
 from .site.renderer import RenderError, RenderSettings, render_site
 from .site.search import SearchIndexError, build_search_index, search_page, with_search_index
 from .site.ui import catalogue_problems
@@ -255,9 +255,11 @@ def build(config: BuildConfig, *, bundle: bool = True, cache: CheckCache | None 
 
 
 def render_settings(site: Site, config: BuildConfig, variant: Variant) -> RenderSettings:
-    return RenderSettings(base_url=site.settings.base_url, site_name=site.settings.name.id,
+    return RenderSettings(base_url=site.settings.base_url,
+                          site_name={lang: site.settings.name.get(lang) for lang in LANGS},
                           templates_dir=config.root / "templates", offline=variant.offline,
-                          search=variant.offline)
+                          search=variant.offline, short_name=site.settings.short_name or "",
+                          footer={lang: footer_info(site, lang, offline=variant.offline) for lang in LANGS})
 
 
 def published_paths(outputs: Outputs, variant: Variant) -> frozenset[str]:

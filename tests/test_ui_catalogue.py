@@ -99,9 +99,10 @@ def test_a_string_no_page_uses_is_reported(tmp_path: Path) -> None:
 
 
 def test_what_counts_as_a_use() -> None:
-    code = 'x = UI[lang]["quoted"]\nlabel = ui[f"feed_{name}"]\n'
+    code = ('x = UI[lang]["quoted"]\nlabel = ui[f"feed_{name}"]\n'
+            'labels = {k: v for k, v in ui.items() if k.startswith("footer_")}\n')
     templates = "{{ ui.read }} {{ s.also_read }} {{ ui['jinja'] }} {{ other.not_ui }}"
-    names = ["quoted", "feed_notices", "read", "also_read", "jinja", "not_ui", "nowhere"]
+    names = ["quoted", "feed_notices", "footer_api", "read", "also_read", "jinja", "not_ui", "nowhere"]
     assert ui.unused(names, code, templates) == ["not_ui", "nowhere"]
 
 

@@ -35,7 +35,8 @@ USERS: dict[str, tuple[str, ...]] = {
 _FIELD = re.compile(r"\{(\w*)\}")  # str.format fields, e.g. "{n} results found."
 _QUOTED = re.compile(r"""["']([\w.-]+)["']""")
 _READ = re.compile(r"\b(?:ui|s)\.(\w+)")
-_PREFIX = re.compile(r"""f["']([a-z_]+)\{""")  # a name built in code: ui[f"feed_{name}"]
+# Names built or picked by prefix in code: ui[f"feed_{name}"], k.startswith("footer_").
+_PREFIX = re.compile(r"""f["']([a-z_]+)\{|startswith\(\s*["']([a-z_]+)["']""")
 
 Tree = dict[str, Any]
 
@@ -147,9 +148,10 @@ def _sources(roots: Iterable[Path]) -> tuple[str, str]:
 def unused(names: Iterable[str], code: str, templates: str) -> list[str]:
     """The names that the code never quotes and no template reads (`ui.name`, `s.name`, `ui['name']`).
 
-    A name built at run time (`ui[f"feed_{name}"]`) counts every name starting with its prefix."""
+    A name built at run time (`ui[f"feed_{name}"]`) or picked by prefix (`k.startswith("footer_")`)
+    counts every name starting with that prefix."""
     used = {*_QUOTED.findall(code), *_QUOTED.findall(templates), *_READ.findall(templates)}
-    prefixes = tuple(_PREFIX.findall(code))
+    prefixes = tuple(a or b for a, b in _PREFIX.findall(code))
     return [name for name in names if name not in used and not name.startswith(prefixes)]
 
 
