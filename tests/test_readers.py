@@ -191,3 +191,34 @@ def test_plb_status_is_a_warning_not_also_an_uncertain_note(built_site: Path) ->
 def test_every_page_type_has_a_sample(built_site: Path) -> None:
     kinds = {k for k, _lang in representatives(built_site)}
     assert "about" in kinds
+
+
+# ---------------------------------------------------------------- 8. README commands
+
+def test_readme_commands_use_the_virtual_environment() -> None:
+    """A newcomer who types a command as written must get the venv's Python (babel and the rest),
+    not the system's (`ModuleNotFoundError: No module named 'babel'`)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"^\| `([^`]+)`", table, re.M)
+    assert len(commands) >= 5
+    bare = [c for c in commands if not c.startswith(".venv/bin/python ")]
+    assert bare == [], f"commands that need an activated venv: {bare}"
+    assert not re.search(r"(?<![/\w])python (build\.py|-m pytest|bench/)", readme), "a bare 'python' command"
+
+
+# ---------------------------------------------------------------- 5. search excerpts
+
+def test_dataset_search_text_keeps_labels_apart_from_values(built_site: Path) -> None:
+    """Pagefind's excerpt of a dataset page read 'Cakupan waktu1 Mei 2024 … WilayahKabupaten Belu'."""
+    import gzip
+    import json
+
+    contents = []
+    for fragment in (built_site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(fragment.read_bytes())
+        contents.append(json.loads(raw[raw.index(b"{"):]).get("content", ""))
+    datasets = [c for c in contents if "Cakupan waktu" in c]
+    assert datasets, "no dataset page in the search index"
+    for c in datasets:
+        assert re.search(r"Cakupan waktu \d", c) and re.search(r"Wilayah \w", c), c[:300]
