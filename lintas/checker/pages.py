@@ -30,7 +30,7 @@ from ..outputs import Outputs
 from ..site.assets import minify_css
 from ..site.pages import Page
 from ..site.render import PageBuilder, Renderer, md_html
-from ..site.ui import UI
+from ..site.ui import UI, section
 from ..urls import absolute, relative
 from .diagram import flow_svg, svg_size
 from .graph import topological, walk_paths
@@ -41,101 +41,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 SCRIPT_PATH = "checker/checker.js"
 STYLE_PATH = "checker/checker.css"
 
-STRINGS: dict[str, dict[str, Any]] = {
-    "id": {
-        "section": "Cek perjalanan",
-        "intro": "Jawab beberapa pertanyaan singkat. Setiap jawaban membuka halaman baru yang dapat "
-                 "dibagikan atau dicetak; tidak perlu JavaScript.",
-        "flows_heading": "Pilih pemeriksa",
-        "start_intro": "Setiap jawaban membuka halaman baru. Anda dapat kembali dengan tombol "
-                       "Kembali di peramban.",
-        "first_question": "Pertanyaan pertama",
-        "not_sure": "Saya tidak yakin — cara memeriksa",
-        "how_to_check": "Cara memeriksa",
-        "start_again": "Mulai lagi",
-        "change_answer": "Untuk mengubah jawaban, gunakan tombol Kembali di peramban.",
-        "levels": {"go": "Anda dapat berangkat", "caution": "Ada syarat tambahan", "stop": "Belum dapat berangkat"},
-        "printed_from": "Dicetak dari",
-        "notices_as_of": "Pengumuman per",
-        "notices_heading": "Pengumuman",
-        "from": "mulai",
-        "notices_active": "Pengumuman yang berlaku pada {date} untuk hasil ini ditampilkan di atas.",
-        "notices_none": "Tidak ada pengumuman untuk hasil ini yang berlaku pada {date}.",
-        "notices_all": "Lihat semua pengumuman.",
-        "documents": "Yang perlu dibawa",
-        "posts": "Pos lintas batas yang dapat dipakai",
-        "procedures": "Langkah yang harus diikuti",
-        "flows": "Periksa juga",
-        "review_link": "Untuk peninjau: peta pertanyaan dan hasil",
-        "review_title": "Peta pemeriksa: {title}",
-        "review_intro": "Halaman untuk peninjau konten: semua pertanyaan, jawaban, dan hasil, serta "
-                        "setiap jalur dari pertanyaan pertama sampai hasil.",
-        "diagram_alt": "Diagram alur: setiap pertanyaan dengan jawabannya dan hasil yang dituju. "
-                       "Isi yang sama ada dalam tabel di bawah.",
-        "diagram_open": "Buka diagram (SVG)",
-        "questions_and_outcomes": "Pertanyaan dan hasil",
-        "node": "Langkah",
-        "answers": "Jawaban → langkah berikutnya",
-        "rule": "aturan",
-        "paths_heading": "Semua jalur",
-        "app_title": "Jawab di satu halaman",
-        "app_load": "Jawab di satu halaman",
-        "app_load_hint": "Anda dapat mengubah jawaban dan menghitung tanggal di sana.",
-        "app_result": "Hasil Anda",
-        "app_open": "Lihat hasil lengkap",
-        "app_check": "Hitung",
-        "app_rule_intro": "Atau isi tanggal dan biarkan halaman ini menghitung:",
-        "app_rule_missing": "Isi kedua tanggal.",
-        "app_restart": "Mulai lagi",
-        "fees_none": "",
-    },
-    "en": {
-        "section": "Travel checker",
-        "intro": "Answer a few short questions. Each answer opens a new page you can share or print; "
-                 "no JavaScript needed.",
-        "flows_heading": "Choose a checker",
-        "start_intro": "Each answer opens a new page. You can go back with your browser's Back button.",
-        "first_question": "First question",
-        "not_sure": "I'm not sure — how to check",
-        "how_to_check": "How to check",
-        "start_again": "Start again",
-        "change_answer": "To change an answer, use your browser's Back button.",
-        "levels": {"go": "You can travel", "caution": "Extra conditions apply", "stop": "Not yet"},
-        "printed_from": "Printed from",
-        "notices_as_of": "Notices as of",
-        "notices_heading": "Notices",
-        "from": "from",
-        "notices_active": "Notices about this result in force on {date} are shown above.",
-        "notices_none": "No notice about this result was in force on {date}.",
-        "notices_all": "See all notices.",
-        "documents": "What to carry",
-        "posts": "Border posts you can use",
-        "procedures": "Steps to follow",
-        "flows": "Check also",
-        "review_link": "For reviewers: map of the questions and outcomes",
-        "review_title": "Checker map: {title}",
-        "review_intro": "A page for content reviewers: every question, answer and outcome, and every "
-                        "path from the first question to an outcome.",
-        "diagram_alt": "Flow diagram: each question with its answers and the outcome they lead to. "
-                       "The table below holds the same content.",
-        "diagram_open": "Open the diagram (SVG)",
-        "questions_and_outcomes": "Questions and outcomes",
-        "node": "Step",
-        "answers": "Answers → next step",
-        "rule": "rule",
-        "paths_heading": "Every path",
-        "app_title": "Answer on one page",
-        "app_load": "Answer on one page",
-        "app_load_hint": "You can change answers and work out dates there.",
-        "app_result": "Your result",
-        "app_open": "See the full result",
-        "app_check": "Work it out",
-        "app_rule_intro": "Or enter the dates and let this page work it out:",
-        "app_rule_missing": "Enter both dates.",
-        "app_restart": "Start again",
-        "fees_none": "",
-    },
-}
+STRINGS = section("checker")  # the strings of the checker pages, from lintas/site/ui.yaml
 
 
 def flow_path(fid: str, lang: str) -> str:

@@ -21,6 +21,7 @@ from ..publish.api import INDEX_PATH, OPENAPI_PATH
 from ..publish.feeds import feed_path
 from ..publish.geojson import PLACES_PATH
 from ..site.pages import Page
+from ..site.ui import section
 from ..urls import absolute, relative
 from .catalog import file_format, schema_org
 from .definition import TOTAL, Dataset
@@ -32,80 +33,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PREVIEW_ROWS = 10
 DATA_CSS = "assets/data.css"  # the tables and chart of dataset pages (templates/assets/data.css)
 
-UI: dict[str, dict[str, str]] = {
-    "id": {
-        "catalogue": "Data terbuka", "coverage": "Cakupan waktu", "places": "Wilayah",
-        "frequency": "Pembaruan", "version": "Versi", "publisher": "Penerbit", "contact": "Kontak",
-        "licence": "Lisensi", "downloads": "Unduh", "preview": "Pratinjau", "chart": "Grafik",
-        "dictionary": "Kamus data", "disclosure": "Kerahasiaan: kontrol pengungkapan",
-        "cite": "Cara mengutip", "versions": "Riwayat versi", "method": "Metodologi dan sumber",
-        "date": "Tanggal", "notes": "Catatan", "files": "Berkas", "not_frozen": "belum dibekukan",
-        "suppressed": "dirahasiakan (kontrol pengungkapan)", "column": "Kolom", "type": "Tipe",
-        "meaning": "Arti", "synthetic_title": "DATA SINTETIS.",
-        "synthetic_text": "Angka-angka ini dibuat untuk demonstrasi dan BUKAN statistik resmi. "
-                          "Jangan dikutip sebagai data keimigrasian.",
-        "synthetic_badge": "sintetis", "by_theme": "Menurut tema", "by_place": "Menurut wilayah",
-        "filters": "Saring katalog", "bulk": "Unduh semua dan metadata katalog",
-        "preview_caption": "{n} baris pertama dari {total}", "changelog": "Riwayat dalam JSON",
-        "all_datasets": "Semua dataset", "intro": "Data agregat tentang perlintasan, paspor, dan "
-        "orang asing di perbatasan NTT dan Maluku. Setiap dataset bisa diunduh sebagai CSV, Excel, "
-        "JSON, dan Data Package, dengan versi yang tidak pernah berubah.",
-        "back": "Kembali ke katalog data", "chart_caption": "{measure} menurut {x}",
-        "zip": "Semua data (ZIP)", "note": "Catatan", "sources": "Sumber",
-        "machine": "API dan data untuk mesin",
-        "machine_intro": "Semua isi situs ini juga terbit sebagai berkas JSON statis, dalam dua "
-                         "bahasa: tanpa kunci, tanpa batas permintaan. Di versi v1 hanya ada "
-                         "penambahan, tidak ada yang diubah atau dihapus.",
-        "api_index": "Indeks API v1 (JSON): semua jenis dan dokumen",
-        "openapi": "Deskripsi OpenAPI 3.1 semua endpoint",
-        "geojson": "GeoJSON pos lintas batas dan kantor yang punya koordinat",
-        "feed_notices": "Umpan Atom pengumuman", "feed_agreements": "Umpan Atom perjanjian",
-        "feed_releases": "Umpan Atom rilis dataset",
-    },
-    "en": {
-        "catalogue": "Open data", "coverage": "Period covered", "places": "Places",
-        "frequency": "Updated", "version": "Version", "publisher": "Publisher", "contact": "Contact",
-        "licence": "Licence", "downloads": "Download", "preview": "Preview", "chart": "Chart",
-        "dictionary": "Data dictionary", "disclosure": "Confidentiality: disclosure control",
-        "cite": "How to cite", "versions": "Version history", "method": "Method and sources",
-        "date": "Date", "notes": "Notes", "files": "Files", "not_frozen": "not frozen yet",
-        "suppressed": "confidential (disclosure control)", "column": "Column", "type": "Type",
-        "meaning": "Meaning", "synthetic_title": "SYNTHETIC DATA.",
-        "synthetic_text": "These figures were generated for demonstration and are NOT official "
-                          "statistics. Do not quote them as immigration data.",
-        "synthetic_badge": "synthetic", "by_theme": "By theme", "by_place": "By place",
-        "filters": "Filter the catalogue", "bulk": "Download everything and catalogue metadata",
-        "preview_caption": "First {n} of {total} rows", "changelog": "History as JSON",
-        "all_datasets": "All datasets", "intro": "Aggregate data on crossings, passports and "
-        "foreign nationals at the NTT and Maluku borders. Every dataset can be downloaded as CSV, "
-        "Excel, JSON and Data Package, in versions that never change.",
-        "back": "Back to the data catalogue", "chart_caption": "{measure} by {x}",
-        "zip": "All data (ZIP)", "note": "Note", "sources": "Sources",
-        "machine": "API and machine-readable data",
-        "machine_intro": "Everything on this site is also published as static JSON files, in both "
-                         "languages: no key, no rate limit. Within v1 changes are only additive: "
-                         "nothing is renamed or removed.",
-        "api_index": "API v1 index (JSON): every kind and document",
-        "openapi": "OpenAPI 3.1 description of every endpoint",
-        "geojson": "GeoJSON of the border posts and offices that have coordinates",
-        "feed_notices": "Atom feed of notices", "feed_agreements": "Atom feed of agreements",
-        "feed_releases": "Atom feed of dataset releases",
-    },
-}
-THEMES = {
-    "crossings": {"id": "Perlintasan", "en": "Border crossings"},
-    "passports": {"id": "Paspor", "en": "Passports"},
-    "foreign-nationals": {"id": "Orang asing", "en": "Foreign nationals"},
-}
-FREQUENCY = {
-    "daily": ("harian", "daily"), "weekly": ("mingguan", "weekly"), "monthly": ("bulanan", "monthly"),
-    "quarterly": ("triwulanan", "quarterly"), "annual": ("tahunan", "annual"),
-    "irregular": ("tidak tetap", "irregular"), "never": ("tidak diperbarui", "not updated"),
-}
-FORMAT_NOTES = {
-    ".excel.csv": ("untuk Excel (UTF-8 dengan BOM)", "for Excel (UTF-8 with BOM)"),
-    "datapackage.json": ("metadata dan skema tabel", "metadata and table schema"),
-}
+UI = section("datasets")  # the strings of these pages, from lintas/site/ui.yaml
 
 
 @lru_cache(maxsize=4)
@@ -119,7 +47,7 @@ def _render(templates_dir: Path, name: str, **ctx: Any) -> str:
 
 
 def theme_label(theme: str, lang: str) -> str:
-    return THEMES.get(theme, {}).get(lang, theme.replace("-", " ").capitalize())
+    return str(UI[lang]["themes"].get(theme, theme.replace("-", " ").capitalize()))
 
 
 def human_size(n: int, lang: str) -> str:
@@ -204,7 +132,7 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
         start=format_date(d.temporal.start, lang), start_iso=d.temporal.start.isoformat(),
         end=format_date(d.temporal.end, lang), end_iso=d.temporal.end.isoformat(),
         places=[f"{ds.region_name(c, lang)} ({c})" for c in d.spatial],
-        frequency=FREQUENCY[d.frequency][0 if lang == "id" else 1], version=d.version,
+        frequency=UI[lang]["frequencies"][d.frequency], version=d.version,
         released=format_date(d.releases[-1].date, lang),
         released_iso=d.releases[-1].date.isoformat(), publisher=d.publisher.get(lang),
         contact_name=d.contact.name.get(lang), contact_email=d.contact.email,
@@ -216,13 +144,13 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
         downloads = []
         for name in ["{s}.csv", "{s}.xlsx", "{s}.excel.csv", "{s}.json", "datapackage.json"]:
             fname = name.format(s=ds.slug)
-            note = next((v for k, v in FORMAT_NOTES.items() if fname.endswith(k)), None)
+            note = next((v for k, v in UI[lang]["format_notes"].items() if fname.endswith(k)), None)
             downloads.append({"href": relative(here, f"data/{ds.slug}/{fname}"),
                               "label": ("Data Package" if fname == "datapackage.json" else
                                         file_format(fname)[2].split(" (")[0]
                                         + (" (Excel)" if fname.endswith(".excel.csv") else "")),
                               "size": human_size(len(built.files[fname]), lang),
-                              "note": note[0 if lang == "id" else 1] if note else None})
+                              "note": note})
         md += [f"## {ui['downloads']}", _render(templates_dir, "downloads.html", downloads=downloads)]
         chart = chart_svg(ds, built.protected, lang, templates_dir)
         if chart:
