@@ -23,6 +23,9 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from ..config import BuildConfig
+from ..content.flows.graph import topological, walk_paths
+from ..content.flows.rules import RULES, example
+from ..content.flows.schema import Flow, Outcome, Question
 from ..content.model import Site
 from ..content.schemas import Requirement, Source, Text
 from ..i18n import LANGS, format_date, lang_prefix
@@ -33,9 +36,6 @@ from ..site.render import PageBuilder, Renderer, md_html
 from ..site.ui import UI, section
 from ..urls import absolute, relative
 from .diagram import flow_svg, svg_size
-from .graph import topological, walk_paths
-from .rules import RULES, example
-from .schema import Flow, Outcome, Question
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 SCRIPT_PATH = "checker/checker.js"
@@ -119,13 +119,46 @@ def _question_page(c: _Ctx, fid: str, flow: Flow, qid: str, question: Question) 
     return c.b.finish(node_src(fid, qid), question.text.get(c.lang), parts, meta)
 
 
-def outcome_notices(site: Site, outcome: Outcome) -> list[str]:
-    """Ids of the notices that concern an outcome: named ones plus those about its posts/procedures."""
+EVERYONE = frozenset({"public"})  # a notice for the public concerns every reader
+MAX_ROUTES = 1000  # flows are small; past this many routes every notice is shown
+
+
+def route_audiences(flow: Flow, target: str) -> list[frozenset[str]]:
+    """For each route from the start to `target`, who the reader is by the answers on it (the
+    union of the chosen options' `audience`); an empty set where the answers say nothing."""
+    found: list[frozenset[str]] = []
+    stack: list[tuple[str, frozenset[str], frozenset[str]]] = [(flow.start, frozenset(), frozenset())]
+    while stack and len(found) < MAX_ROUTES:
+        node, who, seen = stack.pop()
+        if node == target:
+            found.append(who)
+            continue
+        question = flow.questions.get(node)
+        if question is None or node in seen:
+            continue
+        stack += [(o.next, who | frozenset(o.audience), seen | {node}) for o in question.options]
+    return found if len(found) < MAX_ROUTES else [frozenset()]
+
+
+def outcome_notices(site: Site, outcome: Outcome, routes: list[frozenset[str]] | None = None) -> list[str]:
+    """Ids of the notices that concern an outcome: the ones it names, plus those about its posts
+    and procedures that are for someone the answers describe on some route to it (`routes`, from
+    route_audiences; unknown routes show them all). A notice for no one in particular or for the
+    public always concerns the reader."""
     ids = set(outcome.notices)
+    about: set[str] = set()
     for post in outcome.posts:
-        ids.update(site.notices_by_post.get(post, ()))
+        about.update(site.notices_by_post.get(post, ()))
     for proc in outcome.procedures:
-        ids.update(site.notices_by_procedure.get(proc, ()))
+        about.update(site.notices_by_procedure.get(proc, ()))
+
+    def relevant(nid: str) -> bool:
+        audience = set(site.notices[nid].audience)
+        if routes is None or not audience or audience & EVERYONE:
+            return True
+        return any(not who or who & audience for who in routes)
+
+    ids.update(n for n in about if relevant(n))
     return sorted(ids)
 
 
@@ -149,7 +182,7 @@ def outcome_sources(site: Site, flow: Flow, outcome: Outcome) -> list[Source]:
 def _outcome_page(c: _Ctx, fid: str, flow: Flow, oid: str, outcome: Outcome) -> Page:
     site, lang, s = c.site, c.lang, c.s
     here = node_path(fid, oid, lang)
-    notice_ids = outcome_notices(site, outcome)
+    notice_ids = outcome_notices(site, outcome, route_audiences(flow, oid))
     active = [i for i in notice_ids if site.is_active(site.notices[i])]
     upcoming = [{"href": relative(here, f"{lang_prefix(lang)}notices/{i}/"),
                  "title": site.notices[i].title.get(lang), "valid_from": site.notices[i].valid_from}
@@ -323,4 +356,5 @@ def checker_outputs(site: Site, config: BuildConfig | None = None) -> Outputs:
     return out
 
 
-__all__ = ["checker_outputs", "checker_pages", "flow_data", "node_path", "node_src", "outcome_notices"]
+__all__ = ["checker_outputs", "checker_pages", "flow_data", "node_path", "node_src", "outcome_notices",
+           "route_audiences"]
