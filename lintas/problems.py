@@ -45,7 +45,7 @@ CODES: dict[str, str] = {
     "date-order": "Two dates are in the wrong order (e.g. valid_until before valid_from).",
     "future-date": "A date that must be in the past lies in the future.",
     "unknown-reference": "A reference names an entity that does not exist.",
-    "unsafe-markdown": "Markdown contains raw HTML or a URL that could run code.",
+    "unsafe-html": "Markdown turns into HTML that the allowlist does not allow (it would be removed).",
     "unknown-kind": "A folder in content/ that is not a known kind.",
     "stray-file": "A file in content/ or data/ that Lintas does not read.",
     "unsafe-path": "A path that leaves its folder, is a link outside the repository, or is reserved.",
@@ -56,8 +56,12 @@ CODES: dict[str, str] = {
     "csv-value": "A CSV cell holds a value of the wrong type.",
     "pii-column": "A column that identifies a person would reach a published output.",
     "pii-value": "A published output contains a passport- or NIK-like value.",
-    "disclosure-audit": "A suppressed cell could be recovered from the published table.",
-    "release-changed": "A released dataset version would change.",
+    "disclosure-audit": "A suppressed cell could be recovered from the published tables and releases.",
+    "structural-zero": "A combination declared impossible (a structural zero) holds records.",
+    "missing-cell": "A combination the dataset expects is missing from its counted input.",
+    "total-mismatch": "A total quoted in the methodology differs from the data.",
+    "release-changed": "A released dataset version would change, or its hash chain is broken.",
+    "release-missing": "A file or a version of a released dataset is missing.",
     "output": "The site could not be written.",
     "template": "A template under templates/ has a syntax error or fails while rendering a page.",
     "api-schema": "A published API document does not match its own JSON Schema.",
@@ -66,6 +70,7 @@ CODES: dict[str, str] = {
     "uncited-fact": "A critical fact (hours, fees, documents, status, processing time, contact) cites no source.",
     "duplicated-fact": "A text repeats a clock time or fee that is a structured fact elsewhere (warning).",
     "review-overdue": "An entity's last review is older than its kind's review interval (warning).",
+    "ui-string": "An interface string in lintas/site/ui.yaml lacks a language, differs in its {fields}, or is unused.",
 }
 
 

@@ -16,8 +16,9 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "1764028800")  # 2025-11-25: reproduc
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the repository's content/, data/ and templates/ in a temporary project folder."""
-    for name in ("content", "data", "templates"):
+    """A copy of the repository's content/, data/, templates/ and releases/ in a temporary project
+    folder."""
+    for name in ("content", "data", "templates", "releases"):
         src = ROOT / name
         if src.exists():
             shutil.copytree(src, tmp_path / name)
@@ -50,6 +51,34 @@ def find_chromium() -> str | None:
         if cand and os.access(cand, os.X_OK):
             return cand
     return None
+
+
+def unrelease(root: Path) -> Path:
+    """Make a project copy as if no version had ever been released: remove releases/ and the
+    manifest hashes that anchor them in the release notes (otherwise `check` reports the
+    released versions as missing)."""
+    shutil.rmtree(root / "releases", ignore_errors=True)
+    for path in (root / "data").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        text = "".join(line for line in text.splitlines(keepends=True)
+                       if not line.lstrip().startswith("manifest_sha256:"))
+        path.write_text(_first_note_only(text), encoding="utf-8")
+    return root
+
+
+def _first_note_only(text: str) -> str:
+    """Drop every release note after the first (a project that never released is at its first)."""
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    in_releases, notes = False, 0
+    for line in lines:
+        if not line.startswith((" ", "\t")) and line.strip():
+            in_releases = line.startswith("releases:")
+        elif in_releases and line.startswith("  - "):
+            notes += 1
+        if not (in_releases and notes > 1):
+            out.append(line)
+    return "".join(out)
 
 
 def copy_sources(dest: Path) -> Path:

@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from lintas.api import publish_api
-from lintas.citerender import format_clock
-from lintas.config import BuildConfig
 from lintas.model import Site
+
+from lintas.config import BuildConfig
+from lintas.i18n import format_clock
 from lintas.pipeline import check, generate_pages
 from lintas.problems import Severity
 

@@ -1,0 +1,1 @@
+"""Loading, validation and the typed model of content/ (no rendering, no Jinja2)."""

@@ -1,0 +1,304 @@
+"""RENDER (renderer-specific half): Material for MkDocs, behind one seam.
+
+Everything that knows about MkDocs or Material lives here and in templates/material/: the generated
+mkdocs.yml, the docs tree written to disk, and the call into MkDocs' Python API. Only the `search` and
+`offline` plugins are used, no hooks and no third-party plugins, so the successor renderer (which reads
+the same mkdocs.yml) can take over by replacing this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
+
+from .assets import minify_css
+from ..content.sanitize import MARKDOWN_EXTENSIONS
+from ..i18n import LANGS, lang_prefix
+from .pages import Page
+from .ui import UI
+
+log = logging.getLogger(__name__)
+
+NAV_SECTIONS = ("procedures", "posts", "organisations", "agreements", "events", "notices", "glossary", "data",
+                "checker", "sources")
+
+
+class RenderError(Exception):
+    """MkDocs could not build a language; the message says why."""
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    base_url: str  # public address of the site, ending in '/'
+    site_name: Mapping[str, str]  # by language: English pages carry the English name
+    templates_dir: Path
+    offline: bool = False  # the file:// bundle: no directory URLs, offline plugin, built-in search
+    search: bool = True  # Material's own (lunr) search
+    short_name: str = ""  # the header's name on phones (default: the full name)
+    footer: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # by language (render.footer_info)
+
+
+def theme_overrides(templates_dir: Path, dest: Path) -> Path:
+    """A copy of templates/material/ with its *.html templates only: MkDocs publishes every other
+    file of a theme's custom_dir, and nothing but declared sources may reach the site."""
+    source = templates_dir / "material"
+    if dest.exists():
+        shutil.rmtree(dest)
+    for path in sorted(source.rglob("*.html")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        target = dest / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    dest.mkdir(parents=True, exist_ok=True)
+    return dest
+
+
+def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, settings: RenderSettings,
+                  theme_dir: Path | None = None) -> dict[str, Any]:
+    """The mkdocs.yml of one language, as data."""
+    other = next(lg for lg in LANGS if lg != lang)
+    known = {p.src for p in pages}
+    nav: list[Any] = [{UI[lang]["home"]: "index.md"}]
+    nav += [{UI[lang]["sections"][s]: f"{s}/index.md"} for s in NAV_SECTIONS if f"{s}/index.md" in known]
+    root_path = urlparse(settings.base_url).path or "/"
+    plugins: list[Any] = []
+    if settings.search:
+        # lunr has no Indonesian pipeline: tokenise as English rather than fail.
+        plugins.append({"search": {"lang": ["en"]}})
+    if settings.offline:
+        plugins.append("offline")
+    return {
+        "site_name": settings.site_name[lang],
+        "site_url": settings.base_url + lang_prefix(lang),
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "use_directory_urls": not settings.offline,
+        "strict": True,
+        "theme": {
+            "name": "material",
+            "language": lang,
+            "custom_dir": str(theme_dir or settings.templates_dir / "material"),
+            "font": False,  # system fonts: nothing fetched from other hosts
+            "favicon": "assets/favicon.svg",  # 0.2 KB instead of Material's 1.9 KB PNG, on every first visit
+            "features": ["navigation.top", "content.tooltips"],
+        },
+        "plugins": plugins,
+        "markdown_extensions": MARKDOWN_EXTENSIONS,
+        "extra_css": ["assets/lintas.css"],
+        "extra": {
+            "generator": False,
+            "alternate": [{"name": UI[lang]["language_name"], "lang": lang, "link": "./"}],
+            "lintas": {
+                "online": not settings.offline,
+                "lang": lang,
+                "other_lang": other,
+                "other_name": UI[lang]["other_language"],
+                # From this language's root to the other language's root.
+                "other_prefix": "en/" if lang == "id" else "../",
+                "not_found_title": UI[lang]["not_found_title"],
+                "not_found_text": UI[lang]["not_found_text"],
+                "home_url": root_path + lang_prefix(lang),
+                "home_name": UI[lang]["home"],
+                "search_label": UI[lang]["search_label"],
+                "search_button": UI[lang]["search_button"],
+                "short_name": settings.short_name or settings.site_name[lang],
+                "footer": dict(settings.footer.get(lang, {})),
+            },
+        },
+        "nav": nav,
+        # Our own link check runs over the finished site (it also sees links inside HTML parts and
+        # across languages, which MkDocs cannot resolve), so MkDocs only reports these.
+        "validation": {
+            "nav": {"omitted_files": "info", "not_found": "warn", "absolute_links": "info"},
+            "links": {"not_found": "info", "absolute_links": "info", "unrecognized_links": "info",
+                      "anchors": "info"},
+        },
+    }
+
+
+def write_docs(pages: list[Page], docs_dir: Path, templates_dir: Path, *, offline: bool = False) -> None:
+    if docs_dir.exists():
+        shutil.rmtree(docs_dir)
+    for page in pages:
+        path = docs_dir / page.src
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.text(), encoding="utf-8")
+    assets = docs_dir / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for css in ("lintas.css", "data.css"):  # data.css: linked by dataset pages only
+        source = templates_dir / "assets" / css
+        if source.is_file():
+            (assets / css).write_text(minify_css(source.read_text(encoding="utf-8")), encoding="utf-8")
+    shutil.copyfile(templates_dir / "assets" / "favicon.svg", assets / "favicon.svg")
+    if offline:
+        # Material's offline plugin loads a Web Worker shim from unpkg; ship it instead (MIT,
+        # npm package iframe-worker 1.0.4, see templates/assets/vendor/).
+        shutil.copyfile(templates_dir / "assets" / "vendor" / "iframe-worker-shim.js", assets / "iframe-worker-shim.js")
+
+
+IFRAME_WORKER_CDN = "https://unpkg.com/iframe-worker/shim"
+
+
+def localise_offline_scripts(site_dir: Path) -> None:
+    """Point Material's offline pages at the bundled Web Worker shim instead of the CDN."""
+    for page in site_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if IFRAME_WORKER_CDN not in text:
+            continue
+        lang_root = site_dir / "en" if page.is_relative_to(site_dir / "en") else site_dir
+        rel = Path(os.path.relpath(lang_root / "assets" / "iframe-worker-shim.js", page.parent)).as_posix()
+        page.write_text(text.replace(IFRAME_WORKER_CDN, rel), encoding="utf-8")
+
+
+def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path, settings: RenderSettings) -> Path:
+    """Write the docs tree and mkdocs.yml of one language and build it into `site_dir`."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    lang_dir = work_dir / lang
+    docs_dir = lang_dir / "docs"
+    write_docs(pages, docs_dir, settings.templates_dir, offline=settings.offline)
+    config_path = lang_dir / "mkdocs.yml"
+    theme_dir = theme_overrides(settings.templates_dir, lang_dir / "theme")
+    config_path.write_text(
+        yaml.safe_dump(mkdocs_config(pages, lang, docs_dir, site_dir, settings, theme_dir),
+                       allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    mk_log = logging.getLogger("mkdocs")
+    previous = mk_log.level
+    mk_log.setLevel(logging.WARNING)
+    try:
+        cfg = load_config(config_file=str(config_path))
+        build(cfg)
+    except (MkDocsException, SystemExit) as exc:
+        raise RenderError(f"MkDocs could not build the '{lang}' site: {exc}") from exc
+    finally:
+        mk_log.setLevel(previous)
+    return config_path
+
+
+class LiveRenderer:
+    """One language of the online site kept loaded in MkDocs, re-rendering only the pages it is
+    given (`serve`). The online site uses no MkDocs plugin, so a page rendered here is the page a
+    full build writes (tests/test_preview.py compares them byte for byte)."""
+
+    def __init__(self, pages: list[Page], lang: str, work_dir: Path, settings: RenderSettings) -> None:
+        from mkdocs.commands.build import get_navigation
+        from mkdocs.config import load_config
+        from mkdocs.structure.files import get_files, set_exclusions
+        from mkdocs.structure.pages import Page as MkPage
+
+        if settings.offline or settings.search:
+            raise ValueError("LiveRenderer renders the online site only (no MkDocs plugins)")
+        lang_dir = work_dir / lang
+        self.docs_dir = lang_dir / "docs"
+        write_docs(pages, self.docs_dir, settings.templates_dir)
+        config_path = lang_dir / "mkdocs.yml"
+        theme_dir = theme_overrides(settings.templates_dir, lang_dir / "theme")
+        config_path.write_text(
+            yaml.safe_dump(mkdocs_config(pages, lang, self.docs_dir, lang_dir / "site", settings, theme_dir),
+                           allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+        # What MkDocs' build() gathers before it renders pages; only the pages in the nav need to
+        # exist as Page objects for the others to render (the nav holds sections, not entities).
+        self.config = load_config(config_file=str(config_path))
+        self.files = get_files(self.config)
+        self.env = self.config.theme.get_env()
+        self.files.add_files_from_theme(self.env, self.config)
+        set_exclusions(self.files, self.config)
+        self.nav = get_navigation(self.files, self.config)
+        for file in self.files.documentation_pages():
+            if file.page is None:
+                MkPage(None, file, self.config)
+        self.doc_files = self.files.documentation_pages()
+
+    def render(self, pages: list[Page]) -> dict[str, bytes]:
+        """The HTML of each page, by its path under the language's root ('posts/x/index.html')."""
+        from mkdocs.commands.build import _populate_page, get_context
+        from mkdocs.utils import CountHandler
+
+        mk_log = logging.getLogger("mkdocs")
+        warnings = CountHandler()
+        warnings.setLevel(logging.WARNING)
+        mk_log.addHandler(warnings)
+        out: dict[str, bytes] = {}
+        try:
+            for page in pages:
+                file = self.files.get_file_from_path(page.src)
+                if file is None or file.page is None:
+                    raise RenderError(f"'{page.src}' is not a page of this site; rebuild it in full")
+                (self.docs_dir / page.src).write_text(page.text(), encoding="utf-8")
+                mk = file.page
+                _populate_page(mk, self.config, self.files)
+                self.config._current_page = mk
+                mk.active = True
+                try:
+                    context = get_context(self.nav, self.doc_files, self.config, mk)
+                    html = self.env.get_template(mk.meta.get("template", "main.html")).render(context)
+                finally:
+                    mk.active = False
+                    self.config._current_page = None
+                out[file.dest_uri] = html.encode("utf-8", errors="xmlcharrefreplace")
+        except Exception as exc:
+            if isinstance(exc, RenderError):
+                raise
+            raise RenderError(f"MkDocs could not render a page: {exc}") from exc
+        finally:
+            mk_log.removeHandler(warnings)
+        if counts := warnings.get_counts():
+            raise RenderError("MkDocs warned: " + ", ".join(f"{n} {level.lower()}(s)" for level, n in counts))
+        return out
+
+
+def _render_one(args: tuple[list[Page], str, Path, Path, RenderSettings]) -> str:
+    pages, lang, work_dir, target, settings = args
+    render_language(pages, lang, work_dir, target, settings)
+    return lang
+
+
+def render_site(pages_by_lang: dict[str, list[Page]], work_dir: Path, out_dir: Path, settings: RenderSettings,
+                *, parallel: bool = True) -> None:
+    """Indonesian at the root of `out_dir`, English under en/.
+
+    The languages are independent MkDocs builds, so they run in parallel processes. Each renders
+    into its own folder (MkDocs empties its site_dir first); the English one is moved under en/."""
+    jobs = [(pages_by_lang[lang], lang, work_dir, work_dir / f"site-{lang}", settings) for lang in LANGS]
+    if parallel and len(jobs) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # 'spawn' keeps the workers independent of whatever state the parent process holds.
+        with ProcessPoolExecutor(max_workers=len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
+            for _lang in pool.map(_render_one, jobs):
+                pass
+    else:
+        for job in jobs:
+            _render_one(job)
+    for lang in LANGS:
+        built = work_dir / f"site-{lang}"
+        prefix = lang_prefix(lang)
+        if not prefix:
+            for item in sorted(built.iterdir()):
+                shutil.move(str(item), out_dir / item.name)
+    for lang in LANGS:
+        prefix = lang_prefix(lang)
+        if prefix:
+            shutil.move(str(work_dir / f"site-{lang}"), out_dir / prefix.rstrip("/"))
+    if settings.offline:
+        localise_offline_scripts(out_dir)
+    else:
+        # The online site publishes one sitemap of its own, with both languages (discovery.py).
+        for name in ("sitemap.xml", "sitemap.xml.gz", "en/sitemap.xml", "en/sitemap.xml.gz"):
+            (out_dir / name).unlink(missing_ok=True)
