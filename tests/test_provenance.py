@@ -13,13 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from lintas.api import publish_api
-from lintas.model import Site
 
 from lintas.config import BuildConfig
+from lintas.content.model import Site
 from lintas.i18n import format_clock
 from lintas.pipeline import check, generate_pages
 from lintas.problems import Severity
+from lintas.publish.api import publish_api
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 12, 6)
