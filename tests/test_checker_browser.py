@@ -28,7 +28,7 @@ from pypdf import PdfReader
 
 from lintas.checker.rules import RULES
 from lintas.config import BuildConfig
-from lintas.model import Site
+from lintas.content.model import Site
 from lintas.pipeline import check
 
 pytestmark = pytest.mark.browser
@@ -63,7 +63,7 @@ def checker_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if prebuilt:
         return _require_checker(Path(prebuilt))
     if not (ROOT / "lintas" / "render.py").is_file():
-        pytest.fail("lintas/render.py is missing: the site cannot be built")
+        pytest.fail("lintas/site/render.py is missing: the site cannot be built")
     root = tmp_path_factory.mktemp("checker-site")
     for name in ("content", "data", "templates", "releases"):
         if (ROOT / name).exists():

@@ -12,10 +12,10 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..model import Site
+from ..content.model import Site
 from ..urls import absolute
+from .definition import Dataset
 from .history import current_frozen, version_files, versioned_url
-from .load import Dataset
 from .outputs import LICENCE_URL, citation, sha256
 from .releases import Frozen
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..urls import absolute
-from .definition import Release
-from .load import Dataset
+from .definition import Dataset, Release
 from .releases import MANIFEST, SUMS, WITHDRAWN, Frozen
 
 
