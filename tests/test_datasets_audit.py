@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from lintas.datasets.aggregate import aggregate, build_table
 from lintas.datasets.disclosure import Rule, check, protect
-from lintas.datasets.publish import build, geography, release_dataset
+from lintas.datasets.publish import build, geography
+from lintas.pipeline import release_dataset
 from tests.attacker import Pub, attack, published_tables
 from tests.conftest import unrelease
 from tests.test_datasets import ROOT, publish
