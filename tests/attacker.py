@@ -82,7 +82,9 @@ def published_tables(files: Mapping[str, bytes], slugs: Sequence[str]) -> list[P
         slug = parts[-1].removesuffix(".csv")
         if slug not in slugs:
             continue
-        doc = json.loads(files[path.removesuffix(".csv") + ".json"])
+        # A region package's table carries its dataset's rule (data/<slug>/<slug>.json).
+        own = path.removesuffix(".csv") + ".json"
+        doc = json.loads(files[own] if own in files else files[f"data/{slug}/{slug}.json"])
         version = str(doc["version"])
         out.append(read_table(data, doc, slug, version, path))
     # A version whose files predate the stated minimum is read as the later release notes say:

@@ -263,3 +263,50 @@ def test_quoted_total_must_be_in_the_methodology(repo: Path):
     problems = check_problems(repo)
     assert any("error[total-mismatch]" in p and "not quoted in the methodology" in p
                for p in problems), problems
+
+
+# ------------------------------------------------------------------ item 7: region packages
+
+
+def test_region_packages_are_published_and_add_nothing_an_attacker_can_use(sample):
+    import io
+    import zipfile
+
+    _site, datasets, files = sample
+    codes = sorted({c for ds in datasets for c in ds.spatial})
+    assert codes == ["5305", "5306", "5321", "8172"]
+    for code in codes:
+        folder = f"data/regions/{code}/"
+        with zipfile.ZipFile(io.BytesIO(files[f"{folder}{code}.zip"])) as zf:
+            names = set(zf.namelist())
+            assert {"README.txt", "datapackage.json"} <= names
+            assert "Paket data wilayah" in zf.read("README.txt").decode("utf-8")
+            package = json.loads(zf.read("datapackage.json"))
+        slugs = [r["name"] for r in package["resources"]]
+        assert slugs and names == {"README.txt", "datapackage.json",
+                                   *[f"{s}.csv" for s in slugs], *[f"{s}.xlsx" for s in slugs]}
+        for slug in slugs:
+            region = published_tables({f"{folder}{slug}.csv": files[f"{folder}{slug}.csv"],
+                                       f"data/{slug}/{slug}.json": files[f"data/{slug}/{slug}.json"]},
+                                      [slug])[0]
+            full = published_tables({p: files[p] for p in (f"data/{slug}/{slug}.csv",
+                                                            f"data/{slug}/{slug}.json")}, [slug])[0]
+            # The same figures and flags as the full table, rows of this region only, no new total.
+            assert region.cells and all(full.cells[key] == v for key, v in region.cells.items())
+    # Kota Tual's package holds only Tual's rows of the regency table.
+    tual = files["data/regions/8172/foreign-nationals-regency.csv"].decode().splitlines()
+    assert len(tual) == 5 and all(",8172," in line for line in tual[1:])
+    # An attacker with every table, release and region package narrows nothing.
+    for slug in ("crossings-monthly", "foreign-nationals-regency"):
+        assert attack(published_tables(files, [slug])) == []
+
+
+def test_region_pages_in_both_languages(sample):
+    from lintas.datasets.pages import region_pages
+
+    site, datasets, _ = sample
+    for lang, words in (("id", "Unduh semua (zip)"), ("en", "Download all (zip)")):
+        pages = {p.src: p for p in region_pages(datasets, site, lang)}
+        assert set(pages) == {f"data/regions/{c}/index.md" for c in ("5305", "5306", "5321", "8172")}
+        assert words in pages["data/regions/5306/index.md"].markdown
+        assert "5306.zip" in pages["data/regions/5306/index.md"].markdown
