@@ -257,3 +257,16 @@ def test_route_audiences_follow_the_answers() -> None:
     assert plb not in outcome_notices(site, event, route_audiences(flow, "event"))
     assert plb in outcome_notices(site, event)  # unknown answers: every notice about its posts
     assert plb in outcome_notices(site, event, [frozenset()])
+
+
+def test_search_aliases_come_from_what_the_page_is_about() -> None:
+    from lintas.site.search import prepare_html, synonyms_for
+
+    assert set(synonyms_for("Peziarah ke Misa Paus Fransiskus")) >= {"pope", "papal", "pilgrim", "mass"}
+    assert synonyms_for("Mengajukan paspor biasa") == []
+    assert synonyms_for("Kampus Pausan") == []  # whole words only
+    page = ('<div data-pagefind-body><span data-pagefind-meta="title:Mota&#39;ain" hidden></span>'
+            "<p>Dibuka untuk peziarah ke misa Paus</p></div>")
+    assert "papal" not in prepare_html(page)  # a mention in the text is not what the page is about
+    about = page.replace("title:Mota&#39;ain", "title:Peziarah ke Misa Paus")
+    assert 'title="paus pope papal' in prepare_html(about)
