@@ -283,18 +283,19 @@ def test_region_packages_are_published_and_add_nothing_an_attacker_can_use(sampl
             assert "Paket data wilayah" in zf.read("README.txt").decode("utf-8")
             package = json.loads(zf.read("datapackage.json"))
         slugs = [r["name"] for r in package["resources"]]
-        assert slugs and names == {"README.txt", "datapackage.json",
-                                   *[f"{s}.csv" for s in slugs], *[f"{s}.xlsx" for s in slugs]}
+        csvs = {r["name"]: r["path"] for r in package["resources"]}
+        assert slugs and names == {"README.txt", "datapackage.json", *csvs.values(),
+                                   *[f"{s}.xlsx" for s in slugs]}
         for slug in slugs:
-            region = published_tables({f"{folder}{slug}.csv": files[f"{folder}{slug}.csv"],
-                                       f"data/{slug}/{slug}.json": files[f"data/{slug}/{slug}.json"]},
-                                      [slug])[0]
-            full = published_tables({p: files[p] for p in (f"data/{slug}/{slug}.csv",
-                                                            f"data/{slug}/{slug}.json")}, [slug])[0]
+            main_csv = f"data/{slug}/{csvs[slug]}"  # the same file name as the full table's
+            doc = f"data/{slug}/{slug}.json"
+            region = published_tables({f"{folder}{csvs[slug]}": files[f"{folder}{csvs[slug]}"],
+                                       doc: files[doc]}, [slug])[0]
+            full = published_tables({main_csv: files[main_csv], doc: files[doc]}, [slug])[0]
             # The same figures and flags as the full table, rows of this region only, no new total.
             assert region.cells and all(full.cells[key] == v for key, v in region.cells.items())
     # Kota Tual's package holds only Tual's rows of the regency table.
-    tual = files["data/regions/8172/foreign-nationals-regency.csv"].decode().splitlines()
+    tual = files["data/regions/8172/foreign-nationals-regency-SINTETIS-SYNTHETIC.csv"].decode().splitlines()
     assert len(tual) == 5 and all(",8172," in line for line in tual[1:])
     # An attacker with every table, release and region package narrows nothing.
     for slug in ("crossings-monthly", "foreign-nationals-regency"):

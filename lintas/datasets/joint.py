@@ -75,9 +75,10 @@ def frozen_view(slug: str, version: str, files: Mapping[str, bytes], dims: Seque
                 measure: str) -> View | None:
     """A frozen release's table from its CSV and JSON; None when its columns are not today's
     dimensions (a structure changed by a MAJOR release is not related to the current one)."""
+    name = next((n for n in (f"{slug}.csv", f"{slug}-SINTETIS-SYNTHETIC.csv") if n in files), "")
     try:
         doc = json.loads(files[f"{slug}.json"])
-        text = files[f"{slug}.csv"].decode("utf-8")
+        text = files[name].decode("utf-8")
     except (KeyError, ValueError):
         return None
     reader = csv.reader(io.StringIO(text))

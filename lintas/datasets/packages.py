@@ -1,7 +1,7 @@
 """Per-region packages for local governments: every dataset filtered to one region.
 
 For each region code that a dataset covers, `data/regions/<code>/` holds, per dataset with rows in
-that region, `<slug>.csv` and `<slug>.xlsx` (the dataset's published rows whose place lies in the
+that region, its CSV (`<slug>.csv`, `<slug>-SINTETIS-SYNTHETIC.csv` for synthetic data) and `<slug>.xlsx` (the dataset's published rows whose place lies in the
 region: the same figures and flags, no new total), a `datapackage.json` describing them, a
 `README.txt` in Indonesian, and `<code>.zip` with all of these. A row's place comes from its
 geographic dimension: a post or an organisation (office) by the region the content gives it, a
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from ..content.model import Site
 from .definition import TOTAL, Dataset
 from .disclosure import Protected
-from .outputs import _csv, _xlsx, columns, dumps, rows, sha256, table_schema
+from .outputs import _csv, _xlsx, columns, csv_name, dumps, rows, sha256, table_schema
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -98,7 +98,7 @@ def readme(code: str, name: str, parts: Sequence[RegionPart]) -> bytes:
              "Isi:"]
     for part in parts:
         d = part.ds.definition
-        lines.append(f"- {part.ds.slug}.csv / {part.ds.slug}.xlsx: {d.title.id} "
+        lines.append(f"- {csv_name(part.ds.slug, d.synthetic)} / {part.ds.slug}.xlsx: {d.title.id} "
                      f"(versi {d.version}, {len(part.body)} baris)")
         if d.synthetic:
             lines.append("  DATA SINTETIS untuk demonstrasi, bukan statistik resmi.")
@@ -129,10 +129,11 @@ def region_files(code: str, name: str, parts: Sequence[RegionPart],
         ds = part.ds
         cols = columns(ds.definition)
         csv_bytes = _csv([c.name for c in cols], part.body)
-        files[f"{ds.slug}.csv"] = csv_bytes
+        name = csv_name(ds.slug, ds.definition.synthetic)
+        files[name] = csv_bytes
         files[f"{ds.slug}.xlsx"] = _xlsx(ds, cols, part.body)
         resources.append({
-            "name": ds.slug, "type": "table", "path": f"{ds.slug}.csv", "scheme": "file",
+            "name": ds.slug, "type": "table", "path": name, "scheme": "file",
             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
             "title": ds.definition.title.get("en"), "version": ds.definition.version,
             "bytes": len(csv_bytes), "hash": f"sha256:{sha256(csv_bytes)}",

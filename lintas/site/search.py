@@ -359,8 +359,7 @@ def build_search_index(site_dir: Path, site: Any = None, langs: Sequence[str] = 
             files, count = pool.submit(asyncio.run, _index(site_dir, records, out_dir)).result()
         if "pagefind-entry.json" not in files:
             raise SearchIndexError("Pagefind returned no index")
-        write_outputs(out_dir, files)
-        canonicalise(out_dir)
+        write_outputs(out_dir, canonicalise(files))
         return count
     except CanonError as exc:
         raise SearchIndexError(f"Pagefind's output could not be made reproducible: {exc}") from exc
