@@ -75,11 +75,12 @@ def frozen_view(slug: str, version: str, files: Mapping[str, bytes], dims: Seque
                 measure: str) -> View | None:
     """A frozen release's table from its CSV and JSON; None when its columns are not today's
     dimensions (a structure changed by a MAJOR release is not related to the current one)."""
-    name = next((n for n in (f"{slug}.csv", f"{slug}-SINTETIS-SYNTHETIC.csv") if n in files), "")
     try:
         doc = json.loads(files[f"{slug}.json"])
-        text = files[name].decode("utf-8")
-    except (KeyError, ValueError):
+        # the CSV's name is the package's (synthetic data says so in it: <slug>-SINTETIS-SYNTHETIC.csv)
+        path = json.loads(files["datapackage.json"])["resources"][0]["path"]
+        text = files[path].decode("utf-8")
+    except (KeyError, ValueError, IndexError, TypeError):
         return None
     reader = csv.reader(io.StringIO(text))
     header = next(reader, [])
