@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from markupsafe import escape
+
+from .escape import single_line
 
 
 @dataclass(frozen=True)
@@ -21,8 +24,15 @@ class Page:
     meta: dict[str, Any] = field(default_factory=dict)  # front matter: description, kind, jsonld...
 
     def text(self) -> str:
-        """The Markdown file: YAML front matter, then the body."""
+        """The Markdown file: YAML front matter, then the body.
+
+        The title and description are written HTML-escaped: Material's templates print
+        `page.title`, `page.meta.title` and `page.meta.description` unescaped (MkDocs' theme
+        environment does not autoescape), in <title>, the header and <meta name="description">."""
         front = {"title": self.title, **self.meta}
+        front["title"] = str(escape(single_line(str(front["title"]))))
+        if isinstance(front.get("description"), str):
+            front["description"] = str(escape(single_line(front["description"])))
         # The C emitter when PyYAML has it: the pure-Python one dominated rendering at scale.
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
         dumped = yaml.dump(front, Dumper=dumper, allow_unicode=True, sort_keys=True, width=1000)

@@ -18,9 +18,10 @@ from typing import Any
 
 import markdown as md_lib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .content.sanitize import sanitize
+from .escape import finalize, plain, single_line
 from .i18n import format_date, format_idr, lang_prefix
 from .model import Site
 from .pages import Page
@@ -61,6 +62,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            finalize=finalize,  # every printed text is plain text, safe in Markdown too
         )
         return cls(env)
 
@@ -88,8 +90,8 @@ def tr(text: Text | None, lang: str) -> Markup:
         return Markup("")
     if text.is_fallback(lang):
         _mark_fallback()
-        return Markup('<span lang="id">') + escape(text.id) + Markup("</span>")
-    return escape(text.get(lang))
+        return Markup('<span lang="id">') + plain(text.id) + Markup("</span>")
+    return plain(text.get(lang))
 
 
 def _mark_fallback() -> None:
@@ -250,7 +252,7 @@ class PageBuilder:
             return ""
         plain = re.sub(r"<[^>]+>", " ", text)
         found = sorted(set(pattern.findall(plain)))
-        lines = [f"*[{term}]: {meanings[term]}" for term in found]
+        lines = [f"*[{term}]: {single_line(meanings[term])}" for term in found]
         return ("\n\n" + "\n".join(lines) + "\n") if lines else ""
 
     @functools.cached_property
@@ -258,7 +260,8 @@ class PageBuilder:
         """One pattern for every abbreviation: a page is scanned once, whatever the glossary's size."""
         meanings = {}
         for term in self.site.glossary.values():
-            if term.abbreviation and term.expansion:
+            # A term is matched in page text and written into one Markdown definition line.
+            if term.abbreviation and term.expansion and not re.search(r"[\[\]\\\s]", term.term):
                 meanings[term.term] = (term.expansion if self.lang == "id" else
                                        f"{term.expansion} ({term.definition.get('en').split(':')[0]})")
         if not meanings:
@@ -368,13 +371,13 @@ class PageBuilder:
         until = format_date(notice.valid_until, self.lang) if notice.valid_until else self.ui["valid_until_open"]
         state = ""
         if notice.valid_until and notice.valid_until < self.site.today:
-            state = f'\n<p class="lintas-banner lintas-banner--archived">{escape(self.ui["archived"])}</p>\n'
+            state = f'\n<p class="lintas-banner lintas-banner--archived">{plain(self.ui["archived"])}</p>\n'
         elif notice.valid_from > self.site.today:
-            state = f'\n<p class="lintas-banner lintas-banner--info">{escape(self.ui["upcoming"])}</p>\n'
+            state = f'\n<p class="lintas-banner lintas-banner--info">{plain(self.ui["upcoming"])}</p>\n'
         audience = ", ".join(self.ui["audiences"][a] for a in notice.audience)
-        facts = (f'\n<p class="lintas-notice-meta"><strong>{escape(self.ui["levels"][notice.level])}</strong> · '
-                 f'{escape(self.ui["valid"])}: {escape(format_date(notice.valid_from, self.lang))} – {escape(until)}'
-                 + (f" · {escape(self.ui['audience'])}: {escape(audience)}" if audience else "") + "</p>\n")
+        facts = (f'\n<p class="lintas-notice-meta"><strong>{plain(self.ui["levels"][notice.level])}</strong> · '
+                 f'{plain(self.ui["valid"])}: {plain(format_date(notice.valid_from, self.lang))} – {plain(until)}'
+                 + (f" · {plain(self.ui['audience'])}: {plain(audience)}" if audience else "") + "</p>\n")
         parts = [
             state,
             facts,
@@ -401,8 +404,8 @@ class PageBuilder:
         for eid, ent in sorted(items, key=lambda kv: name_of(kv[1], self.lang).casefold()):
             href = relative(here, self.path(kind, eid))
             summary = summary_of(ent, self.lang)
-            rows.append(f'<li><a href="{escape(href)}">{escape(name_of(ent, self.lang))}</a>'
-                        + (f'<br><span class="lintas-muted">{escape(summary)}</span>' if summary else "") + "</li>")
+            rows.append(f'<li><a href="{plain(href)}">{plain(name_of(ent, self.lang))}</a>'
+                        + (f'<br><span class="lintas-muted">{plain(summary)}</span>' if summary else "") + "</li>")
         if kind == "notices" and not rows:
             lines.append(f"\n{self.ui['no_active_notices']}\n")
         if rows:
@@ -419,8 +422,8 @@ class PageBuilder:
         for nid, n in sorted(self.site.archived_notices(), key=lambda kv: (kv[1].valid_from, kv[0]), reverse=True):
             href = relative(here, self.path("notices", nid))
             until = format_date(n.valid_until, self.lang) if n.valid_until else ""
-            rows.append(f'<li><a href="{escape(href)}">{escape(n.title.get(self.lang))}</a> '
-                        f'<span class="lintas-muted">({escape(format_date(n.valid_from, self.lang))} – {escape(until)})</span></li>')
+            rows.append(f'<li><a href="{plain(href)}">{plain(n.title.get(self.lang))}</a> '
+                        f'<span class="lintas-muted">({plain(format_date(n.valid_from, self.lang))} – {plain(until)})</span></li>')
         body = [f"\n{self.ui['archive_intro']}\n", '\n<ul class="lintas-index">\n' + "\n".join(rows) + "\n</ul>\n" if rows else ""]
         return self.finish("notices/archive/index.md", self.ui["archive"], body,
                            {"description": self.ui["archive_intro"], "kind": "section", "path": here, "lang": self.lang})
@@ -444,18 +447,18 @@ class PageBuilder:
     def _bundle_note(self, here: str) -> str:
         ui = self.ui
         if self.variant.offline:
-            return f'\n<p class="lintas-bundle-note" role="note">{escape(ui["offline_note"])}</p>\n'
+            return f'\n<p class="lintas-bundle-note" role="note">{plain(ui["offline_note"])}</p>\n'
         if self.variant.bundle_path:
             size = f"{self.variant.bundle_bytes / 1_000_000:.1f}".replace(".", "," if self.lang == "id" else ".")
             href = relative(here, self.variant.bundle_path)
-            return (f'\n<p class="lintas-bundle-note"><a href="{escape(href)}" download>{escape(ui["offline_download"])}</a>'
-                    f' (ZIP, {size} MB). {escape(ui["offline_explain"])}</p>\n')
+            return (f'\n<p class="lintas-bundle-note"><a href="{plain(href)}" download>{plain(ui["offline_download"])}</a>'
+                    f' (ZIP, {size} MB). {plain(ui["offline_explain"])}</p>\n')
         return ""
 
     def _term(self, gid: str, term: GlossaryTerm) -> str:
-        expansion = (f' <span class="lintas-muted">({escape(self.ui["abbreviation_of"])} {escape(term.expansion)})</span>'
+        expansion = (f' <span class="lintas-muted">({plain(self.ui["abbreviation_of"])} {plain(term.expansion)})</span>'
                      if term.expansion else "")
-        return (f'<dt id="{escape(gid)}"><dfn>{escape(term.term)}</dfn>{expansion}</dt>\n'
+        return (f'<dt id="{plain(gid)}"><dfn>{plain(term.term)}</dfn>{expansion}</dt>\n'
                 f"<dd>{tr(term.definition, self.lang)}</dd>")
 
     def home(self, known_pages: set[str]) -> Page:
@@ -468,9 +471,9 @@ class PageBuilder:
         sections = [f"- [{self.ui['sections'][s]}]({s}/index.md)" for s in (*SECTIONS, "data", "checker")
                     if f"{s}/index.md" in known_pages]
         parts = [
-            f"# {settings.name.get(self.lang)}\n",
+            f"# {plain(settings.name.get(self.lang))}\n",
             self.notices_banner(here, active),
-            f"\n{escape(settings.tagline.get(self.lang))}\n",
+            f"\n{plain(settings.tagline.get(self.lang))}\n",
             self._bundle_note(here),
             f"\n## {self.ui['tasks_heading']}\n",
             self.r.partial("tasks", self.lang, here, tasks=tasks),

@@ -17,9 +17,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 import yaml
+from markupsafe import escape
 
 from .assets import minify_css
 from .content.sanitize import MARKDOWN_EXTENSIONS
+from .escape import single_line
 from .i18n import LANGS, lang_prefix
 from .pages import Page
 from .ui import UI
@@ -73,7 +75,8 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
     if settings.offline:
         plugins.append("offline")
     return {
-        "site_name": settings.site_name,
+        # Escaped here: Material prints config.site_name unescaped in <title> and the header.
+        "site_name": str(escape(single_line(settings.site_name))),
         "site_url": settings.base_url + lang_prefix(lang),
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),

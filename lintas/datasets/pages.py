@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..api import INDEX_PATH, OPENAPI_PATH
+from ..escape import finalize, plain
 from ..feeds import feed_path
 from ..geojson import PLACES_PATH
 from ..i18n import format_date, format_number, lang_prefix
@@ -110,7 +111,8 @@ FORMAT_NOTES = {
 @lru_cache(maxsize=4)
 def _env(templates_dir: Path) -> Environment:
     return Environment(loader=FileSystemLoader(str(templates_dir)), autoescape=select_autoescape(
-        ["html", "svg"]), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+        ["html", "svg"]), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+        finalize=finalize)  # the parts land in Markdown: printed text is plain text
 
 
 def _render(templates_dir: Path, name: str, **ctx: Any) -> str:
@@ -242,7 +244,7 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
         md.append(f"{n} sel dirahasiakan dalam versi ini." if lang == "id"
                   else f"{n} cells are suppressed in this version.")
     page_url = absolute(site.settings.base_url, here)
-    md += [f"## {ui['cite']}", f"> {citation(d, lang, page_url)}"]
+    md += [f"## {ui['cite']}", f"> {plain(citation(d, lang, page_url))}"]
     released = {f.version for f in built.releases} if built else set()
     versions = [{"version": r.version, "date": format_date(r.date, lang),
                  "date_iso": r.date.isoformat(), "notes": r.notes.get(lang),
@@ -255,7 +257,7 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
     md += [f"## {ui['method']}", d.methodology.get(lang), f"**{ui['sources']}:**", ""]
     for s in d.sources:
         text = s.title + f", {s.publisher}" + (f", {format_date(s.date, lang)}" if s.date else "")
-        md.append(f"- [{text}]({s.url})" if s.url else f"- {text}")
+        md.append(f"- [{plain(text)}](<{s.url}>)" if s.url else f"- {plain(text)}")
     md += ["", f"[{ui['back']}](../index.md)"]
     sizes = {n: len(b) for n, b in built.files.items()} if built else {}
     title = d.title.get(lang)
@@ -268,7 +270,7 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
 
 def _entry(ds: Dataset, lang: str) -> str:
     badge = f" *({UI[lang]['synthetic_badge']})*" if ds.definition.synthetic else ""
-    return f"- [{ds.title.get(lang)}]({ds.slug}/index.md){badge}"
+    return f"- [{plain(ds.title.get(lang))}]({ds.slug}/index.md){badge}"
 
 
 def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
@@ -278,18 +280,18 @@ def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
     themes = sorted({t for d in datasets for t in d.themes}, key=lambda t: theme_label(t, lang))
     places = sorted({c for d in datasets for c in d.spatial})
     md = [ui["intro"]]
-    filters = " · ".join(f"[{theme_label(t, lang)}](#theme-{t})" for t in themes)
+    filters = " · ".join(f"[{plain(theme_label(t, lang))}](#theme-{t})" for t in themes)
     place_links = " · ".join(
-        f"[{datasets[0].region_name(c, lang)}](#place-{c})" for c in places) if datasets else ""
+        f"[{plain(datasets[0].region_name(c, lang))}](#place-{c})" for c in places) if datasets else ""
     md += [f"**{ui['filters']}:** {ui['by_theme']}: {filters} — {ui['by_place']}: {place_links}",
            f"## {ui['all_datasets']}", *[_entry(d, lang) for d in ordered]]
     md.append(f"## {ui['by_theme']}")
     for t in themes:
-        md.append(f'<h3 id="theme-{t}">{theme_label(t, lang)}</h3>')
+        md.append(f'<h3 id="theme-{t}">{plain(theme_label(t, lang))}</h3>')
         md += [_entry(d, lang) for d in ordered if t in d.themes]
     md.append(f"## {ui['by_place']}")
     for c in places:
-        md.append(f'<h3 id="place-{c}">{datasets[0].region_name(c, lang)} ({c})</h3>')
+        md.append(f'<h3 id="place-{c}">{plain(datasets[0].region_name(c, lang))} ({c})</h3>')
         md += [_entry(d, lang) for d in ordered if c in d.spatial]
     out, _ = publish_datasets(datasets, site, None)  # type: ignore[arg-type]
     bulk = [("data/lintas-data.zip", ui["zip"]), ("data/catalog.jsonld", "DCAT-AP 3 (JSON-LD)"),
