@@ -40,6 +40,7 @@ from .schema import Flow, Outcome, Question
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 SCRIPT_PATH = "checker/checker.js"
+START_PATH = "checker/start.js"  # shows the one-page form's button (no inline script: CSP)
 STYLE_PATH = "checker/checker.css"
 
 STRINGS: dict[str, dict[str, Any]] = {
@@ -323,7 +324,7 @@ def _start_page(c: _Ctx, fid: str, flow: Flow) -> Page:
         _question_part(c, fid, first, here),
         "\n</div>\n",
         c.part("app", here, data_json=_json_for_html(flow_data(c.site, fid, lang)),
-               script_href=relative(here, SCRIPT_PATH)),
+               script_href=relative(here, SCRIPT_PATH), start_href=relative(here, START_PATH)),
         f"\n[{_md_link_text(s['review_link'])}](review/index.md)\n",
         c.b.caveats(flow, here),
         # Sources are listed on every outcome page; the start page stays light.
@@ -392,6 +393,7 @@ def checker_outputs(site: Site, config: BuildConfig | None = None) -> Outputs:
         return out
     folder = (config.root / "templates" if config else TEMPLATES_DIR) / "checker"
     out.add(SCRIPT_PATH, (folder / "checker.js").read_bytes())
+    out.add(START_PATH, (folder / "start.js").read_bytes())
     out.add(STYLE_PATH, minify_css((folder / "checker.css").read_text(encoding="utf-8")))
     for lang in LANGS:
         for fid, flow in site.flows.items():
