@@ -120,7 +120,8 @@ def test_hostile_text_runs_nothing_on_any_page_type(csp_page: Page, hostile_url:
 
 def test_the_browser_blocks_what_gets_past_a_disabled_sanitizer(
         csp_page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import lintas.validate
+    import lintas.content.validate
+
     from lintas.config import BuildConfig
     from lintas.pipeline import build
 
@@ -132,7 +133,7 @@ def test_the_browser_blocks_what_gets_past_a_disabled_sanitizer(
     post.write_text(text.replace("Pada 2024 tercatat", payload.replace("\n", "\n    ") + "Pada 2024 tercatat"),
                     encoding="utf-8")
     assert any(p.code == "unsafe-html" for p in build(BuildConfig.for_root(root)).problems)
-    monkeypatch.setattr(lintas.validate, "unsafe_html", lambda *a, **k: [])
+    monkeypatch.setattr(lintas.content.validate, "unsafe_html", lambda *a, **k: [])
     result = build(BuildConfig.for_root(root))
     assert result.written, "\n".join(p.format() for p in result.problems)
     html = (root / "site/posts/plbn-wini/index.html").read_text(encoding="utf-8")

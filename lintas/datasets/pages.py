@@ -14,18 +14,17 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..api import INDEX_PATH, OPENAPI_PATH
-from ..escape import finalize, plain
-from ..feeds import feed_path
-from ..geojson import PLACES_PATH
+from ..content.model import Site
 from ..i18n import format_date, format_number, lang_prefix
-from ..model import Site
-from ..pages import Page
+from ..publish.api import INDEX_PATH, OPENAPI_PATH
+from ..publish.feeds import feed_path
+from ..publish.geojson import PLACES_PATH
+from ..site.escape import finalize, plain
+from ..site.pages import Page
 from ..urls import absolute, relative
 from .catalog import file_format, schema_org
-from .definition import TOTAL
+from .definition import TOTAL, Dataset
 from .disclosure import FLAG, rule_text
-from .load import Dataset
 from .outputs import LICENCE_URL, citation, columns
 from .publish import build, changelog, publish_datasets
 
@@ -238,7 +237,7 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
             header=[ui["column"], ui["type"], ui["meaning"]], rows=dictionary,
             caption=ui["dictionary"])]
     md += [f"## {ui['disclosure']}",
-           rule_text(d.disclosure.counts_people, d.disclosure.k, d.disclosure.rounding, lang)]
+           rule_text(d.disclosure, lang)]
     if built is not None and built.protected.suppressed:
         n = len(built.protected.suppressed)
         md.append(f"{n} sel dirahasiakan dalam versi ini." if lang == "id"

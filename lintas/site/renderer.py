@@ -21,9 +21,9 @@ from markupsafe import escape
 
 from . import csp
 from .assets import minify_css
-from .content.sanitize import MARKDOWN_EXTENSIONS
+from ..content.sanitize import MARKDOWN_EXTENSIONS
+from ..i18n import LANGS, lang_prefix
 from .escape import single_line
-from .i18n import LANGS, lang_prefix
 from .pages import Page
 from .ui import UI
 
