@@ -121,7 +121,6 @@ def test_hostile_text_runs_nothing_on_any_page_type(csp_page: Page, hostile_url:
 def test_the_browser_blocks_what_gets_past_a_disabled_sanitizer(
         csp_page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import lintas.content.validate
-
     from lintas.config import BuildConfig
     from lintas.pipeline import build
 
