@@ -61,8 +61,13 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = unrelease(copy_sources(tmp_path_factory.mktemp("hostile")))
     assert poison_project(root) > 40
+    theirs = [root / "lintas-offline-archive", root / ".site.new-mynotes"]  # item 6: not ours
+    for folder in theirs:
+        folder.mkdir()
+        (folder / "notes.txt").write_text("keep", encoding="utf-8")
     result = build(BuildConfig.for_root(root))
     assert result.written, "\n".join(p.format() for p in result.problems)
+    assert all((f / "notes.txt").is_file() for f in theirs)
     return root / "site"
 
 
@@ -128,3 +133,136 @@ def test_titles_and_descriptions_given_to_material_are_escaped(hostile_site: Pat
     assert description is not None and "<svg onload=" in (description.attributes.get("content") or "")
     meta = tree.css_first("[data-pagefind-meta]")
     assert meta is not None and "<svg onload=" in (meta.attributes.get("data-pagefind-meta") or "")
+
+
+# ------------------------------------------------------------------ item 6: only what it made
+
+
+def test_the_build_removes_only_what_it_made(tmp_path: Path) -> None:
+    from lintas.write import WORK_MARKER, make_staging, mark_ours, recover, swap_in
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("old", encoding="utf-8")
+    theirs = [tmp_path / "lintas-offline-archive", tmp_path / ".site.new-mynotes", tmp_path / ".site.old-7"]
+    for folder in theirs:
+        folder.mkdir()
+        (folder / "notes.txt").write_text("keep", encoding="utf-8")
+    killed = make_staging(site)  # a build killed after it made its staging folder...
+    (killed / "index.html").write_text("half", encoding="utf-8")
+    offline = tmp_path / "lintas-offline-x1"  # ...and its offline work folder
+    offline.mkdir()
+    mark_ours(offline)
+    recover(site)
+    assert not killed.exists() and not offline.exists()
+    assert all((f / "notes.txt").read_text(encoding="utf-8") == "keep" for f in theirs)
+    new = make_staging(site)
+    (new / "index.html").write_text("new", encoding="utf-8")
+    swap_in(new, site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "new"
+    assert not (site / WORK_MARKER).exists()  # the published site carries no marker
+    assert all(f.exists() for f in theirs)
+
+
+def test_a_site_set_aside_by_a_killed_build_comes_back_but_not_a_stranger(tmp_path: Path) -> None:
+    from lintas.write import WORK_MARKER, mark_ours, recover
+
+    site = tmp_path / "site"
+    stranger = tmp_path / ".site.old-1"
+    stranger.mkdir()
+    recover(site)
+    assert stranger.exists() and not site.exists()  # not ours: neither restored nor removed
+    ours = tmp_path / ".site.old-2"
+    ours.mkdir()
+    (ours / "index.html").write_text("x", encoding="utf-8")
+    mark_ours(ours)
+    recover(site)
+    assert (site / "index.html").exists() and not (site / WORK_MARKER).exists() and stranger.exists()
+
+
+# ------------------------------------------------------------------ item 7: usage errors, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cli(*args: str) -> Any:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+
+
+def _one_line_usage_error(result: Any) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_bad_port_is_a_one_line_usage_error() -> None:
+    _one_line_usage_error(_cli("serve", "--port", "70000"))
+    _one_line_usage_error(_cli("serve", "--port", "x"))
+
+
+def test_port_in_use_is_a_one_line_usage_error() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = _cli("serve", "--port", str(busy.getsockname()[1]))
+    _one_line_usage_error(result)
+    assert "cannot listen on 127.0.0.1" in result.stderr
+
+
+def test_unwritable_schema_folder_is_a_one_line_usage_error() -> None:
+    result = _cli("schema", "--out", "/proc/lintas-schemas")
+    _one_line_usage_error(result)
+    assert "cannot write schemas to /proc/lintas-schemas" in result.stderr
+
+
+def test_unreadable_root_is_a_one_line_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "content").symlink_to(tmp_path / "content")  # a loop: it cannot be read
+    _one_line_usage_error(_cli("--root", str(tmp_path), "check"))
+    _one_line_usage_error(_cli("--root", "/etc/passwd", "check"))
+
+
+def test_preview_server_refuses_other_hosts_nul_paths_and_folder_listings(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    import http.client
+    import threading
+
+    from lintas.serve import open_server
+
+    (tmp_path / "index.html").write_text("home", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "a.txt").write_text("a", encoding="utf-8")
+    server = open_server(str(tmp_path), 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+
+    def get(path: str, host: str = f"127.0.0.1:{port}") -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.putrequest("GET", path, skip_host=True)
+        conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        return response.status, body
+
+    try:
+        assert get("/") == (200, b"home")
+        assert get("/", f"localhost:{port}")[0] == 200
+        assert get("/", "attacker.example")[0] == 421  # DNS rebinding
+        assert get("/", f"attacker.example:{port}")[0] == 421
+        assert get("/%00")[0] == 400
+        status, body = get("/folder/")
+        assert status == 404 and b"a.txt" not in body  # never a listing
+    finally:
+        server.shutdown()
+        server.server_close()
+    err = capfd.readouterr().err
+    assert "Traceback" not in err
+    assert err.count("serve: 400") == 1
