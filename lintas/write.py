@@ -135,6 +135,11 @@ def recover(site_dir: Path) -> None:
     for stale in [*olds, *parent.glob(f".{site_dir.name}.new-*"), *parent.glob("lintas-offline-*")]:
         if is_ours(stale):
             shutil.rmtree(stale, ignore_errors=True)
+        elif stale.is_dir() and not stale.is_symlink():
+            # A build killed between making a folder and marking it leaves it empty; an empty
+            # folder holds nothing to lose, so it goes whoever made it.
+            with contextlib.suppress(OSError):
+                stale.rmdir()
 
 
 def make_staging(site_dir: Path) -> Path:

@@ -148,13 +148,15 @@ def test_the_build_removes_only_what_it_made(tmp_path: Path) -> None:
     for folder in theirs:
         folder.mkdir()
         (folder / "notes.txt").write_text("keep", encoding="utf-8")
+    empty = tmp_path / ".site.new-abc123"  # killed before it could mark it: empty, so removed
+    empty.mkdir()
     killed = make_staging(site)  # a build killed after it made its staging folder...
     (killed / "index.html").write_text("half", encoding="utf-8")
     offline = tmp_path / "lintas-offline-x1"  # ...and its offline work folder
     offline.mkdir()
     mark_ours(offline)
     recover(site)
-    assert not killed.exists() and not offline.exists()
+    assert not killed.exists() and not offline.exists() and not empty.exists()
     assert all((f / "notes.txt").read_text(encoding="utf-8") == "keep" for f in theirs)
     new = make_staging(site)
     (new / "index.html").write_text("new", encoding="utf-8")
