@@ -172,18 +172,22 @@ def swap_in(staging: Path, site_dir: Path) -> None:
     """Make `staging` the new site/; the old one is removed afterwards."""
     try:
         os.chmod(staging, 0o755)
-        (staging / WORK_MARKER).unlink(missing_ok=True)  # the site itself carries no marker
+        # The staging keeps its marker until it is site/ (a kill before that leaves it recognisably
+        # ours); then the marker goes, and recovery removes one that a kill left in site/.
         if site_dir.exists():
             if _renameat2_exchange(staging, site_dir):
+                (site_dir / WORK_MARKER).unlink(missing_ok=True)
                 shutil.rmtree(staging, ignore_errors=True)  # now holds the old site
                 return
             old = site_dir.parent / f".{site_dir.name}.old-{os.getpid()}"
             mark_ours(site_dir)  # set aside next: recovery may restore or remove it
             os.rename(site_dir, old)
             os.rename(staging, site_dir)
+            (site_dir / WORK_MARKER).unlink(missing_ok=True)
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.rename(staging, site_dir)
+            (site_dir / WORK_MARKER).unlink(missing_ok=True)
     except OSError as exc:
         raise WriteError(_describe_os_error(exc, site_dir)) from exc
 
