@@ -26,13 +26,12 @@ class Page:
     def text(self) -> str:
         """The Markdown file: YAML front matter, then the body.
 
-        The title and description are written HTML-escaped: Material's templates print
-        `page.title`, `page.meta.title` and `page.meta.description` unescaped (MkDocs' theme
-        environment does not autoescape), in <title>, the header and <meta name="description">."""
+        The title is written HTML-escaped: Material's theme templates print `page.title` unescaped
+        (MkDocs' theme environment does not autoescape), e.g. as the <h1> of a page without one and
+        in the navigation; our overrides print it as it is, or after `striptags | e`. The
+        description is escaped where it is printed (templates/material/main.html)."""
         front = {"title": self.title, **self.meta}
         front["title"] = str(escape(single_line(str(front["title"]))))
-        if isinstance(front.get("description"), str):
-            front["description"] = str(escape(single_line(front["description"])))
         # The C emitter when PyYAML has it: the pure-Python one dominated rendering at scale.
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
         dumped = yaml.dump(front, Dumper=dumper, allow_unicode=True, sort_keys=True, width=1000)
