@@ -18,7 +18,7 @@ import yaml
 from conftest import copy_sources, unrelease
 from selectolax.lexbor import LexborHTMLParser
 
-from lintas.site.escape import plain
+from lintas.escape import plain
 
 PAYLOAD = ("\"'><svg onload=\"window.__xss=1\"><img src=x onerror=\"window.__xss=2\">"
            "[k](javascript:window.__xss=3){: onclick=\"window.__xss=4\"}")

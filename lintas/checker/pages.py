@@ -28,10 +28,10 @@ from ..content.flows.rules import RULES, example
 from ..content.flows.schema import Flow, Outcome, Question
 from ..content.model import Site
 from ..content.schemas import Requirement, Source, Text
+from ..escape import plain
 from ..i18n import LANGS, format_date, lang_prefix
 from ..outputs import Outputs
 from ..site.assets import minify_css
-from ..site.escape import plain
 from ..site.pages import Page
 from ..site.render import PageBuilder, Renderer, md_html
 from ..site.ui import UI, section

@@ -17,11 +17,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..content.model import Site
+from ..escape import finalize, plain
 from ..i18n import format_date, format_number, lang_prefix
 from ..publish.api import INDEX_PATH, OPENAPI_PATH
 from ..publish.feeds import feed_path
 from ..publish.geojson import PLACES_PATH
-from ..site.escape import finalize, plain
 from ..site.pages import Page
 from ..site.ui import section
 from ..urls import absolute, relative

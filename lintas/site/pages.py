@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
-from .escape import single_line
+from ..escape import single_line
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ..config import build_datetime
 from ..content.model import Site
 from ..content.sanitize import sanitize
 from ..i18n import format_date, format_idr, lang_prefix
-from .escape import finalize, plain, single_line
+from ..escape import finalize, plain, single_line
 from .pages import Page
 from ..content.schemas import Entity, GlossaryTerm, Notice, Organisation, Post, Procedure, Text
 from .search import SEARCH_WEIGHTS, entity_regions, search_index

@@ -24,7 +24,7 @@ from . import csp
 from .assets import minify_css
 from ..content.sanitize import MARKDOWN_EXTENSIONS
 from ..i18n import LANGS, lang_prefix
-from .escape import single_line
+from ..escape import single_line
 from .pages import Page
 from .ui import UI
 
