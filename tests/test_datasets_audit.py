@@ -174,8 +174,12 @@ def test_second_granularity_next_to_released_history_is_refused_or_safe(repo: Pa
     add_quarterly(repo)
     _, _, out, problems = publish(repo)
     if problems:
-        assert {p.code for p in problems} == {"disclosure-audit"}
-        assert any("crossings-" in p.message and "in [" in p.message for p in problems)
+        # refused by the audit, or (the remedy hides more of the released current monthly table)
+        # by the releases: a released version never changes, it needs a new one
+        assert {p.code for p in problems} <= {"disclosure-audit", "release-changed"}, problems
+        assert any(("crossings-" in p.message and "in [" in p.message)
+                   or p.message.startswith("version 1.0.1 is released, but rebuilding it changes")
+                   for p in problems), problems
     else:
         leaks = attack(published_tables(dict(out), ["crossings-monthly", "crossings-quarterly"]))
         assert leaks == [], leaks[:3]
@@ -186,8 +190,9 @@ def test_second_granularity_next_to_released_history_is_refused_or_safe(repo: Pa
 
 @pytest.mark.slow
 def test_one_record_patch_release_does_not_point_at_the_record(repo: Path):
-    version, problems = release_dataset(repo, "crossings-monthly")
-    assert (version, problems) == ("1.0.1", [])
+    if not (repo / "releases/crossings-monthly/1.0.1").is_dir():  # 1.0.1 is released in the repo
+        version, problems = release_dataset(repo, "crossings-monthly")
+        assert (version, problems) == ("1.0.1", [])
     csv_path = repo / "data/tables/crossings-records.csv"
     rows = csv_path.read_text().splitlines()
     rows.append("9999999,2024-01-15,plbn-motamasin,departure,ASEAN,CONTOH 9999999,X9999999,"

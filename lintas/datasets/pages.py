@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..content.model import Site
+from ..escape import finalize, plain
 from ..i18n import format_date, format_number, lang_prefix
 from ..publish.api import INDEX_PATH, OPENAPI_PATH
 from ..publish.feeds import feed_path
@@ -42,7 +43,8 @@ UI = section("datasets")  # the strings of these pages, from lintas/site/ui.yaml
 @lru_cache(maxsize=4)
 def _env(templates_dir: Path) -> Environment:
     return Environment(loader=FileSystemLoader(str(templates_dir)), autoescape=select_autoescape(
-        ["html", "svg"]), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+        ["html", "svg"]), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+        finalize=finalize)  # the parts land in Markdown: printed text is plain text
 
 
 def _render(templates_dir: Path, name: str, **ctx: Any) -> str:
@@ -189,14 +191,14 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
     page_url = absolute(site.settings.base_url, here)
     cite_url = (versioned_url(site.settings.base_url, ds.slug, released.version) if released
                 else page_url)
-    md += [f"## {ui['cite']}", f"> {citation(d, lang, cite_url)}"]
+    md += [f"## {ui['cite']}", f"> {plain(citation(d, lang, cite_url))}"]
     md += [f"## {ui['versions']}", _render(templates_dir, "versions.html", ui=ui,
                                            versions=version_rows(ds, frozen, here, lang)),
            f"[{ui['changelog']}]({relative(here, f'data/{ds.slug}/changelog.json')})"]
     md += [f"## {ui['method']}", d.methodology.get(lang), f"**{ui['sources']}:**", ""]
     for s in d.sources:
         text = s.title + f", {s.publisher}" + (f", {format_date(s.date, lang)}" if s.date else "")
-        md.append(f"- [{text}]({s.url})" if s.url else f"- {text}")
+        md.append(f"- [{plain(text)}](<{s.url}>)" if s.url else f"- {plain(text)}")
     md += ["", f"[{ui['back']}](../index.md)"]
     sizes = {n: len(b) for n, b in built.files.items()} if built else {}
     title = d.title.get(lang)
@@ -280,7 +282,7 @@ def _entry(ds: Dataset, lang: str) -> str:
     # said once: no "(sintetis)" after a title that already starts with "[SINTETIS]"
     badge = (f" *({UI[lang]['synthetic_badge']})*" if ds.definition.synthetic
              and synthetic_marker(lang) not in title else "")
-    return f"- [{title}]({ds.slug}/index.md){badge}"
+    return f"- [{plain(title)}]({ds.slug}/index.md){badge}"
 
 
 def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
@@ -290,18 +292,18 @@ def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
     themes = sorted({t for d in datasets for t in d.themes}, key=lambda t: theme_label(t, lang))
     places = sorted({c for d in datasets for c in d.spatial})
     md = [ui["intro"]]
-    filters = " · ".join(f"[{theme_label(t, lang)}](#theme-{t})" for t in themes)
+    filters = " · ".join(f"[{plain(theme_label(t, lang))}](#theme-{t})" for t in themes)
     place_links = " · ".join(
-        f"[{datasets[0].region_name(c, lang)}](#place-{c})" for c in places) if datasets else ""
+        f"[{plain(datasets[0].region_name(c, lang))}](#place-{c})" for c in places) if datasets else ""
     md += [f"**{ui['filters']}:** {ui['by_theme']}: {filters} — {ui['by_place']}: {place_links}",
            f"## {ui['all_datasets']}", *[_entry(d, lang) for d in ordered]]
     md.append(f"## {ui['by_theme']}")
     for t in themes:
-        md.append(f'<h3 id="theme-{t}">{theme_label(t, lang)}</h3>')
+        md.append(f'<h3 id="theme-{t}">{plain(theme_label(t, lang))}</h3>')
         md += [_entry(d, lang) for d in ordered if t in d.themes]
     md.append(f"## {ui['by_place']}")
     for c in places:
-        md.append(f'<h3 id="place-{c}">{datasets[0].region_name(c, lang)} ({c})</h3>')
+        md.append(f'<h3 id="place-{c}">{plain(datasets[0].region_name(c, lang))} ({c})</h3>')
         md += [_entry(d, lang) for d in ordered if c in d.spatial]
     out, _ = publish_datasets(datasets, site, None)  # type: ignore[arg-type]
     bulk = [("data/lintas-data.zip", ui["zip"]), ("data/catalog.jsonld", "DCAT-AP 3 (JSON-LD)"),
