@@ -23,7 +23,7 @@ from .kinds import FILE_MODELS, KIND_MODELS
 from .load import SourceDoc, Sources
 from .provenance import blank_references, check_provenance, mentioned_ids
 from .record import Record
-from .sanitize import MarkdownChecker, check_markdown
+from .sanitize import MarkdownChecker, check_markdown, cost_limits
 from .schemas import ID_RE, Entity, RefTo, SiteSettings
 from .yamlio import Path_, YamlDoc
 
@@ -262,6 +262,13 @@ def unsafe_html(model: type[BaseModel], doc: YamlDoc, src_path: str | None = Non
     problems = []
     checker = _markdown_checker()
     for loc, text in markdown_texts(model, doc.data):
+        limits = cost_limits(text)
+        for offset, what in limits:
+            line, col = doc.position_in_text(loc, offset)
+            problems.append(Problem(src_path or doc.src_path, line, col, "markdown-limit",
+                                    f"{_dotted(loc)}: {what}"))
+        if limits:
+            continue  # not rendered: that is what could take minutes
         for offset, what in check_markdown(blank_references(text), checker):
             line, col = doc.position_in_text(loc, offset)
             problems.append(Problem(src_path or doc.src_path, line, col, "unsafe-html",
