@@ -37,11 +37,10 @@ _HTML_ROOT_LINK = re.compile(r'href="(/[^"]*)"')
 
 @dataclass(frozen=True)
 class Variant:
-    """Which build the pages are for: the online site, or the offline bundle (file://)."""
+    """What the pages are built with: the offline bundle (file://) beside the online site or not,
+    and the region names. One render serves both (lintas/renderer.py)."""
 
-    offline: bool = False
     bundle_path: str | None = None  # site path of the offline zip, when there is one
-    bundle_bytes: int = 0
     regions: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> {"id": name, "en": name}
 
 
@@ -438,15 +437,20 @@ class PageBuilder:
                      "search_index": search_index("glossary", self.lang)}))
 
     def _bundle_note(self, here: str) -> str:
+        """Online: the link to the offline bundle with its size (known once the bundle is made from
+        this very render: BUNDLE_SIZE_MARK, filled in by fill_bundle_size). Offline: what it is.
+        Marked for lintas/renderer.py; each marker its own block, so Markdown keeps them in place."""
         ui = self.ui
-        if self.variant.offline:
-            return f'\n<p class="lintas-bundle-note" role="note">{escape(ui["offline_note"])}</p>\n'
-        if self.variant.bundle_path:
-            size = f"{self.variant.bundle_bytes / 1_000_000:.1f}".replace(".", "," if self.lang == "id" else ".")
-            href = relative(here, self.variant.bundle_path)
-            return (f'\n<p class="lintas-bundle-note"><a href="{escape(href)}" download>{escape(ui["offline_download"])}</a>'
-                    f' (ZIP, {size} MB). {escape(ui["offline_explain"])}</p>\n')
-        return ""
+        if not self.variant.bundle_path:
+            return ""
+        href = relative(here, self.variant.bundle_path)
+        # data-search-exclude: not in the offline copy's search index (the link is not in the copy).
+        online = (f'<p class="lintas-bundle-note" data-search-exclude><a href="{escape(href)}" download>'
+                  f'{escape(ui["offline_download"])}</a> (ZIP, {BUNDLE_SIZE_MARK} MB). '
+                  f'{escape(ui["offline_explain"])}</p>')
+        offline = f'<p class="lintas-bundle-note" role="note">{escape(ui["offline_note"])}</p>'
+        return (f"\n<!--lintas:online-->\n\n{online}\n\n<!--/lintas:online-->\n"
+                f"\n<!--lintas:offline-->\n\n{offline}\n\n<!--/lintas:offline-->\n")
 
     def _term(self, gid: str, term: GlossaryTerm) -> str:
         expansion = (f' <span class="lintas-muted">({escape(self.ui["abbreviation_of"])} {escape(term.expansion)})</span>'
@@ -476,6 +480,14 @@ class PageBuilder:
         return self.finish("index.md", settings.name.get(self.lang), parts,
                            {"description": settings.tagline.get(self.lang), "kind": "home", "path": here, "lang": self.lang,
                             "search_index": {"weight": SEARCH_WEIGHTS["home"]}})
+
+
+BUNDLE_SIZE_MARK = "<!--lintas:bundle-size-->"
+
+
+def bundle_size_text(size: int, lang: str) -> str:
+    """The bundle's size in MB as the home page of `lang` shows it (decimal comma in Indonesian)."""
+    return f"{size / 1_000_000:.1f}".replace(".", "," if lang == "id" else ".")
 
 
 def render_pages(site: Site, lang: str, templates_dir: Path, extra: list[Page] | None = None,
