@@ -23,6 +23,7 @@ from pathlib import Path
 
 import markdown
 import pytest
+from conftest import unrelease
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -204,7 +205,7 @@ def test_problem_lines_cannot_be_split_or_forged() -> None:
 def corpus_problems(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Problem]]:
     """Every corpus file placed in content/glossary/ of one project copy, checked in one run."""
     root = tmp_path_factory.mktemp("corpus")
-    for name in ("content", "data", "templates"):
+    for name in ("content", "data", "templates", "releases"):
         shutil.copytree(ROOT / name, root / name)
     for name in MANIFEST["yaml"]:
         shutil.copy(CORPUS / "yaml" / name, root / "content" / "glossary" / name)
@@ -395,6 +396,7 @@ def csv_project(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("csv")
     for name in ("content", "data", "templates"):
         shutil.copytree(ROOT / name, root / name)
+    unrelease(root)
     config = BuildConfig.for_root(root)
     site, problems = check(config)
     assert site is not None, [p.format() for p in problems]

@@ -99,6 +99,9 @@ class Release(Schema):
     version: Version = Field(description="Semantic version, MAJOR.MINOR.PATCH.")
     date: Date = Field(description="Release date.")
     notes: Text = Field(description="What changed and why.")
+    manifest_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        None, description="SHA-256 of releases/<slug>/<version>/manifest.json, written by "
+                          "`build.py release`: anchors the hash chain of the released versions.")
 
 
 class Chart(Schema):

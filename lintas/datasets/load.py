@@ -22,6 +22,7 @@ from ..schemas import NonEmpty, Schema, Source, Text
 from ..validate import schema_problems
 from ..yamlio import YamlDoc, parse_yaml, read_text
 from .definition import DatasetDefinition
+from .releases import verify as verify_releases
 
 REGIONS_FILE = "regions.yaml"
 _HEADER_MAX = 1 << 16
@@ -283,6 +284,10 @@ def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Probl
         definition = _validate(DatasetDefinition, doc, src_path, problems)
         if definition is None:
             continue
+        def where(i: int, key: str, doc: YamlDoc = doc) -> tuple[int, int]:
+            return doc.position(("releases", i, key))
+
+        problems += verify_releases(root, path.stem, definition.releases, src_path, where)
         before = len(problems)
         for i, code in enumerate(definition.spatial):
             if regions and code not in codes:
