@@ -242,14 +242,14 @@ def test_dataset_pages_use_the_projects_templates(tmp_path: Path) -> None:
     assert not (root / "site").exists()
 
 
-def test_unsafe_markdown_fails_the_build(tmp_path: Path) -> None:
+def test_unsafe_html_fails_the_build(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     post = root / "content/posts/plbn-wini.yaml"
     post.write_text(post.read_text(encoding="utf-8").replace(
         "Pada 2024 tercatat", "<iframe src=x></iframe> Pada 2024 tercatat"), encoding="utf-8")
     result = build(BuildConfig.for_root(root))
     assert not result.written
-    assert [p.code for p in result.problems] == ["unsafe-markdown"]
+    assert [p.code for p in result.problems] == ["unsafe-html"]
     assert not (root / "site").exists()
 
 

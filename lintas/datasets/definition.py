@@ -9,7 +9,7 @@ from here and from the input, so the same definition and input always give the s
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -112,6 +112,8 @@ class Chart(Schema):
 
 class DatasetDefinition(Schema):
     """data/<slug>.yaml: one published table with its metadata."""
+
+    markdown_fields: ClassVar[tuple[str, ...]] = ('description', 'methodology', 'note')  # the rest is plain text
 
     title: Text = Field(description="Title.")
     description: Text = Field(description="What is counted, from where, and what is left out "

@@ -19,7 +19,7 @@ from pydantic import Field, ValidationError
 from ..load import SourceDoc, check_id, inside, list_files
 from ..problems import Problem
 from ..schemas import NonEmpty, Schema, Source, Text
-from ..validate import schema_problems
+from ..validate import schema_problems, unsafe_html
 from ..yamlio import YamlDoc, parse_yaml, read_text
 from .definition import DatasetDefinition
 from .releases import verify as verify_releases
@@ -281,6 +281,7 @@ def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Probl
         if source is None:
             continue
         doc = source.doc
+        problems.extend(unsafe_html(DatasetDefinition, doc, src_path))
         definition = _validate(DatasetDefinition, doc, src_path, problems)
         if definition is None:
             continue
