@@ -470,7 +470,7 @@ def bare_mkdocs(trees: Path, variant: str) -> dict[str, Any]:
         shutil.rmtree(cfg.parent / "site", ignore_errors=True)
     errors = []
     with TreeSampler() as sampler:
-        started = time.perf_counter()
+        started, cpu0 = time.perf_counter(), _children_cpu()
         procs = [subprocess.Popen([MKDOCS, "build", "-q", "-f", str(cfg)], stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True) for cfg in configs]
         for proc in procs:
@@ -478,8 +478,10 @@ def bare_mkdocs(trees: Path, variant: str) -> dict[str, Any]:
             if proc.returncode != 0:
                 errors.append(err.strip().splitlines()[-1] if err.strip() else f"exit {proc.returncode}")
         seconds = time.perf_counter() - started
+        cpu = _children_cpu() - cpu0
     pages = sum(1 for cfg in configs for _ in (cfg.parent / "site").rglob("*.html"))
-    out: dict[str, Any] = {"total_s": round(seconds, 3), "html_pages": pages, "langs": len(configs),
+    out: dict[str, Any] = {"total_s": round(seconds, 3), "cpu_s": round(cpu, 3), "html_pages": pages,
+                           "langs": len(configs),
                            "peak_child_rss_mb": sampler.report()["peak_child_rss_mb"]}
     if errors:
         out["error"] = "; ".join(errors)
@@ -500,14 +502,20 @@ def measure_check(root: Path, repeat: int) -> dict[str, Any]:
     """`build.py check` as staff run it: a fresh process, wall time from start to exit."""
     runs = []
     for _ in range(max(1, repeat)):
-        started = time.perf_counter()
+        started, cpu0 = time.perf_counter(), _children_cpu()
         proc = subprocess.run([PYTHON, str(REPO / "build.py"), "--root", str(root), "check"],
                               capture_output=True, text=True, cwd=REPO, check=False)
         seconds = time.perf_counter() - started
         if proc.returncode != 0:
             return {"error": f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}"}
-        runs.append({"total_s": round(seconds, 3)})
+        runs.append({"total_s": round(seconds, 3), "cpu_s": round(_children_cpu() - cpu0, 3)})
     return _median_run(runs, "total_s")
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the child processes waited for so far (user + system)."""
+    t = os.times()
+    return t.children_user + t.children_system
 
 
 def bare_repeated(trees: Path, variant: str, repeat: int) -> dict[str, Any]:
@@ -661,14 +669,16 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
 
     n_note = "" if report["n"] == 2000 else f"measured at N = {report['n']}, not 2,000"
     add("sample site: full build / bare mkdocs of its online trees", r.get("sample_vs_bare"),
-        f"<= {MAX_BUILD_VS_BARE:g}", None if r.get("sample_vs_bare") is None else r["sample_vs_bare"] <= MAX_BUILD_VS_BARE)
+        f"<= {MAX_BUILD_VS_BARE:g}", None if r.get("sample_vs_bare") is None else r["sample_vs_bare"] <= MAX_BUILD_VS_BARE,
+        f"in CPU seconds {_fmt(r.get('sample_vs_bare_cpu'))}")
     add("N: full build / bare mkdocs of its online trees", r.get("build_vs_bare"),
         f"<= {MAX_BUILD_VS_BARE:g} at N = 2,000 (stretch 2)",
         None if r.get("build_vs_bare") is None or report["n"] != 2000 else r["build_vs_bare"] <= MAX_BUILD_VS_BARE,
-        n_note)
+        "; ".join(x for x in (n_note, f"in CPU seconds {_fmt(r.get('build_vs_bare_cpu'))}") if x))
     check_s = _get(report, "sample", "check", "total_s")
     add("build.py check on the sample site, s", check_s, f"<= {MAX_CHECK_S:g} s",
-        None if check_s is None else check_s <= MAX_CHECK_S)
+        None if check_s is None else check_s <= MAX_CHECK_S,
+        f"CPU {_fmt(_get(report, 'sample', 'check', 'cpu_s'))} s")
     add("time(4N) / time(N)", r.get("scaling_4n"), f"<= {MAX_SCALING}",
         None if r.get("scaling_4n") is None else r["scaling_4n"] <= MAX_SCALING)
     add("aggregation / direct DuckDB", r.get("agg_vs_duckdb"), f"<= {MAX_AGG_RATIO}",
@@ -712,6 +722,10 @@ def ratios(report: dict[str, Any]) -> dict[str, Any]:
         "sample_vs_bare": _ratio(_get(report, "sample", "build", "total_s"), _get(report, "sample", "bare", "total_s")),
         "build_vs_bare": _ratio(base, bare_online),
         "online_vs_bare": _ratio(_get(report, "online_build", "total_s"), bare_online),
+        # The same in CPU seconds (the process and those it waited for): less moved by other work
+        # on a shared machine than wall time.
+        "sample_vs_bare_cpu": _ratio(_get(report, "sample", "build", "cpu_s"), _get(report, "sample", "bare", "cpu_s")),
+        "build_vs_bare_cpu": _ratio(_get(builds, "N", "cpu_s"), _get(report, "bare_mkdocs", "online", "cpu_s")),
         "render_vs_bare": _ratio(_get(builds, "N", "stages", "render", "s"), bare_online),
         "agg_vs_duckdb": _median(_get(report, "aggregation", "lintas", "paired_ratios")),
         "pandas_vs_duckdb": _ratio(_get(report, "aggregation", "pandas", "total_s"),
@@ -783,14 +797,16 @@ def markdown(report: dict[str, Any]) -> str:
     sample = report.get("sample", {})
     lines += ["", "## (a) Our build against bare `mkdocs build` of its online trees", "",
               "| Run | Seconds | HTML pages |", "|---|---|---|",
-              f"| sample site: `build.py check` (fresh process) | {_fmt(_get(sample, 'check', 'total_s'))} | |",
+              f"| sample site: `build.py check` (fresh process; CPU {_fmt(_get(sample, 'check', 'cpu_s'))} s) | {_fmt(_get(sample, 'check', 'total_s'))} | |",
               f"| sample site: our full build (online site + offline bundle) | {_fmt(_get(sample, 'build', 'total_s'))} | {_fmt(_get(sample, 'build', 'html_pages'))} |",
               f"| sample site: bare mkdocs, online trees (2 languages in parallel) | {_fmt(_get(sample, 'bare', 'total_s'))} | {_fmt(_get(sample, 'bare', 'html_pages'))} |",
               f"| N: our full build (online site + offline bundle) | {_fmt(_get(report, 'builds', 'N', 'total_s'))} | {_fmt(_get(report, 'builds', 'N', 'html_pages'))} |",
               f"| N: our build without the bundle (`bundle=False`) | {_fmt(_get(report, 'online_build', 'total_s'))} | {_fmt(_get(report, 'online_build', 'html_pages'))} |",
               f"| N: bare mkdocs, online trees (2 languages in parallel) | {_fmt(_get(bare, 'online', 'total_s'))} | {_fmt(_get(bare, 'online', 'html_pages'))} |",
-              "", f"Full build / bare: sample {_fmt(report['ratios'].get('sample_vs_bare'))}, N "
-              f"{_fmt(report['ratios'].get('build_vs_bare'))} (without the bundle "
+              "", f"Full build / bare: sample {_fmt(report['ratios'].get('sample_vs_bare'))} (CPU seconds "
+              f"{_fmt(report['ratios'].get('sample_vs_bare_cpu'))}), N "
+              f"{_fmt(report['ratios'].get('build_vs_bare'))} (CPU seconds "
+              f"{_fmt(report['ratios'].get('build_vs_bare_cpu'))}; without the bundle "
               f"{_fmt(report['ratios'].get('online_vs_bare'))}); our render stage alone / bare = "
               f"{_fmt(report['ratios'].get('render_vs_bare'))}. The bare runs leave out MkDocs' `search` "
               "plugin, which our render runs for the offline bundle's index."]

@@ -7,10 +7,14 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import pytest
+
 from lintas.config import BuildConfig
 from lintas.i18n import LANGS, lang_prefix
 from lintas.pipeline import CheckCache, build, check
 from lintas.preview import Preview
+
+pytestmark = pytest.mark.slow  # every test builds a copy of the sample site (without the bundle) first
 
 
 def tree(site: Path) -> dict[str, str]:
@@ -20,7 +24,7 @@ def tree(site: Path) -> dict[str, str]:
 
 def full_build_of(project: Path, dest: Path) -> dict[str, str]:
     """What `python build.py` (without the offline bundle) writes for the sources now in `project`."""
-    for name in ("content", "data", "templates"):
+    for name in ("content", "data", "templates", "releases"):
         shutil.copytree(project / name, dest / name)
     result = build(BuildConfig.for_root(dest), bundle=False)
     assert result.written, result.problems
