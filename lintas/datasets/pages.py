@@ -236,7 +236,7 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
             header=[ui["column"], ui["type"], ui["meaning"]], rows=dictionary,
             caption=ui["dictionary"])]
     md += [f"## {ui['disclosure']}",
-           rule_text(d.disclosure.counts_people, d.disclosure.k, d.disclosure.rounding, lang)]
+           rule_text(d.disclosure, lang)]
     if built is not None and built.protected.suppressed:
         n = len(built.protected.suppressed)
         md.append(f"{n} sel dirahasiakan dalam versi ini." if lang == "id"
