@@ -46,13 +46,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     command = args.command or "build"
     if command == "schema":
-        from .schema_export import write_schemas
+        from .content.schema_export import write_schemas
 
         for path in write_schemas(args.out):
             print(path)
         return 0
     if command == "release":
-        from .datasets import release_dataset
+        from .pipeline import release_dataset
 
         version, problems = release_dataset(config.root, args.dataset)
         sys.stderr.write(format_text(problems))

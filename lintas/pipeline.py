@@ -19,26 +19,25 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from .bundle import BUNDLE_PATH, zip_folder
 from .checker.pages import checker_outputs, checker_pages
 from .config import BuildConfig
-from .feeds import FeedEntry, feed_path, releases_feed
-from .i18n import LANGS, lang_prefix
-from .linkcheck import check_site
-from .load import LoadCache, load_sources
-from .model import Site, build_model
+from .content.load import LoadCache, load_sources
+from .content.model import Site, build_model
+from .content.validate import validate_sources
+from .i18n import LANGS
 from .outputs import OutputError, Outputs
-from .pages import Page
 from .problems import Problem, has_errors, sort_problems
-from .render import BUNDLE_SIZE_MARK, Variant, bundle_size_text, render_pages
-from .renderer import RenderError, RenderSettings, render_site
-from .schemas import Text
-from .search import SearchIndexError, build_search_index, search_page, with_search_index
-from .validate import validate_sources
+from .publish.feeds import feed_path, releases_feed
+from .site.bundle import BUNDLE_PATH, fill_bundle_size, home_pages, zip_folder
+from .site.linkcheck import check_site
+from .site.pages import Page
+from .site.render import Variant, render_pages
+from .site.renderer import RenderError, RenderSettings, render_site
+from .site.search import SearchIndexError, build_search_index, search_page, with_search_index
 from .write import WriteError, build_lock, discard, make_staging, swap_in, write_outputs
 
 if TYPE_CHECKING:
-    from .datasets.load import Dataset
+    from .datasets.definition import Dataset
 
 log = logging.getLogger(__name__)
 
@@ -162,8 +161,10 @@ def generate_pages(site: Site, config: BuildConfig, published: frozenset[str] = 
                    variant: Variant | None = None) -> dict[str, list[Page]]:
     """Every page of every language (entities, sections, and the pages other features add)."""
     templates = config.root / "templates"
+    from .datasets.regions import load_region_names
+
     variant = variant or Variant(regions=load_region_names(config.root))
-    # Pages without search metadata (datasets, travel checker) get it from their kind (lintas.search).
+    # Pages without search metadata (datasets, travel checker) get it from their kind (lintas.site.search).
     return {lang: with_search_index(render_pages(site, lang, templates, extra_pages(site, config, lang),
                                                  published, variant), lang, site, variant.regions)
             for lang in LANGS}
@@ -180,30 +181,12 @@ def extra_pages(site: Site, config: BuildConfig, lang: str) -> list[Page]:
     return [with_page_head(site, lang, p) for p in pages]
 
 
-def load_region_names(root: Path) -> dict[str, dict[str, str]]:
-    """Region code -> names, from data/regions.yaml (validated with the datasets)."""
-    from .yamlio import parse_yaml, read_text
-
-    path = root / "data" / "regions.yaml"
-    if not path.is_file():
-        return {}
-    found: list[Problem] = []
-    text = read_text(path, "data/regions.yaml", found)
-    doc = parse_yaml(text, "data/regions.yaml", found) if text is not None else None
-    if doc is None or not isinstance(doc.data, dict):
-        return {}
-    names: dict[str, dict[str, str]] = {}
-    for region in doc.data.get("regions") or []:
-        if isinstance(region, dict) and isinstance(region.get("code"), str) and isinstance(region.get("name"), dict):
-            names[region["code"]] = {k: v for k, v in region["name"].items() if isinstance(v, str)}
-    return names
-
-
 def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
     """Published files that do not depend on the rendered pages: API, GeoJSON, feeds, datasets."""
-    from .api import publish_api
     from .datasets import publish_datasets
-    from .feeds import publish_feeds
+    from .datasets.releases import release_entries
+    from .publish.api import publish_api
+    from .publish.feeds import publish_feeds
 
     outputs = Outputs()
     problems: list[Problem] = []
@@ -220,20 +203,12 @@ def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
     return outputs, problems
 
 
-def release_entries(site: Site) -> list[FeedEntry]:
-    """One feed entry per release note of every dataset (stable key: slug and version)."""
-    return [FeedEntry(key=f"datasets/{ds.slug}/{rel.version}",
-                      title=Text(id=f"{ds.title.id} {rel.version}", en=f"{ds.title.get('en')} {rel.version}"),
-                      summary=rel.notes, path=f"data/{ds.slug}/", updated=rel.date)
-            for ds in site.datasets for rel in ds.definition.releases]
-
-
 def with_page_head(site: Site, lang: str, page: Page) -> Page:
     """Head metadata for pages other features add (datasets, checker); their search metadata comes
-    from lintas.search.with_search_index in generate_pages."""
+    from lintas.site.search.with_search_index in generate_pages."""
     if "head" in page.meta:
         return page
-    from .discovery import page_head
+    from .publish.discovery import page_head
     prefix = "" if lang == LANGS[0] else f"{lang}/"
     path = prefix + page.src.removesuffix("index.md")
     head = page_head(site, lang, path, None, None, page.title, str(page.meta.get("description", "")))
@@ -288,20 +263,6 @@ def published_paths(outputs: Outputs, variant: Variant) -> frozenset[str]:
     return frozenset(outputs) | ({variant.bundle_path} if variant.bundle_path else set())
 
 
-def home_pages() -> dict[str, str]:
-    """The home page of each language, by its path in the site."""
-    return {lang: lang_prefix(lang) + "index.html" for lang in LANGS}
-
-
-def fill_bundle_size(site_dir: Path, size: int) -> None:
-    """The online home pages link the offline bundle with its size, known once it is zipped."""
-    files = Outputs()
-    for lang, path in home_pages().items():
-        html = (site_dir / path).read_text(encoding="utf-8")
-        files.add(path, html.replace(BUNDLE_SIZE_MARK, bundle_size_text(size, lang)).encode("utf-8"))
-    write_outputs(site_dir, files, replace=frozenset(files))
-
-
 def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[Problem], *, bundle: bool) -> BuildResult:
     """One render (MkDocs) for the online site and, with `bundle`, the offline copy made from it.
 
@@ -312,11 +273,13 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
     problems = sort_problems([*problems, *found])
     if has_errors(problems):
         return BuildResult(problems, written=False)
+    from .datasets.regions import load_region_names
+
     variant = Variant(bundle_path=BUNDLE_PATH if bundle else None, regions=load_region_names(config.root))
     sized = threading.Event()
     if not bundle:
         sized.set()
-    homes = set(home_pages().values())
+    homes = set(home_pages().values())  # Pagefind waits for these (the bundle's size)
 
     def hold(path: str) -> None:
         if path in homes:
@@ -336,7 +299,7 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
                 render_site(pages, Path(work), staging, render_settings(site, config, variant),
                             offline_dir=offline_dir)
             write_outputs(staging, outputs)
-            from .discovery import publish_discovery
+            from .publish.discovery import publish_discovery
 
             discovery = publish_discovery(site, config, page_paths(pages))
             write_outputs(staging, discovery)
@@ -376,3 +339,13 @@ def _with(outputs: Outputs, path: str, data: bytes) -> Outputs:
     combined.update_from(outputs)
     combined.add(path, data)
     return combined
+
+
+def release_dataset(root: Path, slug: str) -> tuple[str, list[Problem]]:
+    """`build.py release <slug>`: the whole check, then the dataset's current outputs frozen as the
+    version of its last release note (lintas.datasets.publish.release)."""
+    from .datasets.publish import release
+
+    config = BuildConfig.for_root(root)
+    site, problems = check(config)
+    return release(config, site, problems, slug)

@@ -16,8 +16,8 @@ from lintas.checker.graph import walk_paths
 from lintas.checker.pages import STRINGS, checker_outputs, checker_pages, flow_data, outcome_notices
 from lintas.checker.rules import RULES, add_months, aged_17_or_over, passport_valid_6_months
 from lintas.config import BuildConfig
+from lintas.content.model import Site
 from lintas.i18n import LANGS, format_date
-from lintas.model import Site
 from lintas.pipeline import check
 
 ROOT = Path(__file__).resolve().parent.parent

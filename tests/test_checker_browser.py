@@ -28,7 +28,7 @@ from pypdf import PdfReader
 
 from lintas.checker.rules import RULES
 from lintas.config import BuildConfig
-from lintas.model import Site
+from lintas.content.model import Site
 from lintas.pipeline import check
 
 pytestmark = pytest.mark.browser
@@ -76,8 +76,8 @@ def checker_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     prebuilt = os.environ.get("LINTAS_TEST_SITE")
     if prebuilt:
         return _require_checker(Path(prebuilt))
-    if not (ROOT / "lintas" / "render.py").is_file():
-        pytest.fail("lintas/render.py is missing: the site cannot be built")
+    if not (ROOT / "lintas" / "site" / "render.py").is_file():
+        pytest.fail("lintas/site/render.py is missing: the site cannot be built")
     return _require_checker(shared_build(tmp_path_factory, "checker-site", _build_checker_site))
 
 

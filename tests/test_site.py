@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 from lintas.config import BuildConfig
-from lintas.linkcheck import check_site
 from lintas.pipeline import build, check, generate_pages
-from lintas.renderer import file_urls
+from lintas.site.linkcheck import check_site
+from lintas.site.renderer import file_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "pages"

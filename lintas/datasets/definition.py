@@ -9,12 +9,15 @@ from here and from the input, so the same definition and input always give the s
 from __future__ import annotations
 
 import re
-from typing import Annotated, ClassVar, Literal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..schemas import Date, Id, NonEmpty, OrganisationRef, Schema, Source, Text
+from ..content.schemas import Date, Id, NonEmpty, OrganisationRef, Schema, Source, Text
+from .regions import RegionTable
 
 SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 COLUMN = r"^[a-z][a-z0-9_]*$"
@@ -208,3 +211,42 @@ class DatasetDefinition(Schema):
         if self.attribute and self.input.level != "counts":
             raise PydanticCustomError("bad-value", "attribute is only for counted inputs")
         return self
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated dataset definition with its input file."""
+
+    slug: str
+    src_path: str  # 'data/<slug>.yaml'
+    definition: DatasetDefinition
+    root: Path
+    input_src: str  # 'data/tables/...'
+    regions: RegionTable
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def title(self) -> Text:
+        return self.definition.title
+
+    @property
+    def themes(self) -> list[str]:
+        return list(self.definition.themes)
+
+    @property
+    def spatial(self) -> list[str]:
+        return list(self.definition.spatial)
+
+    @property
+    def version(self) -> str:
+        return self.definition.version
+
+    @property
+    def input_path(self) -> Path:
+        return self.root / self.input_src
+
+    def region_name(self, code: str, lang: str) -> str:
+        for region in self.regions.regions:
+            if region.code == code:
+                return region.name.get(lang)
+        return code

@@ -16,9 +16,8 @@ from typing import Any
 
 import xlsxwriter
 
-from .definition import TOTAL, DatasetDefinition
+from .definition import TOTAL, Dataset, DatasetDefinition
 from .disclosure import FLAG, Protected, rule_text
-from .load import Dataset
 
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LICENCE_TITLE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"

@@ -14,17 +14,16 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..api import INDEX_PATH, OPENAPI_PATH
-from ..feeds import feed_path
-from ..geojson import PLACES_PATH
+from ..content.model import Site
 from ..i18n import format_date, format_number, lang_prefix
-from ..model import Site
-from ..pages import Page
+from ..publish.api import INDEX_PATH, OPENAPI_PATH
+from ..publish.feeds import feed_path
+from ..publish.geojson import PLACES_PATH
+from ..site.pages import Page
 from ..urls import absolute, relative
 from .catalog import file_format, schema_org
-from .definition import TOTAL
+from .definition import TOTAL, Dataset
 from .disclosure import FLAG, rule_text
-from .load import Dataset
 from .outputs import LICENCE_URL, citation, columns
 from .publish import build, changelog, publish_datasets
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..config import BuildConfig
-from ..model import Site
+from ..content.model import Site
+from ..content.yamlio import parse_yaml
 from ..outputs import Outputs
 from ..problems import Problem, has_errors, sort_problems
-from ..yamlio import parse_yaml
 from .aggregate import Table, aggregate
 from .catalog import catalog_jsonld, catalog_turtle, data_json
+from .definition import Dataset
 from .disclosure import (
     Protected,
     Rule,
@@ -31,7 +32,7 @@ from .disclosure import (
     unprotected,
 )
 from .joint import current_view, describe_findings, frozen_view, joint_protect, protected_of
-from .load import Dataset, load_datasets
+from .load import load_datasets
 from .outputs import dataset_files, dumps
 from .pii import scan
 from .releases import Frozen, compare_current, freeze, read_releases, record_anchor
@@ -266,16 +267,14 @@ def publish_datasets(datasets: Sequence[Dataset], site: Site,
     return out, sort_problems(problems)
 
 
-def release_dataset(root: Path, slug: str) -> tuple[str, list[Problem]]:
+def release(config: BuildConfig, site: Site | None, problems: list[Problem],
+            slug: str) -> tuple[str, list[Problem]]:
     """Freeze the current outputs of `slug` as the version of its last release note, chained to
-    the newest frozen version, and record the manifest's hash in that note.
+    the newest frozen version, and record the manifest's hash in that note. `site` and `problems`
+    are the whole check's (`lintas.pipeline.release_dataset` runs it first).
 
     Run again after a release that was killed half-way, it finishes it: a leftover temporary
     folder is removed, and a frozen version whose note lacks its hash gets it."""
-    from ..pipeline import check as run_check
-
-    config = BuildConfig.for_root(root)
-    site, problems = run_check(config)
     datasets, found = load_datasets(config.root, config.today)
     problems = [*problems, *found]
     ds = next((d for d in datasets if d.slug == slug), None)

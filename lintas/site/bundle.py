@@ -11,6 +11,11 @@ import io
 import zipfile
 from pathlib import Path
 
+from ..i18n import LANGS, lang_prefix
+from ..outputs import Outputs
+from ..write import write_outputs
+from .render import BUNDLE_SIZE_MARK, bundle_size_text
+
 BUNDLE_PATH = "downloads/lintas-offline.zip"
 _ZIP_TIME = (2024, 1, 1, 0, 0, 0)  # fixed: the same sources give the same bytes
 
@@ -25,3 +30,18 @@ def zip_folder(folder: Path, prefix: str = "lintas/") -> bytes:
             info.external_attr = 0o644 << 16
             zf.writestr(info, path.read_bytes())
     return buffer.getvalue()
+
+
+def home_pages() -> dict[str, str]:
+    """The home page of each language, by its path in the site: they link the bundle."""
+    return {lang: lang_prefix(lang) + "index.html" for lang in LANGS}
+
+
+def fill_bundle_size(site_dir: Path, size: int) -> None:
+    """The online home pages link the offline bundle with its size, known once it is zipped: the
+    render left a mark in its place (lintas.site.render)."""
+    files = Outputs()
+    for lang, path in home_pages().items():
+        html = (site_dir / path).read_text(encoding="utf-8")
+        files.add(path, html.replace(BUNDLE_SIZE_MARK, bundle_size_text(size, lang)).encode("utf-8"))
+    write_outputs(site_dir, files, replace=frozenset(files))

@@ -20,14 +20,14 @@ import markdown as md_lib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .content.sanitize import sanitize
-from .i18n import format_date, format_idr, lang_prefix
-from .model import Site
+from ..content.model import Site
+from ..content.sanitize import sanitize
+from ..i18n import format_date, format_idr, lang_prefix
 from .pages import Page
-from .schemas import Entity, GlossaryTerm, Notice, Organisation, Post, Procedure, Text
+from ..content.schemas import Entity, GlossaryTerm, Notice, Organisation, Post, Procedure, Text
 from .search import SEARCH_WEIGHTS, entity_regions, search_index
 from .ui import UI
-from .urls import SECTIONS, entity_path, page_src, relative, section_path
+from ..urls import SECTIONS, entity_path, page_src, relative, section_path
 
 # Set per page while its templates render: did any text fall back to Indonesian?
 _fallback: contextvars.ContextVar[list[bool]] = contextvars.ContextVar("fallback")
@@ -234,7 +234,7 @@ class PageBuilder:
 
     def with_head(self, title: str, meta: dict[str, Any]) -> dict[str, Any]:
         """Canonical URL, language alternates, Open Graph, feeds and JSON-LD for the page head."""
-        from .discovery import page_head
+        from ..publish.discovery import page_head
 
         if "path" not in meta:
             return meta

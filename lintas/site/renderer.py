@@ -28,8 +28,8 @@ from urllib.parse import urlparse
 import yaml
 
 from .assets import minify_css
-from .content.sanitize import MARKDOWN_EXTENSIONS
-from .i18n import LANGS, lang_prefix
+from ..content.sanitize import MARKDOWN_EXTENSIONS
+from ..i18n import LANGS, lang_prefix
 from .pages import Page
 from .ui import UI
 
