@@ -21,9 +21,10 @@ _ZIP_TIME = (2024, 1, 1, 0, 0, 0)  # fixed: the same sources give the same bytes
 
 
 def zip_folder(folder: Path, prefix: str = "lintas/") -> bytes:
-    """Deterministic zip: sorted entries, fixed timestamps and permissions."""
+    """Deterministic zip: sorted entries, fixed timestamps and permissions. zlib's default level:
+    level 9 took 2.6 times the CPU for a zip 0.7% smaller (the sample site's bundle)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             info = zipfile.ZipInfo(prefix + path.relative_to(folder).as_posix(), date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -201,6 +201,8 @@ def split_variants(site_dir: Path, offline_dir: Path | None, templates_dir: Path
     for dirpath, _dirs, names in os.walk(site_dir):
         folder = Path(dirpath)
         rel_dir = folder.relative_to(site_dir)
+        if offline_dir is not None:
+            (offline_dir / rel_dir).mkdir(parents=True, exist_ok=True)
         for name in names:
             path = folder / name
             rel = (rel_dir / name).as_posix()
@@ -212,13 +214,9 @@ def split_variants(site_dir: Path, offline_dir: Path | None, templates_dir: Path
                 if online != html:
                     path.write_text(online, encoding="utf-8")
                 if offline_dir is not None and rel not in online_only:
-                    target = offline_dir / rel
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_text(offline_html(html), encoding="utf-8")
+                    (offline_dir / rel).write_text(offline_html(html), encoding="utf-8")
             elif offline_dir is not None:
-                target = offline_dir / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, target)
+                shutil.copyfile(path, offline_dir / rel)
     # The online site publishes one sitemap of its own, with both languages (discovery.py), and
     # searches with Pagefind.
     for name in ("sitemap.xml", "sitemap.xml.gz"):
