@@ -31,9 +31,10 @@ from .publish.feeds import feed_path, releases_feed
 from .site.bundle import BUNDLE_PATH, fill_bundle_size, home_pages, zip_folder
 from .site.linkcheck import check_site
 from .site.pages import Page
-from .site.render import Variant, render_pages
+from .site.render import Variant, footer_info, render_pages
 from .site.renderer import RenderError, RenderSettings, render_site
 from .site.search import SearchIndexError, build_search_index, search_page, with_search_index
+from .site.ui import catalogue_problems
 from .write import WriteError, build_lock, discard, make_staging, swap_in, write_outputs
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def check(config: BuildConfig, cache: CheckCache | None = None) -> tuple[Site | 
     # Pages that are not content entities but may be linked from content text.
     extra = [f"/data/{ds.slug}/" for ds in datasets]
     validated, found = validate_sources(sources, config.today, extra_pages=extra)
-    problems = sort_problems([*problems, *found, *data_problems])
+    problems = sort_problems([*problems, *found, *data_problems, *catalogue_problems()])
     if has_errors(problems) or validated.settings is None:
         return None, problems
     site = build_model(validated, config.today)
@@ -255,8 +256,11 @@ def build(config: BuildConfig, *, bundle: bool = True, cache: CheckCache | None 
 
 
 def render_settings(site: Site, config: BuildConfig, variant: Variant) -> RenderSettings:
-    return RenderSettings(base_url=site.settings.base_url, site_name=site.settings.name.id,
-                          templates_dir=config.root / "templates", bundle=variant.bundle_path is not None)
+    return RenderSettings(base_url=site.settings.base_url,
+                          site_name={lang: site.settings.name.get(lang) for lang in LANGS},
+                          templates_dir=config.root / "templates", bundle=variant.bundle_path is not None,
+                          short_name=site.settings.short_name or "",
+                          footer={lang: footer_info(site, lang) for lang in LANGS})
 
 
 def published_paths(outputs: Outputs, variant: Variant) -> frozenset[str]:

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, Field
 
 from ..content.schemas import (
     ID_PATTERN,
+    Audience,
     Caveat,
     Entity,
     Id,
@@ -46,6 +47,11 @@ class Option(Schema):
     result: NonEmpty | None = Field(
         None, description="For a question with a rule: the rule result this answer stands for "
                           "('yes' or 'no'); the optional script picks this answer from the dates.")
+    audience: list[Audience] = Field(
+        default_factory=list, description="Who the reader is when they give this answer (notice "
+                                          "audiences, e.g. [wni, travellers]). An outcome shows a notice about its "
+                                          "posts or procedures only when the notice is for someone the answers "
+                                          "on a route to it describe (or for everyone); named notices always show.")
 
 
 class Question(Schema):

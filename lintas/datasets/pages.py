@@ -7,6 +7,7 @@ The chart is an SVG drawn here at build time, no JavaScript.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from ..publish.api import INDEX_PATH, OPENAPI_PATH
 from ..publish.feeds import feed_path
 from ..publish.geojson import PLACES_PATH
 from ..site.pages import Page
+from ..site.ui import section
 from ..urls import absolute, relative
 from .catalog import file_format, schema_org
 from .definition import TOTAL, Dataset
@@ -29,81 +31,9 @@ from .publish import build, changelog, publish_datasets
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PREVIEW_ROWS = 10
+DATA_CSS = "assets/data.css"  # the tables and chart of dataset pages (templates/assets/data.css)
 
-UI: dict[str, dict[str, str]] = {
-    "id": {
-        "catalogue": "Data terbuka", "coverage": "Cakupan waktu", "places": "Wilayah",
-        "frequency": "Pembaruan", "version": "Versi", "publisher": "Penerbit", "contact": "Kontak",
-        "licence": "Lisensi", "downloads": "Unduh", "preview": "Pratinjau", "chart": "Grafik",
-        "dictionary": "Kamus data", "disclosure": "Kerahasiaan: kontrol pengungkapan",
-        "cite": "Cara mengutip", "versions": "Riwayat versi", "method": "Metodologi dan sumber",
-        "date": "Tanggal", "notes": "Catatan", "files": "Berkas", "not_frozen": "belum dibekukan",
-        "suppressed": "dirahasiakan (kontrol pengungkapan)", "column": "Kolom", "type": "Tipe",
-        "meaning": "Arti", "synthetic_title": "DATA SINTETIS.",
-        "synthetic_text": "Angka-angka ini dibuat untuk demonstrasi dan BUKAN statistik resmi. "
-                          "Jangan dikutip sebagai data keimigrasian.",
-        "synthetic_badge": "sintetis", "by_theme": "Menurut tema", "by_place": "Menurut wilayah",
-        "filters": "Saring katalog", "bulk": "Unduh semua dan metadata katalog",
-        "preview_caption": "{n} baris pertama dari {total}", "changelog": "Riwayat dalam JSON",
-        "all_datasets": "Semua dataset", "intro": "Data agregat tentang perlintasan, paspor, dan "
-        "orang asing di perbatasan NTT dan Maluku. Setiap dataset bisa diunduh sebagai CSV, Excel, "
-        "JSON, dan Data Package, dengan versi yang tidak pernah berubah.",
-        "back": "Kembali ke katalog data", "chart_caption": "{measure} menurut {x}",
-        "zip": "Semua data (ZIP)", "note": "Catatan", "sources": "Sumber",
-        "machine": "API dan data untuk mesin",
-        "machine_intro": "Semua isi situs ini juga terbit sebagai berkas JSON statis, dalam dua "
-                         "bahasa: tanpa kunci, tanpa batas permintaan. Di versi v1 hanya ada "
-                         "penambahan, tidak ada yang diubah atau dihapus.",
-        "api_index": "Indeks API v1 (JSON): semua jenis dan dokumen",
-        "openapi": "Deskripsi OpenAPI 3.1 semua endpoint",
-        "geojson": "GeoJSON pos lintas batas dan kantor yang punya koordinat",
-        "feed_notices": "Umpan Atom pengumuman", "feed_agreements": "Umpan Atom perjanjian",
-        "feed_releases": "Umpan Atom rilis dataset",
-    },
-    "en": {
-        "catalogue": "Open data", "coverage": "Period covered", "places": "Places",
-        "frequency": "Updated", "version": "Version", "publisher": "Publisher", "contact": "Contact",
-        "licence": "Licence", "downloads": "Download", "preview": "Preview", "chart": "Chart",
-        "dictionary": "Data dictionary", "disclosure": "Confidentiality: disclosure control",
-        "cite": "How to cite", "versions": "Version history", "method": "Method and sources",
-        "date": "Date", "notes": "Notes", "files": "Files", "not_frozen": "not frozen yet",
-        "suppressed": "confidential (disclosure control)", "column": "Column", "type": "Type",
-        "meaning": "Meaning", "synthetic_title": "SYNTHETIC DATA.",
-        "synthetic_text": "These figures were generated for demonstration and are NOT official "
-                          "statistics. Do not quote them as immigration data.",
-        "synthetic_badge": "synthetic", "by_theme": "By theme", "by_place": "By place",
-        "filters": "Filter the catalogue", "bulk": "Download everything and catalogue metadata",
-        "preview_caption": "First {n} of {total} rows", "changelog": "History as JSON",
-        "all_datasets": "All datasets", "intro": "Aggregate data on crossings, passports and "
-        "foreign nationals at the NTT and Maluku borders. Every dataset can be downloaded as CSV, "
-        "Excel, JSON and Data Package, in versions that never change.",
-        "back": "Back to the data catalogue", "chart_caption": "{measure} by {x}",
-        "zip": "All data (ZIP)", "note": "Note", "sources": "Sources",
-        "machine": "API and machine-readable data",
-        "machine_intro": "Everything on this site is also published as static JSON files, in both "
-                         "languages: no key, no rate limit. Within v1 changes are only additive: "
-                         "nothing is renamed or removed.",
-        "api_index": "API v1 index (JSON): every kind and document",
-        "openapi": "OpenAPI 3.1 description of every endpoint",
-        "geojson": "GeoJSON of the border posts and offices that have coordinates",
-        "feed_notices": "Atom feed of notices", "feed_agreements": "Atom feed of agreements",
-        "feed_releases": "Atom feed of dataset releases",
-    },
-}
-THEMES = {
-    "crossings": {"id": "Perlintasan", "en": "Border crossings"},
-    "passports": {"id": "Paspor", "en": "Passports"},
-    "foreign-nationals": {"id": "Orang asing", "en": "Foreign nationals"},
-}
-FREQUENCY = {
-    "daily": ("harian", "daily"), "weekly": ("mingguan", "weekly"), "monthly": ("bulanan", "monthly"),
-    "quarterly": ("triwulanan", "quarterly"), "annual": ("tahunan", "annual"),
-    "irregular": ("tidak tetap", "irregular"), "never": ("tidak diperbarui", "not updated"),
-}
-FORMAT_NOTES = {
-    ".excel.csv": ("untuk Excel (UTF-8 dengan BOM)", "for Excel (UTF-8 with BOM)"),
-    "datapackage.json": ("metadata dan skema tabel", "metadata and table schema"),
-}
+UI = section("datasets")  # the strings of these pages, from lintas/site/ui.yaml
 
 
 @lru_cache(maxsize=4)
@@ -117,7 +47,7 @@ def _render(templates_dir: Path, name: str, **ctx: Any) -> str:
 
 
 def theme_label(theme: str, lang: str) -> str:
-    return THEMES.get(theme, {}).get(lang, theme.replace("-", " ").capitalize())
+    return str(UI[lang]["themes"].get(theme, theme.replace("-", " ").capitalize()))
 
 
 def human_size(n: int, lang: str) -> str:
@@ -138,11 +68,15 @@ def _code_label(ds: Dataset, dim_index: int, code: str, lang: str) -> str:
     return code
 
 
-def _short(label: str, code: str) -> str:
-    return label if len(label) <= 16 else code
+CHART_WIDTH = 320  # viewBox units: about 1:1 on a phone, so its 13-unit text is 11.7 px or more at 320 px
+CHART_LINE = 16  # height of a label line
+CHART_BAR = 15
+CHART_CHARS = 36  # characters of a label line before it wraps (13-unit text, 320 units wide)
 
 
 def chart_svg(ds: Dataset, protected: Any, lang: str, templates_dir: Path = TEMPLATES) -> str:
+    """A horizontal bar chart: each bar under its full label (wrapped over lines, never shortened
+    to a code), the value at the end of the bar; the same labels and values in its <desc>."""
     d = ds.definition
     if d.chart is None:
         return ""
@@ -153,17 +87,19 @@ def chart_svg(ds: Dataset, protected: Any, lang: str, templates_dir: Path = TEMP
             for code in protected.table.codes[xi]]
     values = [protected.published.get(k) for k in keys]
     top = max([v for v in values if v is not None] or [1]) or 1
-    width, height, left, base = 640, 260, 10, 220
-    slot = (width - left - 10) / max(len(keys), 1)
+    room = CHART_WIDTH - 64  # the longest bar leaves room for its value
     bars: list[dict[str, Any]] = []
-    for n, (key, value) in enumerate(zip(keys, values, strict=True)):
-        w = slot * 0.7
-        x = left + n * slot + (slot - w) / 2
-        h = 0 if value is None else (base - 30) * value / top
-        bars.append({"x": round(x, 1), "w": round(w, 1), "cx": round(x + w / 2, 1),
-                     "y": round(base - h, 1), "h": round(h, 1), "value": value,
-                     "label_value": "" if value is None else format_number(value, lang),
-                     "label": _short(_code_label(ds, xi, key[xi], lang), key[xi])})
+    y = 0
+    for key, value in zip(keys, values, strict=True):
+        label = _code_label(ds, xi, key[xi], lang)
+        lines = textwrap.wrap(label, CHART_CHARS) or [label]
+        y += CHART_LINE * len(lines)
+        w = 0 if value is None else max(1.0, room * value / top)
+        bars.append({"lines": lines, "label": label, "line_y": y - CHART_LINE * len(lines) + 13,
+                     "y": y + 3, "w": round(w, 1), "h": CHART_BAR, "value": value,
+                     "value_x": round(w + 4, 1), "value_y": y + 3 + 12,
+                     "label_value": "" if value is None else format_number(value, lang)})
+        y += 3 + CHART_BAR + 10
     measure = d.measure.title.get(lang)
     x_title = d.dimensions[xi].title.get(lang).lower()
     fixed = ", ".join(f"{d.dimensions[i].title.get(lang)}: {_code_label(ds, i, key, lang)}"
@@ -171,8 +107,9 @@ def chart_svg(ds: Dataset, protected: Any, lang: str, templates_dir: Path = TEMP
     desc = "; ".join(f"{b['label']}: {b['label_value'] or FLAG}" for b in bars)
     caption = UI[lang]["chart_caption"].format(measure=measure, x=x_title) + (
         f" ({fixed})" if fixed else "")
-    return _render(templates_dir, "chart.svg", id=f"chart-{ds.slug}", width=width, height=height, left=left,
-                   base=base, bars=bars, title=caption, desc=desc, caption=caption, flag=FLAG)
+    return _render(templates_dir, "chart.svg", id=f"chart-{ds.slug}", width=CHART_WIDTH,
+                   height=max(y, 1), line_h=CHART_LINE, bars=bars, title=caption, desc=desc,
+                   caption=caption, flag=FLAG)
 
 
 def _cell(value: Any, kind: str, lang: str) -> dict[str, Any]:
@@ -180,7 +117,8 @@ def _cell(value: Any, kind: str, lang: str) -> dict[str, Any]:
         if value is None:
             return {"text": FLAG, "flag": True, "num": True}
         return {"text": format_number(value, lang), "num": True}
-    return {"text": "" if value is None else str(value)}
+    text = "" if value is None else str(value)
+    return {"text": text, "wrap": len(text) > 24}  # long text (a URL, a sentence) wraps in its cell
 
 
 def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPLATES) -> Page:
@@ -188,13 +126,13 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
     d = ds.definition
     ui = UI[lang]
     here = f"{lang_prefix(lang)}data/{ds.slug}/"
-    md: list[str] = []
+    md: list[str] = [f'<link rel="stylesheet" href="{relative(here, lang_prefix(lang) + DATA_CSS)}">']
     md.append(_render(templates_dir,
         "dataset.html", ui=ui, synthetic=d.synthetic,
         start=format_date(d.temporal.start, lang), start_iso=d.temporal.start.isoformat(),
         end=format_date(d.temporal.end, lang), end_iso=d.temporal.end.isoformat(),
         places=[f"{ds.region_name(c, lang)} ({c})" for c in d.spatial],
-        frequency=FREQUENCY[d.frequency][0 if lang == "id" else 1], version=d.version,
+        frequency=UI[lang]["frequencies"][d.frequency], version=d.version,
         released=format_date(d.releases[-1].date, lang),
         released_iso=d.releases[-1].date.isoformat(), publisher=d.publisher.get(lang),
         contact_name=d.contact.name.get(lang), contact_email=d.contact.email,
@@ -206,13 +144,13 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
         downloads = []
         for name in ["{s}.csv", "{s}.xlsx", "{s}.excel.csv", "{s}.json", "datapackage.json"]:
             fname = name.format(s=ds.slug)
-            note = next((v for k, v in FORMAT_NOTES.items() if fname.endswith(k)), None)
+            note = next((v for k, v in UI[lang]["format_notes"].items() if fname.endswith(k)), None)
             downloads.append({"href": relative(here, f"data/{ds.slug}/{fname}"),
                               "label": ("Data Package" if fname == "datapackage.json" else
                                         file_format(fname)[2].split(" (")[0]
                                         + (" (Excel)" if fname.endswith(".excel.csv") else "")),
                               "size": human_size(len(built.files[fname]), lang),
-                              "note": note[0 if lang == "id" else 1] if note else None})
+                              "note": note})
         md += [f"## {ui['downloads']}", _render(templates_dir, "downloads.html", downloads=downloads)]
         chart = chart_svg(ds, built.protected, lang, templates_dir)
         if chart:
@@ -224,15 +162,16 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
         preview = [[_cell(v, c.kind, lang) for v, c in zip(row, cols, strict=True)]
                    for row in body[:PREVIEW_ROWS]]
         md += [f"## {ui['preview']}", _render(templates_dir,
-            "table.html", id=f"preview-{ds.slug}", ui=ui, header=[c.name for c in cols],
+            "table.html", id=f"preview-{ds.slug}", ui=ui,
+            header=[{"text": c.name, "num": c.kind == "measure"} for c in cols],
             rows=preview, caption=ui["preview_caption"].format(n=min(PREVIEW_ROWS, len(body)),
                                                               total=len(body)))]
         dictionary = [[{"text": c.name}, {"text": c.type},
-                       {"text": c.description_id if lang == "id" else c.description_en}]
+                       {"text": c.description_id if lang == "id" else c.description_en, "wrap": True}]
                       for c in cols]
         md += [f"## {ui['dictionary']}", _render(templates_dir,
             "table.html", id=f"dictionary-{ds.slug}", ui=ui,
-            header=[ui["column"], ui["type"], ui["meaning"]], rows=dictionary,
+            header=[{"text": h} for h in (ui["column"], ui["type"], ui["meaning"])], rows=dictionary,
             caption=ui["dictionary"])]
     md += [f"## {ui['disclosure']}",
            rule_text(d.disclosure, lang)]

@@ -20,7 +20,8 @@ import logging
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -45,9 +46,11 @@ class RenderError(Exception):
 @dataclass(frozen=True)
 class RenderSettings:
     base_url: str  # public address of the site, ending in '/'
-    site_name: str
+    site_name: Mapping[str, str]  # by language: English pages carry the English name
     templates_dir: Path
     bundle: bool = False  # also write the offline (file://) copy, with Material's own (lunr) search
+    short_name: str = ""  # the header's name on phones (default: the full name)
+    footer: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # by language (render.footer_info)
 
 
 def theme_overrides(templates_dir: Path, dest: Path) -> Path:
@@ -80,7 +83,7 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
         # rather than fail. (Material's `offline` plugin is not used: offline_copy does its work.)
         plugins.append({"search": {"lang": ["en"]}})
     return {
-        "site_name": settings.site_name,
+        "site_name": settings.site_name[lang],
         "site_url": settings.base_url + lang_prefix(lang),
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
@@ -112,6 +115,8 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
                 "home_name": UI[lang]["home"],
                 "search_label": UI[lang]["search_label"],
                 "search_button": UI[lang]["search_button"],
+                "short_name": settings.short_name or settings.site_name[lang],
+                "footer": dict(settings.footer.get(lang, {})),
             },
         },
         "nav": nav,
@@ -134,8 +139,10 @@ def write_docs(pages: list[Page], docs_dir: Path, templates_dir: Path) -> None:
         path.write_text(page.text(), encoding="utf-8")
     assets = docs_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
-    (assets / "lintas.css").write_text(
-        minify_css((templates_dir / "assets" / "lintas.css").read_text(encoding="utf-8")), encoding="utf-8")
+    for css in ("lintas.css", "data.css"):  # data.css: linked by dataset pages only
+        source = templates_dir / "assets" / css
+        if source.is_file():
+            (assets / css).write_text(minify_css(source.read_text(encoding="utf-8")), encoding="utf-8")
     shutil.copyfile(templates_dir / "assets" / "favicon.svg", assets / "favicon.svg")
 
 
@@ -150,9 +157,15 @@ _SEARCH_ATTR = re.compile(r'\s?data-search-\w+(="[^"]*")?(?=[\s>])')
 _LINK = re.compile(r'(href|src)="([^"#:?]*)(#[^"]*)?"')
 
 
+_DROP = {variant: re.compile(rf"\s*<!--lintas:{variant}-->.*?<!--/lintas:{variant}-->", re.S)
+         for variant in ("online", "offline")}
+
+
 def _keep(html: str, variant: str) -> str:
+    """The page with `variant`'s parts unmarked and the other's removed (with the white space before
+    them: the online pages carry no trace of the offline ones, byte budgets are tight)."""
     other = "offline" if variant == "online" else "online"
-    return _ONLY[variant].sub(r"\1", _ONLY[other].sub("", html))
+    return _ONLY[variant].sub(r"\1", _DROP[other].sub("", html))
 
 
 def online_html(html: str) -> str:
