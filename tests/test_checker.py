@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lintas.checker.graph import walk_paths
 from lintas.checker.pages import STRINGS, checker_outputs, checker_pages, flow_data, outcome_notices
-from lintas.checker.rules import RULES, add_months, aged_17_or_over, passport_valid_6_months
 from lintas.config import BuildConfig
+from lintas.content.flows.graph import walk_paths
+from lintas.content.flows.rules import RULES, add_months, aged_17_or_over, passport_valid_6_months
 from lintas.content.model import Site
 from lintas.i18n import LANGS, format_date
 from lintas.pipeline import check

@@ -26,8 +26,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
-from lintas.checker.rules import RULES
 from lintas.config import BuildConfig
+from lintas.content.flows.rules import RULES
 from lintas.content.model import Site
 from lintas.pipeline import check
 

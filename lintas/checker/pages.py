@@ -23,6 +23,9 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from ..config import BuildConfig
+from ..content.flows.graph import topological, walk_paths
+from ..content.flows.rules import RULES, example
+from ..content.flows.schema import Flow, Outcome, Question
 from ..content.model import Site
 from ..content.schemas import Requirement, Source, Text
 from ..i18n import LANGS, format_date, lang_prefix
@@ -33,9 +36,6 @@ from ..site.render import PageBuilder, Renderer, md_html
 from ..site.ui import UI, section
 from ..urls import absolute, relative
 from .diagram import flow_svg, svg_size
-from .graph import topological, walk_paths
-from .rules import RULES, example
-from .schema import Flow, Outcome, Question
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 SCRIPT_PATH = "checker/checker.js"

@@ -7,6 +7,7 @@ The chart is an SVG drawn here at build time, no JavaScript.
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from collections.abc import Sequence
 from functools import lru_cache
@@ -26,8 +27,10 @@ from ..urls import absolute, relative
 from .catalog import file_format, schema_org
 from .definition import TOTAL, Dataset
 from .disclosure import FLAG, rule_text
-from .outputs import LICENCE_URL, citation, columns
+from .history import Version, current_frozen, version_files, versioned_url, versions
+from .outputs import LICENCE_URL, citation, columns, file_names, status, synthetic_marker
 from .publish import build, changelog, publish_datasets
+from .releases import MANIFEST, SUMS, WITHDRAWN, Frozen
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PREVIEW_ROWS = 10
@@ -107,6 +110,8 @@ def chart_svg(ds: Dataset, protected: Any, lang: str, templates_dir: Path = TEMP
     desc = "; ".join(f"{b['label']}: {b['label_value'] or FLAG}" for b in bars)
     caption = UI[lang]["chart_caption"].format(measure=measure, x=x_title) + (
         f" ({fixed})" if fixed else "")
+    if d.synthetic:  # a chart copied on its own still says it
+        caption = f"{UI[lang]['synthetic_title']} {caption}"
     return _render(templates_dir, "chart.svg", id=f"chart-{ds.slug}", width=CHART_WIDTH,
                    height=max(y, 1), line_h=CHART_LINE, bars=bars, title=caption, desc=desc,
                    caption=caption, flag=FLAG)
@@ -136,14 +141,14 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
         released=format_date(d.releases[-1].date, lang),
         released_iso=d.releases[-1].date.isoformat(), publisher=d.publisher.get(lang),
         contact_name=d.contact.name.get(lang), contact_email=d.contact.email,
-        licence_url=LICENCE_URL))
+        licence_url=LICENCE_URL,
+        reported=None if d.synthetic or d.official else status(d)[lang]))
     md.append(d.description.get(lang))
     if d.note:
         md.append(f"**{ui['note']}:** {d.note.get(lang)}")
     if built is not None:
         downloads = []
-        for name in ["{s}.csv", "{s}.xlsx", "{s}.excel.csv", "{s}.json", "datapackage.json"]:
-            fname = name.format(s=ds.slug)
+        for fname in file_names(ds.slug, d.synthetic):
             note = next((v for k, v in UI[lang]["format_notes"].items() if fname.endswith(k)), None)
             downloads.append({"href": relative(here, f"data/{ds.slug}/{fname}"),
                               "label": ("Data Package" if fname == "datapackage.json" else
@@ -179,16 +184,14 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
         n = len(built.protected.suppressed)
         md.append(f"{n} sel dirahasiakan dalam versi ini." if lang == "id"
                   else f"{n} cells are suppressed in this version.")
+    frozen = built.releases if built else []
+    released = current_frozen(ds, frozen)
     page_url = absolute(site.settings.base_url, here)
-    md += [f"## {ui['cite']}", f"> {citation(d, lang, page_url)}"]
-    released = {f.version for f in built.releases} if built else set()
-    versions = [{"version": r.version, "date": format_date(r.date, lang),
-                 "date_iso": r.date.isoformat(), "notes": r.notes.get(lang),
-                 "href": relative(here, f"data/{ds.slug}/v/{r.version}/datapackage.json")
-                 if r.version in released else None,
-                 "sums": relative(here, f"data/{ds.slug}/v/{r.version}/SHA256SUMS")}
-                for r in reversed(d.releases)]
-    md += [f"## {ui['versions']}", _render(templates_dir, "versions.html", ui=ui, versions=versions),
+    cite_url = (versioned_url(site.settings.base_url, ds.slug, released.version) if released
+                else page_url)
+    md += [f"## {ui['cite']}", f"> {citation(d, lang, cite_url)}"]
+    md += [f"## {ui['versions']}", _render(templates_dir, "versions.html", ui=ui,
+                                           versions=version_rows(ds, frozen, here, lang)),
            f"[{ui['changelog']}]({relative(here, f'data/{ds.slug}/changelog.json')})"]
     md += [f"## {ui['method']}", d.methodology.get(lang), f"**{ui['sources']}:**", ""]
     for s in d.sources:
@@ -198,15 +201,86 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
     sizes = {n: len(b) for n, b in built.files.items()} if built else {}
     title = d.title.get(lang)
     description = d.description.get(lang)
-    meta = {"description": description[:300], "jsonld": schema_org(ds, site, lang, sizes),
+    meta = {"description": description[:300], "jsonld": schema_org(ds, site, lang, sizes, cite_url),
             "kind": "dataset", "synthetic": d.synthetic,
             "alternate": [relative(here, f"data/{ds.slug}/datapackage.json")]}
     return Page(f"data/{ds.slug}/index.md", title, "\n\n".join(md) + "\n", meta)
 
 
+def _file_label(name: str) -> str:
+    if name == "datapackage.json":
+        return "Data Package"
+    if name.endswith(".excel.csv"):
+        return "CSV (Excel)"
+    if name in (MANIFEST, SUMS, WITHDRAWN):
+        return name
+    return file_format(name)[2]
+
+
+def version_rows(ds: Dataset, frozen: Sequence[Frozen], here: str, lang: str) -> list[dict[str, Any]]:
+    """The version history: every version with a link to each of its files and to its page."""
+    rows = []
+    for v in versions(ds, frozen):
+        f = v.frozen
+        folder = f"data/{ds.slug}/{v.folder}"
+        rows.append({
+            "version": v.version, "date": format_date(v.note.date, lang),
+            "date_iso": v.note.date.isoformat(), "notes": v.note.notes.get(lang), "status": v.status,
+            "page": relative(here, lang_prefix(lang) + folder) if f is not None else None,
+            "files": [{"label": _file_label(n), "href": relative(here, folder + n)}
+                      for n in version_files(f)] if f is not None else [],
+            "withdrawn": f.withdrawn if f is not None else None,
+        })
+    return rows
+
+
+def version_page(ds: Dataset, site: Site, v: Version, lang: str,
+                 templates_dir: Path = TEMPLATES) -> Page:
+    """data/<slug>/v/<version>/: what the version holds, its link in the chain, how to cite it;
+    for a withdrawn version, the tombstone: when, why, and the old checksums."""
+    f = v.frozen
+    assert f is not None
+    d = ds.definition
+    ui = UI[lang]
+    here = f"{lang_prefix(lang)}data/{ds.slug}/{v.folder}"
+    url = versioned_url(site.settings.base_url, ds.slug, v.version)
+    md: list[str] = [f'<link rel="stylesheet" href="{relative(here, lang_prefix(lang) + DATA_CSS)}">']
+    if f.withdrawn is not None:
+        md.append(_render(templates_dir, "withdrawn.html", ui=ui,
+                          date=format_date(dt.date.fromisoformat(f.withdrawn.date), lang),
+                          date_iso=f.withdrawn.date, reason=f.withdrawn.reason))
+    elif d.synthetic:
+        md.append(f'<div class="lintas-synthetic-banner" role="note"><strong>{ui["synthetic_title"]}'
+                  f'</strong> {ui["synthetic_text"]}</div>')
+    previous = f"[{f.previous[0]}](../{f.previous[0]}/index.md)" if f.previous else ui["none"]
+    md += [f"**{ui['date']}:** {format_date(v.note.date, lang)}",
+           f"**{ui['notes']}:** {v.note.notes.get(lang)}",
+           f"**{ui['previous']}:** {previous}",
+           f"**{ui['manifest_hash']}:** `{f.digest}`"]
+    rows = [[{"text": n}, {"text": format_number(size, lang), "num": True}, {"text": digest}]
+            for n, (digest, size) in sorted(f.entries.items())]
+    md += [f"## {ui['files']}", _render(templates_dir, "table.html", id=f"files-{ds.slug}-{v.version}",
+                                        ui=ui, header=[ui["file"], "bytes", "SHA-256"], rows=rows,
+                                        caption=ui["files"])]
+    md += ["", *[f"- [{_file_label(n)}]({relative(here, f'data/{ds.slug}/{v.folder}{n}')})"
+                 for n in version_files(f)], ""]
+    if f.withdrawn is None:
+        md += [f"## {ui['cite']}", f"> {citation(d, lang, url, v.note)}"]
+    md += [f"## {ui['verify']}", ui["verify_text"],
+           f"[{ui['back_dataset']}](../../index.md)"]
+    title = f"{d.title.get(lang)} — {ui['version']} {v.version}" + (
+        f" ({ui['withdrawn']})" if f.withdrawn else "")
+    meta = {"description": f"{d.title.get(lang)}, {ui['version'].lower()} {v.version}"[:300],
+            "kind": "dataset-version", "synthetic": d.synthetic}
+    return Page(f"data/{ds.slug}/{v.folder}index.md", title, "\n\n".join(md) + "\n", meta)
+
+
 def _entry(ds: Dataset, lang: str) -> str:
-    badge = f" *({UI[lang]['synthetic_badge']})*" if ds.definition.synthetic else ""
-    return f"- [{ds.title.get(lang)}]({ds.slug}/index.md){badge}"
+    title = ds.title.get(lang)
+    # said once: no "(sintetis)" after a title that already starts with "[SINTETIS]"
+    badge = (f" *({UI[lang]['synthetic_badge']})*" if ds.definition.synthetic
+             and synthetic_marker(lang) not in title else "")
+    return f"- [{title}]({ds.slug}/index.md){badge}"
 
 
 def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
@@ -250,7 +324,11 @@ def dataset_pages(datasets: Sequence[Dataset], site: Site, lang: str,
     """The catalogue page and one page per dataset, for one language, from the project's
     templates (`templates_dir`; the package's own by default)."""
     pages = [catalogue_page(datasets, site, lang)]
-    pages += [dataset_page(ds, site, lang, templates_dir) for ds in sorted(datasets, key=lambda d: d.slug)]
+    for ds in sorted(datasets, key=lambda d: d.slug):
+        pages.append(dataset_page(ds, site, lang, templates_dir))
+        built, _ = build(ds, site)
+        pages += [version_page(ds, site, v, lang, templates_dir) for v in versions(ds, built.releases if built else [])
+                  if v.frozen is not None]
     return pages
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field
 
-from ..content.schemas import (
+from ..schemas import (
     ID_PATTERN,
     Audience,
     Caveat,
@@ -63,7 +63,7 @@ class Question(Schema):
     hint: Text | None = Field(None, description="One or two sentences under the question (Markdown).")
     help: Text | None = Field(None, description="'How to check' help shown below the options (Markdown).")
     rule: NonEmpty | None = Field(
-        None, description="Name of a rule function in lintas/checker/rules.py that answers this "
+        None, description="Name of a rule function in lintas/content/flows/rules.py that answers this "
                           "question from dates (e.g. passport_valid_6_months).")
     options: list[Option] = Field(description="The answers, in order; at least two.")
 
