@@ -8,9 +8,8 @@ from conftest import BROWSER_FIXTURES, SLOW_FIXTURES
 
 
 def test_browser_and_built_site_tests_are_out_of_the_fast_lane(request: pytest.FixtureRequest) -> None:
-    items = request.session.items
-    assert any(BROWSER_FIXTURES & set(getattr(i, "fixturenames", ())) for i in items) or len(items) < 50
-    for item in items:
+    # The items of this run (with -m, the deselected ones are gone: then nothing here needs Chromium).
+    for item in request.session.items:
         needs = set(getattr(item, "fixturenames", ()))
         if needs & BROWSER_FIXTURES:
             assert item.get_closest_marker("browser") is not None, item.nodeid
