@@ -35,7 +35,7 @@ from .site.render import Variant, footer_info, render_pages
 from .site.renderer import RenderError, RenderSettings, render_site
 from .site.search import SearchIndexError, build_search_index, search_page, with_search_index
 from .site.ui import catalogue_problems
-from .write import WriteError, build_lock, discard, make_staging, swap_in, write_outputs
+from .write import WriteError, build_lock, discard, make_staging, mark_ours, swap_in, write_outputs
 
 if TYPE_CHECKING:
     from .datasets.definition import Dataset
@@ -292,6 +292,7 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
     search: concurrent.futures.Future[int] | None = None
     with tempfile.TemporaryDirectory(prefix="lintas-offline-", dir=staging.parent) as tmp, \
             concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        mark_ours(Path(tmp))  # a kill leaves it behind; the next build knows it as ours
         try:
             pages = generate_pages(site, config, published_paths(outputs, variant), variant)
             offline_dir = Path(tmp) / "site" if bundle else None

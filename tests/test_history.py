@@ -259,3 +259,19 @@ def test_published_history_survives_a_real_build(built_site: Path, tmp_path: Pat
     shutil.copytree(built_site / "data", tmp_path / "data")
     (tmp_path / f"data/{WINI}/v/1.0.1/SHA256SUMS").write_text("")
     assert verify_site(tmp_path) == [f"{WINI} 1.0.1: SHA256SUMS differs from manifest.json"]
+
+
+def test_the_joint_audit_reads_every_frozen_version_whatever_its_csv_is_called(built):
+    """A synthetic version's CSV is named <slug>-SINTETIS-SYNTHETIC.csv: the audit over frozen
+    releases must still read it (otherwise the next release would be audited without it)."""
+    from lintas.datasets.joint import frozen_view
+
+    _, datasets, out = built
+    for ds in datasets:
+        if not ds.definition.disclosure.counts_people:
+            continue
+        for version in ("1.0.0", ds.version):
+            prefix = f"data/{ds.slug}/v/{version}/"
+            files = {p.removeprefix(prefix): b for p, b in out.items() if p.startswith(prefix)}
+            view = frozen_view(ds.slug, version, files, ds.definition.dimensions, ds.definition.measure.name)
+            assert view is not None, (ds.slug, version)

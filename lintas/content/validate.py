@@ -22,7 +22,7 @@ from .flows.graph import check_flows
 from .kinds import KIND_MODELS
 from .load import SourceDoc, Sources
 from .record import Record
-from .sanitize import MarkdownChecker, check_markdown
+from .sanitize import MarkdownChecker, check_markdown, cost_limits
 from .schemas import ID_RE, Entity, RefTo, SiteSettings
 from .yamlio import Path_, YamlDoc
 
@@ -261,6 +261,13 @@ def unsafe_html(model: type[BaseModel], doc: YamlDoc, src_path: str | None = Non
     problems = []
     checker = _markdown_checker()
     for loc, text in markdown_texts(model, doc.data):
+        limits = cost_limits(text)
+        for offset, what in limits:
+            line, col = doc.position_in_text(loc, offset)
+            problems.append(Problem(src_path or doc.src_path, line, col, "markdown-limit",
+                                    f"{_dotted(loc)}: {what}"))
+        if limits:
+            continue  # not rendered: that is what could take minutes
         for offset, what in check_markdown(text, checker):
             line, col = doc.position_in_text(loc, offset)
             problems.append(Problem(src_path or doc.src_path, line, col, "unsafe-html",

@@ -27,10 +27,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 import yaml
+from markupsafe import escape
 
+from . import csp
 from .assets import minify_css
 from ..content.sanitize import MARKDOWN_EXTENSIONS
 from ..i18n import LANGS, lang_prefix
+from ..escape import single_line
 from .pages import Page
 from .ui import UI
 
@@ -117,6 +120,8 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
                 "search_button": UI[lang]["search_button"],
                 "short_name": settings.short_name or settings.site_name[lang],
                 "footer": dict(settings.footer.get(lang, {})),
+                "csp": csp.meta_tag(),
+                "csp_search": csp.meta_tag(wasm=True),
             },
         },
         "nav": nav,
@@ -144,6 +149,29 @@ def write_docs(pages: list[Page], docs_dir: Path, templates_dir: Path) -> None:
         if source.is_file():
             (assets / css).write_text(minify_css(source.read_text(encoding="utf-8")), encoding="utf-8")
     shutil.copyfile(templates_dir / "assets" / "favicon.svg", assets / "favicon.svg")
+    # The search page's script (online only: the offline copy searches with Material's own).
+    shutil.copyfile(templates_dir / "assets" / "search.js", assets / "search.js")
+
+
+MATERIAL_SCOPE = 'new URL("{{ config.extra.scope | d(base_url) }}",location)'
+
+
+def material_start_script() -> str:
+    """Material's inline start-up script (partials/javascripts/base.html, MIT) as a file, so no
+    page needs an inline script: the scope it computes from the page's base_url is taken from the
+    file's own address instead (assets/ sits in the language's root)."""
+    import material
+
+    template = Path(material.__file__).parent / "templates" / "partials" / "javascripts" / "base.html"
+    text = template.read_text(encoding="utf-8")
+    start, end = text.find("<script>"), text.rfind("</script>")
+    body = text[start + len("<script>"):end] if 0 <= start < end else ""
+    if MATERIAL_SCOPE not in body or "{{" in body.replace(MATERIAL_SCOPE, ""):
+        raise RenderError(f"{template}: Material's start-up script changed; update lintas/renderer.py")
+    scope = 'new URL("..",document.currentScript.src)'
+    return ("/* Material for MkDocs start-up script (partials/javascripts/base.html, MIT licence),\n"
+            "   moved into a file by Lintas so that no page needs an inline script (CSP). */\n"
+            + body.replace(MATERIAL_SCOPE, scope).strip() + "\n")
 
 
 # ------------------------------------------------------------------ one render, two variants
@@ -248,11 +276,15 @@ def split_variants(site_dir: Path, offline_dir: Path | None, templates_dir: Path
             (offline_dir / "search" / "search_index.js").write_text("var __index = " + offline_index,
                                                                      encoding="utf-8")
     if offline_dir is not None:
-        # Material's JavaScript loads a Web Worker shim from file://; its offline plugin would load
-        # it from unpkg: we ship it (MIT, npm package iframe-worker 1.0.4, templates/assets/vendor/).
-        (offline_dir / "assets").mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(templates_dir / "assets" / "vendor" / "iframe-worker-shim.js",
-                        offline_dir / "assets" / "iframe-worker-shim.js")
+        # Material's JavaScript runs its search worker from file:// through a Web Worker shim; its
+        # offline plugin would load it from unpkg: we ship it (MIT, npm package iframe-worker 1.0.4,
+        # templates/assets/vendor/), its inline bootstrap as a file, and Material's inline start-up
+        # script as a file (no inline script under the CSP, lintas/site/csp.py).
+        assets = offline_dir / "assets"
+        assets.mkdir(parents=True, exist_ok=True)
+        for name in ("iframe-worker-shim.js", "iframe-worker-start.js"):
+            shutil.copyfile(templates_dir / "assets" / "vendor" / name, assets / name)
+        (assets / "lintas-material-start.js").write_text(material_start_script(), encoding="utf-8")
 
 
 def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path, settings: RenderSettings) -> Path:
