@@ -104,7 +104,8 @@ def _checker_pages(site: Path) -> list[str]:
 
 
 def test_every_page_shows_hostile_text_as_text(hostile_site: Path) -> None:
-    pages = [*PAGE_TYPES, *_checker_pages(hostile_site)]
+    pages = sorted(str(p.relative_to(hostile_site)) for p in hostile_site.rglob("*.html"))
+    assert set(PAGE_TYPES) <= set(pages) and len(pages) > 100
     shown = 0
     for rel in pages:
         html = (hostile_site / rel).read_text(encoding="utf-8")
@@ -268,3 +269,66 @@ def test_preview_server_refuses_other_hosts_nul_paths_and_folder_listings(
     err = capfd.readouterr().err
     assert "Traceback" not in err
     assert err.count("serve: 400") == 1
+
+
+# ------------------------------------------------------------------ item 4: hidden characters
+
+
+def _check_files(tmp_path: Path, files: dict[str, str]) -> list[Any]:
+    from lintas.content.load import load_sources
+    from lintas.content.validate import validate_sources
+
+    for rel, text in files.items():
+        path = tmp_path / "content" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    sources, problems = load_sources(tmp_path)
+    import datetime as dt
+
+    _, found = validate_sources(sources, dt.date(2026, 1, 1))
+    return [*problems, *found]
+
+
+GLOSSARY = ('term: "{term}"\ndefinition: {{id: "Arti."}}\n'
+            'sources: [{{title: "S", publisher: "P", url: "https://example.org/"}}]\nreviewed_on: 2024-01-01\n')
+
+
+@pytest.mark.parametrize("twin", ["WN\u200bA", "WN\u0410", "\uff37\uff2e\uff21"], ids=["zero-width", "cyrillic", "fullwidth"])
+def test_look_alike_glossary_terms_are_duplicates(tmp_path: Path, twin: str) -> None:
+    problems = _check_files(tmp_path, {"glossary/wna.yaml": GLOSSARY.format(term="WNA"),
+                                       "glossary/wna-2.yaml": GLOSSARY.format(term=twin)})
+    dupes = [p for p in problems if p.code == "duplicate-id"]
+    assert {p.src_path for p in dupes} == {"content/glossary/wna.yaml", "content/glossary/wna-2.yaml"}, \
+        [p.format() for p in problems]
+
+
+def test_hidden_characters_are_errors_in_names_and_warnings_in_prose(tmp_path: Path) -> None:
+    from lintas.problems import Severity
+
+    text = ('name: {id: "Kantor\u00adImigrasi"}\nkind: national-agency\n'
+            'body: {id: "Teks\u200b biasa \U000e0041."}\n'
+            'sources: [{title: "S", publisher: "P", url: "https://example.org/"}]\nreviewed_on: 2024-01-01\n')
+    problems = [p for p in _check_files(tmp_path, {"organisations/uji.yaml": text}) if p.code == "hidden-character"]
+    got = sorted((p.line, p.column, p.severity, p.message) for p in problems)
+    assert got == [
+        (1, 19, Severity.ERROR, "name.id: invisible character U+00AD (SOFT HYPHEN) in a name, title, term or code"),
+        (3, 17, Severity.WARNING, "body.id: invisible character U+200B (ZERO WIDTH SPACE) in text"),
+        (3, 25, Severity.WARNING, "body.id: invisible character U+E0041 (TAG LATIN CAPITAL LETTER A) in text"),
+    ], [p.format() for p in problems]
+
+
+def test_look_alike_dataset_codes_are_duplicates(tmp_path: Path) -> None:
+    from lintas.config import BuildConfig
+    from lintas.pipeline import check
+
+    root = copy_sources(tmp_path)
+    path = root / "data/crossings-wini-annual.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "      - {code: WNA, label: {id: Warga negara asing, en: Foreign nationals}}\n"
+    assert old in text
+    path.write_text(text.replace(old, old + old.replace("WNA", "WN\u0410").replace("asing", "asing 2")),
+                    encoding="utf-8")
+    _, problems = check(BuildConfig.for_root(root))
+    line = text[:text.index(old)].count("\n") + 2
+    assert any(p.src_path == "data/crossings-wini-annual.yaml" and p.code == "duplicate-id" and p.line == line
+               and "reads the same as 'WNA'" in p.message for p in problems), [p.format() for p in problems]

@@ -355,7 +355,7 @@ def region_pages(datasets: Sequence[Dataset], site: Site, lang: str) -> list[Pag
     for code, parts in region_parts(list(datasets), site, protected).items():
         name = parts[0].ds.region_name(code, lang)
         here = f"{lang_prefix(lang)}data/regions/{code}/"
-        md = [ui["intro"].format(name=name),
+        md = [ui["intro"].format(name=plain(name)),
               f"**[{ui['zip']}]({relative(here, f'data/regions/{code}/{code}.zip')})**", ""]
         for part in parts:
             ds = part.ds
@@ -364,7 +364,7 @@ def region_pages(datasets: Sequence[Dataset], site: Site, lang: str) -> list[Pag
             links = " · ".join(f"[{fmt}]({relative(here, f'data/regions/{code}/{name}')})"
                                for fmt, name in (("CSV", csv_name(ds.slug, ds.definition.synthetic)),
                                                  ("XLSX", f"{ds.slug}.xlsx")))
-            md.append(f"- **{ds.title.get(lang)}** ({ui['rows'].format(n=len(part.body))}): {links} "
+            md.append(f"- **{plain(ds.title.get(lang))}** ({ui['rows'].format(n=len(part.body))}): {links} "
                       f"· [{ui['full']}](../../{ds.slug}/index.md)")
         md += ["", f"[{ui['back']}](../../index.md)"]
         title = ui["title"].format(name=name, code=code)
