@@ -39,7 +39,8 @@ from .ui import UI
 
 log = logging.getLogger(__name__)
 
-NAV_SECTIONS = ("procedures", "posts", "organisations", "agreements", "notices", "glossary", "data", "checker")
+NAV_SECTIONS = ("procedures", "posts", "organisations", "agreements", "events", "notices", "glossary", "data",
+                "checker", "sources")
 
 
 class RenderError(Exception):

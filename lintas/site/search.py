@@ -44,6 +44,7 @@ SEARCH_WEIGHTS: dict[str, float] = {
     "checker": 1.0,
     "organisations": 1.0,
     "agreements": 0.9,
+    "events": 0.7,
     "data": 0.8,
     "section": 0.6,
     "notices": 0.35,
