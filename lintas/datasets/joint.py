@@ -491,10 +491,16 @@ def _public(views: list[View], model: _Model, vi: int, key: Key) -> bool:
 
 def _targets(views: list[View], model: _Model) -> list[tuple[str, int, Key, int]]:
     out = []
+    seen: set[bytes] = set()  # the same sum hidden in two versions of the same counts: one LP
     for vi, view in enumerate(views):
         for key, value in view.published.items():
             if value is None and not _public(views, model, vi, key):
-                out.append(("cell", vi, key, model.row_of[(vi, key)]))
+                row = model.row_of[(vi, key)]
+                sig = np.sort(model.lp.rows[row]).tobytes()
+                if sig in seen:
+                    continue
+                seen.add(sig)
+                out.append(("cell", vi, key, row))
     for (vi, key), row in model.diff_rows.items():
         cur = next(i for i, v in enumerate(views) if v.current and v.slug == views[vi].slug)
         if views[vi].published[key] is None or views[cur].published.get(key) is None:
