@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 import os
 import tempfile
-import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ import jinja2
 
 from .checker.pages import checker_outputs, checker_pages
 from .config import BuildConfig
-from .content.load import LoadCache, load_sources
+from .content.load import LoadCache, load_sources, tree_stamp
 from .content.model import Site, build_model
 from .content.validate import validate_sources
 from .i18n import LANGS
@@ -29,7 +28,14 @@ from .publish.feeds import feed_path, releases_feed
 from .site.bundle import BUNDLE_PATH, prepare_for_file_urls, zip_folder
 from .site.linkcheck import check_site
 from .site.pages import Page
-from .site.render import Variant, footer_info, render_pages
+from .site.render import (
+    Variant,
+    footer_info,
+    page_paths,
+    render_pages,
+    template_problem,
+    with_page_head,
+)
 from .site.renderer import RenderError, RenderSettings, render_site
 from .site.search import SearchIndexError, build_search_index, search_page, with_search_index
 from .site.ui import catalogue_problems
@@ -49,21 +55,6 @@ class CheckCache:
     files: LoadCache = dataclasses.field(default_factory=LoadCache)
     data_key: object = None
     datasets: tuple[list[Dataset], list[Problem]] | None = None
-
-
-def tree_stamp(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
-    """Every file under `folder` with its inode, size and modification time: changes when any does."""
-    out = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            out.append((os.path.relpath(path, folder), st.st_ino, st.st_size, st.st_mtime_ns))
-    return tuple(out)
 
 
 def _checked_datasets(config: BuildConfig, cache: CheckCache | None) -> tuple[list[Dataset], list[Problem]]:
@@ -138,24 +129,6 @@ def _failure(code: str, message: str) -> BuildResult:
     return BuildResult([Problem("site", None, None, code, message)], written=False)
 
 
-def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
-    """A template error as a problem at the template's file and line: its own position for a
-    syntax error, else the innermost template frame of the traceback (Jinja2 maps frames to
-    template lines)."""
-    filename, line = None, None
-    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        filename, line = exc.filename, exc.lineno
-    else:
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if "templates" in Path(frame.filename).parts:
-                filename, line = frame.filename, frame.lineno
-    where = "templates"
-    if filename:
-        path = Path(filename).resolve()
-        where = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
-    return Problem(where, line, None, "template", f"{type(exc).__name__}: {exc.message or exc}")
-
-
 def generate_pages(site: Site, config: BuildConfig, published: frozenset[str] = frozenset(),
                    variant: Variant | None = None) -> dict[str, list[Page]]:
     """Every page of every language (entities, sections, and the pages other features add)."""
@@ -201,31 +174,6 @@ def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
     for lang in LANGS:
         outputs.add(feed_path("releases", lang), releases_feed(release_entries(site), lang, config, site))
     return outputs, problems
-
-
-def with_page_head(site: Site, lang: str, page: Page) -> Page:
-    """Head metadata for pages other features add (datasets, checker); their search metadata comes
-    from lintas.site.search.with_search_index in generate_pages."""
-    if "head" in page.meta:
-        return page
-    from .publish.discovery import page_head
-    prefix = "" if lang == LANGS[0] else f"{lang}/"
-    path = prefix + page.src.removesuffix("index.md")
-    head = page_head(site, lang, path, None, None, page.title, str(page.meta.get("description", "")))
-    extra_ld = page.meta.get("jsonld")
-    if extra_ld:
-        head = {**head, "jsonld": [*head["jsonld"], *(extra_ld if isinstance(extra_ld, list) else [extra_ld])]}
-    meta: dict[str, object] = {"path": path, "lang": lang, **page.meta, "head": head}
-    return Page(page.src, page.title, page.markdown, meta)
-
-
-def page_paths(pages: dict[str, list[Page]]) -> dict[str, list[str]]:
-    """Site path of every page, per language: 'posts/x/index.md' in English -> 'en/posts/x/'."""
-    out: dict[str, list[str]] = {}
-    for lang, items in pages.items():
-        prefix = "" if lang == LANGS[0] else f"{lang}/"
-        out[lang] = sorted(prefix + p.src.removesuffix("index.md") for p in items)
-    return out
 
 
 def build(config: BuildConfig, *, bundle: bool = True, cache: CheckCache | None = None,

@@ -11,11 +11,13 @@ import contextvars
 import functools
 import posixpath
 import re
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import markdown as md_lib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -23,7 +25,8 @@ from markupsafe import Markup, escape
 from ..config import build_datetime
 from ..content.model import Site
 from ..content.sanitize import sanitize
-from ..i18n import format_date, format_idr, lang_prefix
+from ..i18n import LANGS, format_date, format_idr, lang_prefix
+from ..problems import Problem
 from .pages import Page
 from ..content.schemas import Entity, GlossaryTerm, Notice, Organisation, Post, Procedure, Text
 from .search import SEARCH_WEIGHTS, entity_regions, search_index
@@ -580,3 +583,46 @@ def render_entity_pages(site: Site, lang: str, templates_dir: Path, entities: It
     """The own pages of the given (kind, id) entities only, as `render_pages` makes them."""
     builder = PageBuilder(site, lang, Renderer.create(templates_dir), published, variant)
     return [builder.render_entity(kind, eid, site.kind_items(kind)[eid]) for kind, eid in entities]
+
+
+def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
+    """A template error as a problem at the template's file and line: its own position for a
+    syntax error, else the innermost template frame of the traceback (Jinja2 maps frames to
+    template lines)."""
+    filename, line = None, None
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        filename, line = exc.filename, exc.lineno
+    else:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if "templates" in Path(frame.filename).parts:
+                filename, line = frame.filename, frame.lineno
+    where = "templates"
+    if filename:
+        path = Path(filename).resolve()
+        where = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
+    return Problem(where, line, None, "template", f"{type(exc).__name__}: {exc.message or exc}")
+
+
+def with_page_head(site: Site, lang: str, page: Page) -> Page:
+    """Head metadata for pages other features add (datasets, checker); their search metadata comes
+    from lintas.site.search.with_search_index in generate_pages."""
+    if "head" in page.meta:
+        return page
+    from ..publish.discovery import page_head
+    prefix = "" if lang == LANGS[0] else f"{lang}/"
+    path = prefix + page.src.removesuffix("index.md")
+    head = page_head(site, lang, path, None, None, page.title, str(page.meta.get("description", "")))
+    extra_ld = page.meta.get("jsonld")
+    if extra_ld:
+        head = {**head, "jsonld": [*head["jsonld"], *(extra_ld if isinstance(extra_ld, list) else [extra_ld])]}
+    meta: dict[str, object] = {"path": path, "lang": lang, **page.meta, "head": head}
+    return Page(page.src, page.title, page.markdown, meta)
+
+
+def page_paths(pages: dict[str, list[Page]]) -> dict[str, list[str]]:
+    """Site path of every page, per language: 'posts/x/index.md' in English -> 'en/posts/x/'."""
+    out: dict[str, list[str]] = {}
+    for lang, items in pages.items():
+        prefix = "" if lang == LANGS[0] else f"{lang}/"
+        out[lang] = sorted(prefix + p.src.removesuffix("index.md") for p in items)
+    return out
