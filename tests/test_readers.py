@@ -270,3 +270,13 @@ def test_search_aliases_come_from_what_the_page_is_about() -> None:
     assert "papal" not in prepare_html(page)  # a mention in the text is not what the page is about
     about = page.replace("title:Mota&#39;ain", "title:Peziarah ke Misa Paus")
     assert 'title="paus pope papal' in prepare_html(about)
+
+
+def test_readme_says_what_the_preview_leaves_out() -> None:
+    """Item 9: after `serve`, site/ has no offline zip and no link to it (the preview builds without
+    the bundle, lintas/preview.py); the README must say so where it lists the command."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `.venv/bin/python build.py serve"))
+    assert "offline" in row and "downloads/lintas-offline.zip" in row and "build.py` before you publish" in row
+    preview = (ROOT / "lintas" / "preview.py").read_text(encoding="utf-8")
+    assert "bundle=False" in preview, "the preview now builds the bundle: update the README and this test"

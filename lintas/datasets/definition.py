@@ -147,6 +147,9 @@ class DatasetDefinition(Schema):
     description: Text = Field(description="What is counted, from where, and what is left out "
                                           "(50 characters or more).")
     synthetic: bool = Field(description="True for generated demonstration data; shown on every output.")
+    official: bool = Field(False, description="True only when the figures are an official data release "
+                                              "of their producer; real figures quoted from the press or "
+                                              "other reports leave it false, and their page says so.")
     publisher: Text = Field(description="Who publishes the dataset (used in the citation).")
     producers: list[OrganisationRef] = Field(default_factory=list,
                                                   description="Ids of the organisations whose figures these are.")

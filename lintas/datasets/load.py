@@ -13,13 +13,15 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..content.hidden import fold
 from ..content.load import check_id, inside, list_files
-from ..content.validate import unsafe_html
+from ..content.validate import hidden_characters, unsafe_html
 from ..content.yamlio import YamlDoc
 from ..problems import Problem
 from .complete import check_completeness
 from .definition import Dataset, DatasetDefinition
 from .regions import REGIONS_FILE, load_regions
+from .releases import orphan_releases
 from .releases import verify as verify_releases
 from .rows import check_input_rows
 from .source import parse_source, validate_model
@@ -181,9 +183,21 @@ def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Probl
             continue
         doc = source.doc
         problems.extend(unsafe_html(DatasetDefinition, doc, src_path))
+        problems.extend(hidden_characters(doc, src_path))
         definition = validate_model(DatasetDefinition, doc, src_path, problems)
         if definition is None:
             continue
+        for i, dim in enumerate(definition.dimensions):
+            seen: dict[str, str] = {}  # folded code -> the code as first written
+            for j, code in enumerate(dim.codes):
+                key = fold(code.code)
+                if key in seen:
+                    problems.append(Problem(src_path, *doc.position(("dimensions", i, "codes", j, "code")),
+                                            "duplicate-id", f"dimensions[{i}].codes[{j}].code: "
+                                            f"'{code.code}' reads the same as '{seen[key]}'"))
+                else:
+                    seen[key] = code.code
+
         def where(i: int, key: str, doc: YamlDoc = doc) -> tuple[int, int]:
             return doc.position(("releases", i, key))
 
@@ -218,6 +232,7 @@ def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Probl
             problems.extend(found)
             continue
         datasets.append(dataset)
+    problems += orphan_releases(root)
     return datasets, problems
 
 

@@ -7,6 +7,7 @@ The chart is an SVG drawn here at build time, no JavaScript.
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from collections.abc import Sequence
 from functools import lru_cache
@@ -16,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..content.model import Site
+from ..escape import finalize, plain
 from ..i18n import format_date, format_number, lang_prefix
 from ..publish.api import INDEX_PATH, OPENAPI_PATH
 from ..publish.feeds import feed_path
@@ -26,8 +28,10 @@ from ..urls import absolute, relative
 from .catalog import file_format, schema_org
 from .definition import TOTAL, Dataset
 from .disclosure import FLAG, rule_text
-from .outputs import LICENCE_URL, citation, columns
+from .history import Version, current_frozen, version_files, versioned_url, versions
+from .outputs import LICENCE_URL, citation, columns, file_names, status, synthetic_marker
 from .publish import build, changelog, publish_datasets
+from .releases import MANIFEST, SUMS, WITHDRAWN, Frozen
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PREVIEW_ROWS = 10
@@ -39,7 +43,8 @@ UI = section("datasets")  # the strings of these pages, from lintas/site/ui.yaml
 @lru_cache(maxsize=4)
 def _env(templates_dir: Path) -> Environment:
     return Environment(loader=FileSystemLoader(str(templates_dir)), autoescape=select_autoescape(
-        ["html", "svg"]), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+        ["html", "svg"]), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+        finalize=finalize)  # the parts land in Markdown: printed text is plain text
 
 
 def _render(templates_dir: Path, name: str, **ctx: Any) -> str:
@@ -107,6 +112,8 @@ def chart_svg(ds: Dataset, protected: Any, lang: str, templates_dir: Path = TEMP
     desc = "; ".join(f"{b['label']}: {b['label_value'] or FLAG}" for b in bars)
     caption = UI[lang]["chart_caption"].format(measure=measure, x=x_title) + (
         f" ({fixed})" if fixed else "")
+    if d.synthetic:  # a chart copied on its own still says it
+        caption = f"{UI[lang]['synthetic_title']} {caption}"
     return _render(templates_dir, "chart.svg", id=f"chart-{ds.slug}", width=CHART_WIDTH,
                    height=max(y, 1), line_h=CHART_LINE, bars=bars, title=caption, desc=desc,
                    caption=caption, flag=FLAG)
@@ -136,14 +143,14 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
         released=format_date(d.releases[-1].date, lang),
         released_iso=d.releases[-1].date.isoformat(), publisher=d.publisher.get(lang),
         contact_name=d.contact.name.get(lang), contact_email=d.contact.email,
-        licence_url=LICENCE_URL))
+        licence_url=LICENCE_URL,
+        reported=None if d.synthetic or d.official else status(d)[lang]))
     md.append(d.description.get(lang))
     if d.note:
         md.append(f"**{ui['note']}:** {d.note.get(lang)}")
     if built is not None:
         downloads = []
-        for name in ["{s}.csv", "{s}.xlsx", "{s}.excel.csv", "{s}.json", "datapackage.json"]:
-            fname = name.format(s=ds.slug)
+        for fname in file_names(ds.slug, d.synthetic):
             note = next((v for k, v in UI[lang]["format_notes"].items() if fname.endswith(k)), None)
             downloads.append({"href": relative(here, f"data/{ds.slug}/{fname}"),
                               "label": ("Data Package" if fname == "datapackage.json" else
@@ -179,34 +186,103 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
         n = len(built.protected.suppressed)
         md.append(f"{n} sel dirahasiakan dalam versi ini." if lang == "id"
                   else f"{n} cells are suppressed in this version.")
+    frozen = built.releases if built else []
+    released = current_frozen(ds, frozen)
     page_url = absolute(site.settings.base_url, here)
-    md += [f"## {ui['cite']}", f"> {citation(d, lang, page_url)}"]
-    released = {f.version for f in built.releases} if built else set()
-    versions = [{"version": r.version, "date": format_date(r.date, lang),
-                 "date_iso": r.date.isoformat(), "notes": r.notes.get(lang),
-                 "href": relative(here, f"data/{ds.slug}/v/{r.version}/datapackage.json")
-                 if r.version in released else None,
-                 "sums": relative(here, f"data/{ds.slug}/v/{r.version}/SHA256SUMS")}
-                for r in reversed(d.releases)]
-    md += [f"## {ui['versions']}", _render(templates_dir, "versions.html", ui=ui, versions=versions),
+    cite_url = (versioned_url(site.settings.base_url, ds.slug, released.version) if released
+                else page_url)
+    md += [f"## {ui['cite']}", f"> {plain(citation(d, lang, cite_url))}"]
+    md += [f"## {ui['versions']}", _render(templates_dir, "versions.html", ui=ui,
+                                           versions=version_rows(ds, frozen, here, lang)),
            f"[{ui['changelog']}]({relative(here, f'data/{ds.slug}/changelog.json')})"]
     md += [f"## {ui['method']}", d.methodology.get(lang), f"**{ui['sources']}:**", ""]
     for s in d.sources:
         text = s.title + f", {s.publisher}" + (f", {format_date(s.date, lang)}" if s.date else "")
-        md.append(f"- [{text}]({s.url})" if s.url else f"- {text}")
+        md.append(f"- [{plain(text)}](<{s.url}>)" if s.url else f"- {plain(text)}")
     md += ["", f"[{ui['back']}](../index.md)"]
     sizes = {n: len(b) for n, b in built.files.items()} if built else {}
     title = d.title.get(lang)
     description = d.description.get(lang)
-    meta = {"description": description[:300], "jsonld": schema_org(ds, site, lang, sizes),
+    meta = {"description": description[:300], "jsonld": schema_org(ds, site, lang, sizes, cite_url),
             "kind": "dataset", "synthetic": d.synthetic,
             "alternate": [relative(here, f"data/{ds.slug}/datapackage.json")]}
     return Page(f"data/{ds.slug}/index.md", title, "\n\n".join(md) + "\n", meta)
 
 
+def _file_label(name: str) -> str:
+    if name == "datapackage.json":
+        return "Data Package"
+    if name.endswith(".excel.csv"):
+        return "CSV (Excel)"
+    if name in (MANIFEST, SUMS, WITHDRAWN):
+        return name
+    return file_format(name)[2]
+
+
+def version_rows(ds: Dataset, frozen: Sequence[Frozen], here: str, lang: str) -> list[dict[str, Any]]:
+    """The version history: every version with a link to each of its files and to its page."""
+    rows = []
+    for v in versions(ds, frozen):
+        f = v.frozen
+        folder = f"data/{ds.slug}/{v.folder}"
+        rows.append({
+            "version": v.version, "date": format_date(v.note.date, lang),
+            "date_iso": v.note.date.isoformat(), "notes": v.note.notes.get(lang), "status": v.status,
+            "page": relative(here, lang_prefix(lang) + folder) if f is not None else None,
+            "files": [{"label": _file_label(n), "href": relative(here, folder + n)}
+                      for n in version_files(f)] if f is not None else [],
+            "withdrawn": f.withdrawn if f is not None else None,
+        })
+    return rows
+
+
+def version_page(ds: Dataset, site: Site, v: Version, lang: str,
+                 templates_dir: Path = TEMPLATES) -> Page:
+    """data/<slug>/v/<version>/: what the version holds, its link in the chain, how to cite it;
+    for a withdrawn version, the tombstone: when, why, and the old checksums."""
+    f = v.frozen
+    assert f is not None
+    d = ds.definition
+    ui = UI[lang]
+    here = f"{lang_prefix(lang)}data/{ds.slug}/{v.folder}"
+    url = versioned_url(site.settings.base_url, ds.slug, v.version)
+    md: list[str] = [f'<link rel="stylesheet" href="{relative(here, lang_prefix(lang) + DATA_CSS)}">']
+    if f.withdrawn is not None:
+        md.append(_render(templates_dir, "withdrawn.html", ui=ui,
+                          date=format_date(dt.date.fromisoformat(f.withdrawn.date), lang),
+                          date_iso=f.withdrawn.date, reason=f.withdrawn.reason))
+    elif d.synthetic:
+        md.append(f'<div class="lintas-synthetic-banner" role="note"><strong>{ui["synthetic_title"]}'
+                  f'</strong> {ui["synthetic_text"]}</div>')
+    previous = f"[{f.previous[0]}](../{f.previous[0]}/index.md)" if f.previous else ui["none"]
+    md += [f"**{ui['date']}:** {format_date(v.note.date, lang)}",
+           f"**{ui['notes']}:** {v.note.notes.get(lang)}",
+           f"**{ui['previous']}:** {previous}",
+           f"**{ui['manifest_hash']}:** `{f.digest}`"]
+    rows = [[{"text": n}, {"text": format_number(size, lang), "num": True}, {"text": digest}]
+            for n, (digest, size) in sorted(f.entries.items())]
+    md += [f"## {ui['files']}", _render(templates_dir, "table.html", id=f"files-{ds.slug}-{v.version}",
+                                        ui=ui, header=[ui["file"], "bytes", "SHA-256"], rows=rows,
+                                        caption=ui["files"])]
+    md += ["", *[f"- [{_file_label(n)}]({relative(here, f'data/{ds.slug}/{v.folder}{n}')})"
+                 for n in version_files(f)], ""]
+    if f.withdrawn is None:
+        md += [f"## {ui['cite']}", f"> {citation(d, lang, url, v.note)}"]
+    md += [f"## {ui['verify']}", ui["verify_text"],
+           f"[{ui['back_dataset']}](../../index.md)"]
+    title = f"{d.title.get(lang)} — {ui['version']} {v.version}" + (
+        f" ({ui['withdrawn']})" if f.withdrawn else "")
+    meta = {"description": f"{d.title.get(lang)}, {ui['version'].lower()} {v.version}"[:300],
+            "kind": "dataset-version", "synthetic": d.synthetic}
+    return Page(f"data/{ds.slug}/{v.folder}index.md", title, "\n\n".join(md) + "\n", meta)
+
+
 def _entry(ds: Dataset, lang: str) -> str:
-    badge = f" *({UI[lang]['synthetic_badge']})*" if ds.definition.synthetic else ""
-    return f"- [{ds.title.get(lang)}]({ds.slug}/index.md){badge}"
+    title = ds.title.get(lang)
+    # said once: no "(sintetis)" after a title that already starts with "[SINTETIS]"
+    badge = (f" *({UI[lang]['synthetic_badge']})*" if ds.definition.synthetic
+             and synthetic_marker(lang) not in title else "")
+    return f"- [{plain(title)}]({ds.slug}/index.md){badge}"
 
 
 def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
@@ -216,18 +292,20 @@ def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
     themes = sorted({t for d in datasets for t in d.themes}, key=lambda t: theme_label(t, lang))
     places = sorted({c for d in datasets for c in d.spatial})
     md = [ui["intro"]]
-    filters = " · ".join(f"[{theme_label(t, lang)}](#theme-{t})" for t in themes)
+    filters = " · ".join(f"[{plain(theme_label(t, lang))}](#theme-{t})" for t in themes)
     place_links = " · ".join(
-        f"[{datasets[0].region_name(c, lang)}](#place-{c})" for c in places) if datasets else ""
+        f"[{plain(datasets[0].region_name(c, lang))}](#place-{c})" for c in places) if datasets else ""
     md += [f"**{ui['filters']}:** {ui['by_theme']}: {filters} — {ui['by_place']}: {place_links}",
            f"## {ui['all_datasets']}", *[_entry(d, lang) for d in ordered]]
     md.append(f"## {ui['by_theme']}")
     for t in themes:
-        md.append(f'<h3 id="theme-{t}">{theme_label(t, lang)}</h3>')
+        md.append(f'<h3 id="theme-{t}">{plain(theme_label(t, lang))}</h3>')
         md += [_entry(d, lang) for d in ordered if t in d.themes]
     md.append(f"## {ui['by_place']}")
     for c in places:
-        md.append(f'<h3 id="place-{c}">{datasets[0].region_name(c, lang)} ({c})</h3>')
+        md.append(f'<h3 id="place-{c}">{plain(datasets[0].region_name(c, lang))} ({c})</h3>')
+        md.append(f"[{_REGION_UI[lang]['package']}: {plain(datasets[0].region_name(c, lang))}]"
+                  f"(regions/{c}/index.md)")
         md += [_entry(d, lang) for d in ordered if c in d.spatial]
     out, _ = publish_datasets(datasets, site, None)  # type: ignore[arg-type]
     bulk = [("data/lintas-data.zip", ui["zip"]), ("data/catalog.jsonld", "DCAT-AP 3 (JSON-LD)"),
@@ -245,12 +323,67 @@ def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
     return Page("data/index.md", ui["catalogue"], "\n\n".join(md) + "\n", meta)
 
 
+_REGION_UI = {
+    "id": {"title": "Data untuk {name} ({code})", "package": "Paket data wilayah",
+           "intro": "Setiap set data Lintas yang mencakup {name}, hanya baris yang tempatnya berada "
+                    "di wilayah ini. Angka dan tanda kerahasiaan ('c') sama persis dengan tabel "
+                    "lengkapnya; tidak ada jumlah baru. Satu berkas zip berisi CSV, XLSX, "
+                    "datapackage.json dan README dalam bahasa Indonesia.",
+           "zip": "Unduh semua (zip)", "rows": "{n} baris", "full": "tabel lengkap",
+           "back": "Kembali ke katalog data"},
+    "en": {"title": "Data for {name} ({code})", "package": "Region data package",
+           "intro": "Every Lintas dataset that covers {name}, only the rows whose place lies in this "
+                    "region. Figures and confidentiality flags ('c') are exactly those of the full "
+                    "tables; there is no new total. One zip holds the CSV, XLSX, datapackage.json "
+                    "and a README in Indonesian.",
+           "zip": "Download all (zip)", "rows": "{n} rows", "full": "full table",
+           "back": "Back to the data catalogue"},
+}
+
+
+def region_pages(datasets: Sequence[Dataset], site: Site, lang: str) -> list[Page]:
+    """One page per region package (`data/regions/<code>/`), for one language."""
+    from .packages import region_parts
+
+    ui = _REGION_UI[lang]
+    protected = {}
+    for ds in datasets:
+        built, _ = build(ds, site)
+        if built is not None:
+            protected[ds.slug] = built.protected
+    pages = []
+    for code, parts in region_parts(list(datasets), site, protected).items():
+        name = parts[0].ds.region_name(code, lang)
+        here = f"{lang_prefix(lang)}data/regions/{code}/"
+        md = [ui["intro"].format(name=plain(name)),
+              f"**[{ui['zip']}]({relative(here, f'data/regions/{code}/{code}.zip')})**", ""]
+        for part in parts:
+            ds = part.ds
+            from .outputs import csv_name
+
+            links = " · ".join(f"[{fmt}]({relative(here, f'data/regions/{code}/{name}')})"
+                               for fmt, name in (("CSV", csv_name(ds.slug, ds.definition.synthetic)),
+                                                 ("XLSX", f"{ds.slug}.xlsx")))
+            md.append(f"- **{plain(ds.title.get(lang))}** ({ui['rows'].format(n=len(part.body))}): {links} "
+                      f"· [{ui['full']}](../../{ds.slug}/index.md)")
+        md += ["", f"[{ui['back']}](../../index.md)"]
+        title = ui["title"].format(name=name, code=code)
+        meta = {"description": ui["intro"].format(name=name)[:300], "kind": "data-region"}
+        pages.append(Page(f"data/regions/{code}/index.md", title, "\n\n".join(md) + "\n", meta))
+    return pages
+
+
 def dataset_pages(datasets: Sequence[Dataset], site: Site, lang: str,
                   templates_dir: Path = TEMPLATES) -> list[Page]:
-    """The catalogue page and one page per dataset, for one language, from the project's
-    templates (`templates_dir`; the package's own by default)."""
+    """The catalogue page, one page per dataset and one per region package, for one language,
+    from the project's templates (`templates_dir`; the package's own by default)."""
     pages = [catalogue_page(datasets, site, lang)]
-    pages += [dataset_page(ds, site, lang, templates_dir) for ds in sorted(datasets, key=lambda d: d.slug)]
+    for ds in sorted(datasets, key=lambda d: d.slug):
+        pages.append(dataset_page(ds, site, lang, templates_dir))
+        built, _ = build(ds, site)
+        pages += [version_page(ds, site, v, lang, templates_dir) for v in versions(ds, built.releases if built else [])
+                  if v.frozen is not None]
+    pages += region_pages(datasets, site, lang)
     return pages
 
 
