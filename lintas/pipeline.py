@@ -21,7 +21,7 @@ from .bundle import BUNDLE_PATH, prepare_for_file_urls, zip_folder
 from .checker.pages import checker_outputs, checker_pages
 from .config import BuildConfig
 from .feeds import FeedEntry, feed_path, releases_feed
-from .i18n import LANGS
+from .i18n import LANGS, lang_prefix
 from .linkcheck import check_site
 from .load import LoadCache, load_sources
 from .model import Site, build_model
@@ -305,6 +305,39 @@ def _render_variant(site: Site, config: BuildConfig, outputs: Outputs, out_dir: 
     return pages, discovery
 
 
+def offline_step(site: Site, config: BuildConfig, site_dir: Path, pages: dict[str, list[Page]]) -> list[Problem]:
+    """Offline reading (lintas/offline.py): the page script, manifests and icons, then the worker
+    with this build's essentials; problems when the essentials name nothing or exceed the budget."""
+    from .checker.graph import reachable
+    from .offline import offline_outputs, static_outputs
+    from .webapp import webapp_outputs
+
+    templates = config.root / "templates"
+    shell = static_outputs(templates)
+    shell.update_from(webapp_outputs(site.settings))
+    _write_changed(site_dir, shell)
+    paths = page_paths(pages)
+    flows = {lang: {fid: [p for p in [f"{prefix}checker/{fid}/"]
+                          + [f"{prefix}checker/{fid}/{node}/" for node in reachable(flow)]
+                          if p in set(paths[lang])]
+                    for fid, flow in site.flows.items()}
+             for lang in LANGS for prefix in [lang_prefix(lang)]}
+    settings = site.settings.offline
+    worker, _kept, problems = offline_outputs(
+        site_dir, templates, config.root, list(settings.essentials), settings.budget_kb, settings.stale_after_days,
+        paths, flows, [nid for nid, _ in site.active_notices()])
+    if not has_errors(problems):
+        _write_changed(site_dir, worker)
+    return problems
+
+
+def _write_changed(site_dir: Path, outputs: Outputs) -> None:
+    """Write the outputs whose file in `site_dir` is missing or differs (`serve` patches a built site)."""
+    changed = {path: outputs[path] for path in outputs
+               if not ((site_dir / path).is_file() and (site_dir / path).read_bytes() == outputs[path])}
+    write_outputs(site_dir, changed, replace=frozenset(p for p in changed if (site_dir / p).exists()))
+
+
 def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[Problem], *, bundle: bool) -> BuildResult:
     outputs, found = publish(site, config)
     problems = sort_problems([*problems, *found])
@@ -328,6 +361,9 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
             online = Variant(bundle_path=BUNDLE_PATH, bundle_bytes=len(archive), regions=regions)
             outputs = _with(outputs, BUNDLE_PATH, archive)
         pages, discovery = _render_variant(site, config, outputs, staging, online)
+        found = offline_step(site, config, staging, pages)
+        if has_errors(found):
+            return BuildResult(sort_problems([*problems, *found]), written=False)
     except RenderError as exc:
         return _failure("output", str(exc))
     except jinja2.TemplateError as exc:

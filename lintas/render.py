@@ -202,6 +202,8 @@ class PageBuilder:
                 "title": n.title.get(self.lang),
                 "summary": n.summary.get(self.lang),
                 "level": n.level,
+                # The service worker hides the banner of a kept page once this day has passed.
+                "until": n.valid_until.isoformat() if n.valid_until else "",
             }
             for i, n in active
         ]
@@ -368,7 +370,8 @@ class PageBuilder:
         elif notice.valid_from > self.site.today:
             state = f'\n<p class="lintas-banner lintas-banner--info">{escape(self.ui["upcoming"])}</p>\n'
         audience = ", ".join(self.ui["audiences"][a] for a in notice.audience)
-        facts = (f'\n<p class="lintas-notice-meta"><strong>{escape(self.ui["levels"][notice.level])}</strong> · '
+        until_attr = f' data-lintas-until="{notice.valid_until.isoformat()}"' if notice.valid_until else ""
+        facts = (f'\n<p class="lintas-notice-meta"{until_attr}><strong>{escape(self.ui["levels"][notice.level])}</strong> · '
                  f'{escape(self.ui["valid"])}: {escape(format_date(notice.valid_from, self.lang))} – {escape(until)}'
                  + (f" · {escape(self.ui['audience'])}: {escape(audience)}" if audience else "") + "</p>\n")
         parts = [
@@ -448,6 +451,10 @@ class PageBuilder:
                     f' (ZIP, {size} MB). {escape(ui["offline_explain"])}</p>\n')
         return ""
 
+    def keep_control(self, here: str) -> str:
+        """The "Keep for offline reading" control (online site only: the bundle is already offline)."""
+        return "" if self.variant.offline else "\n" + self.r.partial("keep", self.lang, here) + "\n"
+
     def _term(self, gid: str, term: GlossaryTerm) -> str:
         expansion = (f' <span class="lintas-muted">({escape(self.ui["abbreviation_of"])} {escape(term.expansion)})</span>'
                      if term.expansion else "")
@@ -468,6 +475,7 @@ class PageBuilder:
             self.notices_banner(here, active),
             f"\n{escape(settings.tagline.get(self.lang))}\n",
             self._bundle_note(here),
+            self.keep_control(here),
             f"\n## {self.ui['tasks_heading']}\n",
             self.r.partial("tasks", self.lang, here, tasks=tasks),
             f"\n## {self.ui['sections_heading']}\n",

@@ -391,6 +391,19 @@ class Task(Schema):
     )
 
 
+class OfflineSettings(Schema):
+    """What a phone keeps for offline reading (docs/offline.md)."""
+
+    budget_kb: int = Field(1500, ge=1, description="Most a language's essentials may weigh, in KB gzip (1 KB = 1000 bytes).")
+    stale_after_days: int = Field(
+        7, ge=1, description="A kept page older than this many days says it may be out of date.")
+    essentials: list[NonEmpty] = Field(
+        default_factory=lambda: ["home"],
+        description="Pages every reader's phone keeps, in each language: 'home', a site path "
+                    "('procedures/passport-application/'), a pattern ('posts/*'), 'flow:<id>' (every page "
+                    "reachable in a travel checker) or 'notices:active'.")
+
+
 class SiteSettings(Schema):
     """content/site.yaml: the site's name, address and home-page tasks."""
 
@@ -399,3 +412,5 @@ class SiteSettings(Schema):
     base_url: Url = Field(description="Public address the site is deployed at, ending in '/'.")
     publisher: Text = Field(description="Who publishes the site.")
     tasks: list[Task] = Field(min_length=1, description="Home-page tasks, in order.")
+    offline: OfflineSettings = Field(default_factory=OfflineSettings,
+                                     description="Offline reading: the essentials every phone keeps and their budget.")

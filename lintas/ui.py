@@ -160,6 +160,21 @@ _ID: dict[str, Any] = {
     "offline_explain": "Buka file index.html di dalamnya dengan peramban; pencarian tetap berfungsi.",
     "offline_note": "Ini versi luring (offline) situs Lintas. Pencarian memakai pencarian bawaan tema, "
                     "yang bekerja tanpa server; isinya sama dengan situs daring pada tanggal pembuatannya.",
+    # Offline reading on phones (lintas/offline.py, templates/assets/sw.js and offline.js).
+    "offline_keep": "Simpan untuk dibaca tanpa internet",
+    "offline_keep_intro": "Halaman penting (prosedur, pos lintas batas, cek perjalanan, pengumuman) disimpan "
+                          "di perangkat ini agar tetap bisa dibuka tanpa sinyal.",
+    "offline_keep_saved": "Tersimpan di perangkat ini pada {date}.",
+    "offline_keep_progress": "Menyimpan {done} dari {total} berkas…",
+    "offline_keep_none": "Belum tersimpan di perangkat ini.",
+    "offline_keep_failed": "Gagal menyimpan. Coba lagi saat terhubung ke internet.",
+    "offline_saved": "Disimpan pada {date}.",
+    "offline_stale": "Mungkin sudah tidak mutakhir.",
+    "offline_ended": "Pengumuman di halaman ini berakhir pada {date}.",
+    "offline_search_offline": "Pencarian memerlukan koneksi internet. Halaman tersimpan yang memuat kata-kata ini:",
+    "offline_search_none": "Tidak ada halaman tersimpan yang memuat kata-kata ini.",
+    "offline_not_kept_title": "Halaman ini tidak tersimpan",
+    "offline_not_kept_text": "Anda tidak terhubung ke internet, dan halaman ini belum pernah disimpan di perangkat ini.",
 }
 
 _EN: dict[str, Any] = {
@@ -319,6 +334,21 @@ _EN: dict[str, Any] = {
     "offline_explain": "Open the index.html file inside it in a browser; search still works.",
     "offline_note": "This is the offline copy of the Lintas site. Search uses the theme's built-in search, "
                     "which works without a server; the content is the same as the online site on the day it was built.",
+    # Offline reading on phones (lintas/offline.py, templates/assets/sw.js and offline.js).
+    "offline_keep": "Keep for offline reading",
+    "offline_keep_intro": "The key pages (procedures, border posts, travel checker, notices) are kept on this "
+                          "device, so they open without a signal.",
+    "offline_keep_saved": "Kept on this device on {date}.",
+    "offline_keep_progress": "Saving {done} of {total} files…",
+    "offline_keep_none": "Not kept on this device yet.",
+    "offline_keep_failed": "Could not keep the pages. Try again when you are connected.",
+    "offline_saved": "Saved on {date}.",
+    "offline_stale": "May be out of date.",
+    "offline_ended": "A notice on this page ended on {date}.",
+    "offline_search_offline": "Search needs an internet connection. Kept pages that contain these words:",
+    "offline_search_none": "No kept page contains these words.",
+    "offline_not_kept_title": "This page was not kept",
+    "offline_not_kept_text": "You are not connected to the internet, and this page has not been kept on this device.",
 }
 
 UI: dict[str, dict[str, Any]] = {"id": _ID, "en": _EN}

@@ -340,6 +340,7 @@ def _start_page(c: _Ctx, fid: str, flow: Flow) -> Page:
                script_href=relative(here, SCRIPT_PATH)),
         f"\n[{_md_link_text(s['review_link'])}](review/index.md)\n",
         c.b.caveats(flow, here),
+        c.b.keep_control(here),
         # Sources are listed on every outcome page; the start page stays light.
         f'\n<p class="lintas-reviewed">{escape(UI[lang]["last_reviewed"])}: '
         f'<time datetime="{flow.reviewed_on.isoformat()}">{escape(format_date(flow.reviewed_on, lang))}</time></p>\n',
