@@ -6,9 +6,9 @@ fetch by itself (scripts, styles, images, fonts, frames, CSS url()) must be loca
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -17,16 +17,24 @@ _FETCHED = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src
             ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data"), ("image", "href")}
 
 
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.refs: list[tuple[str, str, str, dict[str, str]]] = []  # (tag, attr, value, attrs)
+def _refs(text: str) -> list[tuple[str, str, str, dict[str, str]]]:
+    """(tag, attr, value, attrs) of every href, src and data attribute, in document order.
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        for attr in ("href", "src", "data"):
-            if attr in values:
-                self.refs.append((tag, attr, values[attr], values))
+    Parsed by lexbor (selectolax), a C HTML parser: about ten times faster than `html.parser`,
+    which took most of the link check's time at national scale (docs/benchmarks.md). Imported
+    here: `check` imports the pipeline but never checks links."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    refs: list[tuple[str, str, str, dict[str, str]]] = []
+    seen: set[int] = set()
+    for node in LexborHTMLParser(text).css("[href], [src], [data]"):
+        if node.mem_id in seen:  # an element with two of the attributes matches twice
+            continue
+        seen.add(node.mem_id)
+        values = {k: v or "" for k, v in node.attributes.items()}
+        refs.extend((node.tag or "", attr, values[attr], values) for attr in ("href", "src", "data")
+                    if attr in values)
+    return refs
 
 
 def _is_external(url: str) -> bool:
@@ -39,7 +47,11 @@ class _Tree:
     system call per link (a page at national scale carries dozens of links)."""
 
     def __init__(self, site: Path) -> None:
-        self.files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+        self.files: set[str] = set()
+        for dirpath, _dirs, names in os.walk(site):
+            rel = Path(dirpath).relative_to(site).as_posix()
+            prefix = "" if rel == "." else rel + "/"
+            self.files.update(prefix + name for name in names if os.path.isfile(os.path.join(dirpath, name)))
         self.dirs = {posixpath.dirname(f) for f in self.files}
         for d in list(self.dirs):
             while d:
@@ -60,17 +72,18 @@ class _Tree:
         return norm if norm in self.files else None
 
 
+def _path_order(rel: str) -> list[str]:
+    return rel.split("/")  # the order of sorted Paths: part by part
+
+
 def check_site(site: Path, *, root_prefix: str = "/") -> list[str]:
     """Problems as human-readable lines; empty when every link resolves and nothing is remote."""
     problems: list[str] = []
     site = site.resolve()
     tree = _Tree(site)
-    for page in sorted(site.rglob("*.html")):
-        rel = page.relative_to(site).as_posix()
-        text = page.read_text(encoding="utf-8", errors="replace")
-        parser = _Collector()
-        parser.feed(text)
-        for tag, attr, url, attrs in parser.refs:
+    for rel in sorted((f for f in tree.files if f.endswith(".html")), key=_path_order):
+        text = (site / rel).read_text(encoding="utf-8", errors="replace")
+        for tag, attr, url, attrs in _refs(text):
             if url.startswith(("#", "mailto:", "tel:", "geo:", "data:", "javascript:void")):
                 continue
             fetched = (tag, attr) in _FETCHED and not (tag == "link" and attrs.get("rel") in
@@ -89,9 +102,9 @@ def check_site(site: Path, *, root_prefix: str = "/") -> list[str]:
             url = match.group(1) or match.group(2)
             if url and _is_external(url):
                 problems.append(f"{rel}: inline style loads {url} from another host")
-    for css in sorted(site.rglob("*.css")):
-        for match in _CSS_URL.finditer(css.read_text(encoding="utf-8", errors="replace")):
+    for rel in sorted((f for f in tree.files if f.endswith(".css")), key=_path_order):
+        for match in _CSS_URL.finditer((site / rel).read_text(encoding="utf-8", errors="replace")):
             url = match.group(1) or match.group(2)
             if url and _is_external(url) and not url.startswith("data:"):
-                problems.append(f"{css.relative_to(site).as_posix()}: loads {url} from another host")
+                problems.append(f"{rel}: loads {url} from another host")
     return problems

@@ -71,8 +71,9 @@ def _checked_datasets(config: BuildConfig, cache: CheckCache | None) -> tuple[li
 
     if cache is None:
         return load_datasets(config.root, config.today)
-    # Dataset definitions name producers, checked against the organisation file names.
-    key = (tree_stamp(config.root / "data"), config.today,
+    # Dataset definitions name producers, checked against the organisation file names; their
+    # released versions are verified too.
+    key = (tree_stamp(config.root / "data"), tree_stamp(config.root / "releases"), config.today,
            tuple(sorted(os.listdir(config.root / "content" / "organisations")))
            if (config.root / "content" / "organisations").is_dir() else ())
     if cache.datasets is None or cache.data_key != key:

@@ -20,6 +20,7 @@ import markdown as md_lib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from .content.sanitize import sanitize
 from .i18n import format_date, format_idr, lang_prefix
 from .model import Site
 from .pages import Page
@@ -108,7 +109,10 @@ def md_html(text: Text | None, lang: str, page_path: str) -> Markup:
     if text.is_fallback(lang):
         _mark_fallback()
     source = rewrite_root_links(text.get(lang), lang, page_path, html=True)
-    return Markup(md_lib.markdown(source, extensions=["attr_list", "tables"], output_format="html"))
+    html = md_lib.markdown(source, extensions=["attr_list", "tables"], output_format="html")
+    # `check` refused anything outside the allowlist already; this keeps a page safe even if a
+    # caller skipped it (the sanitizer changes nothing in checked content).
+    return Markup(sanitize(html))
 
 
 def rewrite_root_links(markdown: str, lang: str, page_path: str, *, html: bool = False) -> str:

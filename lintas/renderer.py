@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import yaml
 
 from .assets import minify_css
+from .content.sanitize import MARKDOWN_EXTENSIONS
 from .i18n import LANGS, lang_prefix
 from .pages import Page
 from .ui import UI
@@ -88,8 +89,7 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
             "features": ["navigation.top", "content.tooltips"],
         },
         "plugins": plugins,
-        "markdown_extensions": ["abbr", "attr_list", "md_in_html", "tables", "admonition",
-                                {"toc": {"permalink": False}}],
+        "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": ["assets/lintas.css"],
         "extra": {
             "generator": False,

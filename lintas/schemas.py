@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -203,6 +203,8 @@ OfficeClass = Literal["kelas-i-khusus", "kelas-i-tpi", "kelas-i-non-tpi", "kelas
 class Organisation(Entity):
     """An immigration office, a regional government, an agency or an inter-agency team."""
 
+    markdown_fields: ClassVar[tuple[str, ...]] = ("body",)  # the rest is plain text
+
     name: Text = Field(description="Official name.")
     short_name: NonEmpty | None = Field(None, description="Abbreviation in common use (e.g. Kanim Atambua).")
     kind: OrgKind = Field(description="What sort of organisation this is.")
@@ -244,6 +246,8 @@ PostStatus = Literal["active", "inactive", "planned", "closed", "unknown"]
 class Post(Entity):
     """A border crossing point or immigration post."""
 
+    markdown_fields: ClassVar[tuple[str, ...]] = ("body",)  # the rest is plain text
+
     name: Text = Field(description="Name of the post.")
     kind: PostKind = Field(description="Kind of crossing point.")
     summary: Text | None = Field(None, description="One or two sentences.")
@@ -283,6 +287,8 @@ class AgreementEvent(Schema):
 class Agreement(Entity):
     """A cooperation agreement, memorandum or letter between organisations."""
 
+    markdown_fields: ClassVar[tuple[str, ...]] = ("body",)  # the rest is plain text
+
     title: Text = Field(description="Title of the agreement.")
     kind: AgreementKind = Field(description="PKS, MoU, letter of support, ...")
     number: NonEmpty | None = Field(None, description="Official number, only when published.")
@@ -304,6 +310,8 @@ class Link(Schema):
 
 class Step(Schema):
     """One step of a GOV.UK-style step-by-step list."""
+
+    markdown_fields: ClassVar[tuple[str, ...]] = ("body",)  # the rest is plain text
 
     title: Text = Field(description="What to do, as an instruction.")
     body: Text | None = Field(None, description="Details in Markdown.")
@@ -329,6 +337,8 @@ class Fee(Schema):
 class Procedure(Entity):
     """A public procedure: what to do, in steps, with requirements and fees."""
 
+    markdown_fields: ClassVar[tuple[str, ...]] = ("body",)  # the rest is plain text
+
     title: Text = Field(description="Title as a task, e.g. 'Apply for a passport'.")
     summary: Text = Field(description="One or two sentences: who it is for and what it gives.")
     body: Text | None = Field(None, description="Introduction in Markdown.")
@@ -349,6 +359,8 @@ Audience = Literal["public", "wni", "wna", "pilgrims", "border-residents", "trav
 
 class Notice(Entity):
     """An announcement or advisory, valid for a period; archived, never deleted, once it expires."""
+
+    markdown_fields: ClassVar[tuple[str, ...]] = ("body",)  # the rest is plain text
 
     title: Text = Field(description="Headline.")
     summary: Text = Field(description="One or two sentences shown in banners.")

@@ -16,8 +16,9 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "1764028800")  # 2025-11-25: reproduc
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the repository's content/, data/ and templates/ in a temporary project folder."""
-    for name in ("content", "data", "templates"):
+    """A copy of the repository's content/, data/, templates/ and releases/ in a temporary project
+    folder."""
+    for name in ("content", "data", "templates", "releases"):
         src = ROOT / name
         if src.exists():
             shutil.copytree(src, tmp_path / name)
@@ -50,6 +51,18 @@ def find_chromium() -> str | None:
         if cand and os.access(cand, os.X_OK):
             return cand
     return None
+
+
+def unrelease(root: Path) -> Path:
+    """Make a project copy as if no version had ever been released: remove releases/ and the
+    manifest hashes that anchor them in the release notes (otherwise `check` reports the
+    released versions as missing)."""
+    shutil.rmtree(root / "releases", ignore_errors=True)
+    for path in (root / "data").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text("".join(line for line in text.splitlines(keepends=True)
+                                if not line.lstrip().startswith("manifest_sha256:")), encoding="utf-8")
+    return root
 
 
 def copy_sources(dest: Path) -> Path:

@@ -49,6 +49,19 @@ def _break(project: Path) -> None:
         "name: {id: x}\nname: {id: y}\n", encoding="utf-8")
 
 
+# Imported only by the stages that use them (publishing, rendering), never by `check`.
+HEAVY = ("scipy", "rdflib", "mkdocs", "material", "openpyxl", "xlsxwriter", "pagefind", "selectolax")
+
+
+def test_check_imports_no_publishing_or_rendering_library() -> None:
+    code = ("import sys; from lintas.cli import main; code = main(['--root', sys.argv[1], 'check']); "
+            f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))); sys.exit(code)")
+    result = subprocess.run([sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True,
+                            timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_problems_exit_1_sorted_on_stderr_without_traceback(project: Path) -> None:
     _break(project)
     result = run("check", root=project)

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import unrelease
 
 from lintas.config import BuildConfig
 from lintas.datasets import dataset_pages, load_datasets, publish_datasets, release_dataset
@@ -228,7 +229,7 @@ def test_xlsx_sheets_numbers_and_text_codes(built):
 
 
 def test_formula_injection_is_neutralised(repo: Path):
-    shutil.rmtree(repo / "releases")  # the input changes: no released version to compare with
+    unrelease(repo)  # the input changes: no released version to compare with
     path = repo / "data/tables/passport-applicants-atambua.csv"
     path.write_text(path.read_text().replace(
         "https://kupang.antaranews.com/berita/137275/", "=HYPERLINK(\"http://x\")/", 1))
@@ -381,7 +382,7 @@ def test_build_fails_when_an_identifying_column_is_published(repo: Path):
 
 
 def test_release_freezes_and_build_copies_versions(repo: Path):
-    shutil.rmtree(repo / "releases", ignore_errors=True)
+    unrelease(repo)
     version, problems = release_dataset(repo, "crossings-wini-annual")
     assert (version, problems) == ("1.0.0", [])
     folder = repo / "releases/crossings-wini-annual/1.0.0"
@@ -399,7 +400,7 @@ def test_release_freezes_and_build_copies_versions(repo: Path):
 
 
 def test_changed_released_byte_fails_the_build(repo: Path):
-    shutil.rmtree(repo / "releases", ignore_errors=True)
+    unrelease(repo)
     release_dataset(repo, "crossings-wini-annual")
     path = repo / "releases/crossings-wini-annual/1.0.0/crossings-wini-annual.csv"
     data = bytearray(path.read_bytes())
@@ -407,11 +408,11 @@ def test_changed_released_byte_fails_the_build(repo: Path):
     path.write_bytes(bytes(data))
     problems = problems_of(repo)
     assert any("releases/crossings-wini-annual/1.0.0/crossings-wini-annual.csv: error[release-changed]: "
-               "bytes differ from SHA256SUMS" in p for p in problems)
+               "differs from manifest.json" in p for p in problems)
 
 
 def test_changed_data_without_new_version_fails_the_build(repo: Path):
-    shutil.rmtree(repo / "releases", ignore_errors=True)
+    unrelease(repo)
     release_dataset(repo, "crossings-wini-annual")
     csv_path = repo / "data/tables/crossings-wini-annual.csv"
     csv_path.write_text(csv_path.read_text().replace("9566", "9565"))
@@ -436,7 +437,7 @@ def test_repository_releases_are_intact(built):
 def test_cli_release(repo: Path, capsys):
     from lintas.cli import main
 
-    shutil.rmtree(repo / "releases", ignore_errors=True)
+    unrelease(repo)
     assert main(["--root", str(repo), "release", "passport-applicants-atambua"]) == 0
     assert "released passport-applicants-atambua 1.0.0" in capsys.readouterr().out
     assert main(["--root", str(repo), "release", "passport-applicants-atambua"]) == 1

@@ -29,7 +29,7 @@ PASSPORTS = "data/tables/passport-applicants-atambua.csv"
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    for name in ("content", "data"):
+    for name in ("content", "data", "releases"):
         shutil.copytree(ROOT / name, tmp_path / name)
     return tmp_path
 

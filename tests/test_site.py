@@ -145,6 +145,23 @@ def test_link_check_catches_broken_and_remote_references(tmp_path: Path) -> None
     ]
 
 
+def test_link_check_reads_every_reference_once(tmp_path: Path) -> None:
+    """Entities in attributes are decoded, an element with two references is checked for both
+    (and reported once each), and SVG images and objects count as fetched."""
+    (tmp_path / "a b").mkdir()
+    (tmp_path / "a b/index.html").write_text("", encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        '<a href="a%20b/?x=1&amp;y=2">ok</a><a href="gone/" data="also-gone.svg">x</a>'
+        '<svg><image href="https://img.example/i.png"/></svg><object data="obj.svg"></object>'
+        '<script>document.write(\'<a href="in-script/">\')</script>', encoding="utf-8")
+    assert check_site(tmp_path) == [
+        "index.html: broken link gone/",
+        "index.html: broken link also-gone.svg",
+        "index.html: <image href> loads https://img.example/i.png from another host",
+        "index.html: broken link obj.svg",
+    ]
+
+
 # ------------------------------------------------------------------------------- atomicity
 
 
@@ -217,14 +234,14 @@ def test_dataset_pages_use_the_projects_templates(tmp_path: Path) -> None:
     assert not (root / "site").exists()
 
 
-def test_unsafe_markdown_fails_the_build(tmp_path: Path) -> None:
+def test_unsafe_html_fails_the_build(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     post = root / "content/posts/plbn-wini.yaml"
     post.write_text(post.read_text(encoding="utf-8").replace(
         "Pada 2024 tercatat", "<iframe src=x></iframe> Pada 2024 tercatat"), encoding="utf-8")
     result = build(BuildConfig.for_root(root))
     assert not result.written
-    assert [p.code for p in result.problems] == ["unsafe-markdown"]
+    assert [p.code for p in result.problems] == ["unsafe-html"]
     assert not (root / "site").exists()
 
 

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from lintas.kinds import KIND_MODELS
 from lintas.load import SourceDoc, Sources, load_sources
 from lintas.problems import CODES, Problem, format_text, sort_problems
+from lintas.schemas import Notice
 from lintas.validate import link_problems, site_pages, validate_sources
 from lintas.yamlio import parse_yaml
 
@@ -89,7 +90,7 @@ def test_every_problem_code_used_by_cases_is_known() -> None:
         "encoding", "empty-file", "yaml-syntax", "yaml-duplicate-key", "yaml-alias", "yaml-tag",
         "yaml-too-deep", "yaml-multiple-documents", "not-a-mapping", "bad-id", "duplicate-id",
         "missing-field", "unknown-field", "bad-type", "bad-value", "bad-date", "bad-url",
-        "out-of-range", "date-order", "future-date", "unknown-reference", "unsafe-markdown",
+        "out-of-range", "date-order", "future-date", "unknown-reference", "unsafe-html",
         "unknown-kind", "stray-file",
     }
 
@@ -144,17 +145,23 @@ def test_reviewed_on_today_is_fine_and_tomorrow_is_not() -> None:
 
 
 def test_links_may_name_extra_pages() -> None:
-    doc = _doc("glossary", "a", "d: 'See [crossings](/data/crossings/)'\n").doc
-    known = {"glossary": {"a"}}
-    assert [p.code for p in link_problems(doc, site_pages(known))] == ["unknown-reference"]
-    assert link_problems(doc, site_pages(known, ["/data/crossings/"])) == []
+    doc = _doc("notices", "a", "body: {id: 'See [crossings](/data/crossings/)'}\n").doc
+    known = {"notices": {"a"}}
+    assert [p.code for p in link_problems(Notice, doc, site_pages(known))] == ["unknown-reference"]
+    assert link_problems(Notice, doc, site_pages(known, ["/data/crossings/"])) == []
 
 
 def test_link_position_in_folded_and_quoted_text() -> None:
-    doc = _doc("glossary", "a",
-               'a: "x [y](/nope/)"\nb: >-\n  first line\n  and [z](/nope/)\n').doc
-    problems = link_problems(doc, site_pages({}))
-    assert [(p.line, p.column) for p in problems] == [(1, 11), (4, 11)]
+    doc = _doc("notices", "a",
+               'body:\n  id: "x [y](/nope/)"\n  en: >-\n    first line\n    and [z](/nope/)\n').doc
+    problems = link_problems(Notice, doc, site_pages({}))
+    assert [(p.line, p.column) for p in problems] == [(2, 14), (5, 13)]
+
+
+def test_links_in_plain_text_are_not_links() -> None:
+    """Plain fields are escaped wherever they are shown: '[y](/nope/)' there is just text."""
+    doc = _doc("notices", "a", 'summary: {id: "x [y](/nope/)"}\n').doc
+    assert link_problems(Notice, doc, site_pages({})) == []
 
 
 # ---------------------------------------------------------------- never a traceback

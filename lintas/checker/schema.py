@@ -9,7 +9,7 @@ node reachable, references resolve, both languages present) are checked in graph
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -51,6 +51,8 @@ class Option(Schema):
 class Question(Schema):
     """A question page: the question, help for answering it, and its options."""
 
+    markdown_fields: ClassVar[tuple[str, ...]] = ('help',)  # the rest is plain text
+
     text: Text = Field(description="The question, e.g. 'Who is crossing?'.")
     hint: Text | None = Field(None, description="One or two sentences under the question (Markdown).")
     help: Text | None = Field(None, description="'How to check' help shown below the options (Markdown).")
@@ -70,6 +72,8 @@ class FeesFrom(Schema):
 
 class Outcome(Schema):
     """A result page: what to bring, what it costs, where to go and which steps to follow."""
+
+    markdown_fields: ClassVar[tuple[str, ...]] = ('body',)  # the rest is plain text
 
     title: Text = Field(description="The result in one line, e.g. 'You can cross with your passport'.")
     level: Literal["go", "caution", "stop"] = Field(

@@ -3,10 +3,30 @@ disclosure control, published as CSV/XLSX/JSON/Data Package with DCAT catalogs, 
 
 Integration points: `load_datasets` (check), `publish_datasets` (build outputs), `dataset_pages`
 (site pages per language), `release_dataset` (`python build.py release <dataset>`).
+
+The names are imported on first use (PEP 562): `check` needs only `load_datasets`, and the
+publishing side pulls in DuckDB, SciPy and rdflib (about half a second of imports).
 """
 
-from .load import Dataset, load_datasets
-from .pages import dataset_pages
-from .publish import publish_datasets, release_dataset
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .load import Dataset, load_datasets
+    from .pages import dataset_pages
+    from .publish import publish_datasets, release_dataset
+
+_HOME = {"Dataset": "load", "load_datasets": "load", "dataset_pages": "pages",
+         "publish_datasets": "publish", "release_dataset": "publish"}
 
 __all__ = ["Dataset", "dataset_pages", "load_datasets", "publish_datasets", "release_dataset"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
+    globals()[name] = value
+    return value

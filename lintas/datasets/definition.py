@@ -9,7 +9,7 @@ from here and from the input, so the same definition and input always give the s
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -99,6 +99,9 @@ class Release(Schema):
     version: Version = Field(description="Semantic version, MAJOR.MINOR.PATCH.")
     date: Date = Field(description="Release date.")
     notes: Text = Field(description="What changed and why.")
+    manifest_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        None, description="SHA-256 of releases/<slug>/<version>/manifest.json, written by "
+                          "`build.py release`: anchors the hash chain of the released versions.")
 
 
 class Chart(Schema):
@@ -109,6 +112,8 @@ class Chart(Schema):
 
 class DatasetDefinition(Schema):
     """data/<slug>.yaml: one published table with its metadata."""
+
+    markdown_fields: ClassVar[tuple[str, ...]] = ('description', 'methodology', 'note')  # the rest is plain text
 
     title: Text = Field(description="Title.")
     description: Text = Field(description="What is counted, from where, and what is left out "

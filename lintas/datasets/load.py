@@ -19,9 +19,10 @@ from pydantic import Field, ValidationError
 from ..load import SourceDoc, check_id, inside, list_files
 from ..problems import Problem
 from ..schemas import NonEmpty, Schema, Source, Text
-from ..validate import schema_problems
+from ..validate import schema_problems, unsafe_html
 from ..yamlio import YamlDoc, parse_yaml, read_text
 from .definition import DatasetDefinition
+from .releases import verify as verify_releases
 
 REGIONS_FILE = "regions.yaml"
 _HEADER_MAX = 1 << 16
@@ -280,9 +281,14 @@ def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Probl
         if source is None:
             continue
         doc = source.doc
+        problems.extend(unsafe_html(DatasetDefinition, doc, src_path))
         definition = _validate(DatasetDefinition, doc, src_path, problems)
         if definition is None:
             continue
+        def where(i: int, key: str, doc: YamlDoc = doc) -> tuple[int, int]:
+            return doc.position(("releases", i, key))
+
+        problems += verify_releases(root, path.stem, definition.releases, src_path, where)
         before = len(problems)
         for i, code in enumerate(definition.spatial):
             if regions and code not in codes:

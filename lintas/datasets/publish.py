@@ -18,13 +18,14 @@ from ..config import BuildConfig
 from ..model import Site
 from ..outputs import Outputs
 from ..problems import Problem, has_errors, sort_problems
+from ..yamlio import parse_yaml
 from .aggregate import Table, aggregate
 from .catalog import catalog_jsonld, catalog_turtle, data_json
 from .disclosure import Protected, check, describe, protect, unprotected
 from .load import Dataset, load_datasets
 from .outputs import dataset_files, dumps
 from .pii import scan
-from .releases import Frozen, compare_current, freeze, read_releases
+from .releases import Frozen, compare_current, freeze, read_releases, record_anchor
 
 ZIP_NAME = "data/lintas-data.zip"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -157,7 +158,11 @@ def publish_datasets(datasets: Sequence[Dataset], site: Site,
 
 
 def release_dataset(root: Path, slug: str) -> tuple[str, list[Problem]]:
-    """Freeze the current outputs of `slug` as the version of its last release note."""
+    """Freeze the current outputs of `slug` as the version of its last release note, chained to
+    the newest frozen version, and record the manifest's hash in that note.
+
+    Run again after a release that was killed half-way, it finishes it: a leftover temporary
+    folder is removed, and a frozen version whose note lacks its hash gets it."""
     from ..pipeline import check as run_check
 
     config = BuildConfig.for_root(root)
@@ -168,14 +173,57 @@ def release_dataset(root: Path, slug: str) -> tuple[str, list[Problem]]:
     if ds is None and not any(p.src_path == f"data/{slug}.yaml" for p in problems):
         problems.append(Problem(f"data/{slug}.yaml", None, None, "unknown-reference",
                                 f"no dataset '{slug}' in data/"))
-    if site is None or ds is None or has_errors(problems):
+    if ds is None:
         return "", sort_problems(problems)
+    note = ds.definition.releases[-1]
+    frozen, found = read_releases(config.root, slug)
+    same = next((f for f in frozen if f.version == ds.version), None)
+    if same is not None and not note.manifest_sha256 and not found:
+        # A release killed after its folder was renamed into place: record the hash it lacks.
+        found = anchor(config.root, ds, same.digest)
+        return ("" if has_errors(found) else ds.version), sort_problems(found)
+    if site is None or has_errors(problems):
+        return "", sort_problems(problems)
+    if same is not None:
+        return "", [Problem(f"releases/{slug}/{ds.version}", None, None, "release-changed",
+                            f"version {ds.version} is already released",
+                            hint=f"add a release note with a new version to data/{slug}.yaml")]
     built, found = build(ds, site)
     problems += found
     if built is None or has_errors(problems):
         return "", sort_problems(problems)
-    problems += freeze(config.root, slug, ds.version, built.files)
+    try:
+        digest, found = freeze(config.root, slug, ds.version, note.date.isoformat(),
+                               built.files, built.releases)
+    except OSError as exc:
+        found = [Problem(f"releases/{slug}/{ds.version}", None, None, "output",
+                         f"cannot write the release: {exc.strerror or exc}")]
+    problems += found
+    if has_errors(problems):
+        return "", sort_problems(problems)
+    # freeze removed what a killed release had left
+    problems = [p for p in problems if not p.src_path.startswith(f"releases/{slug}/.")]
+    problems += anchor(config.root, ds, digest)
     return ("" if has_errors(problems) else ds.version), sort_problems(problems)
+
+
+def anchor(root: Path, ds: Dataset, digest: str) -> list[Problem]:
+    """Record the manifest's hash in the newest release note of data/<slug>.yaml."""
+    path = root / ds.src_path
+    text = path.read_text(encoding="utf-8")
+    doc = parse_yaml(text, ds.src_path, [])
+    index = len(ds.definition.releases) - 1
+    if doc is not None:
+        line, col = doc.position(("releases", index, "version"), key=True)
+        try:
+            if record_anchor(path, text, line, col, digest):
+                return []
+        except OSError as exc:
+            return [Problem(ds.src_path, line, col, "output", f"cannot write: {exc.strerror or exc}")]
+    at: tuple[int | None, int | None] = doc.position(("releases", index)) if doc else (None, None)
+    return [Problem(ds.src_path, *at, "missing-field",
+                    f"version {ds.version} is frozen; add 'manifest_sha256: {digest}' to its note",
+                    hint="the note is not written as a block mapping, so release cannot add it")]
 
 
 def sizes(ds: Dataset, site: Site) -> dict[str, int]:

@@ -1,0 +1,269 @@
+"""The allowlist for Markdown from content/ and data/: what an editor's text may turn into.
+
+Every Markdown field is rendered with the site's own Markdown extensions, then passed through nh3
+(the Python binding of Ammonia, an allowlist sanitizer on a real HTML5 parser). Anything the
+sanitizer would remove is a problem at its place in the source: content is refused, never
+silently altered. What was removed is found by comparing the parsed trees (Lexbor, an HTML5
+parser) of the rendered and the sanitized HTML, not by patterns of known attacks.
+
+Allowed: the elements and attributes our Markdown extensions produce, nothing else. No `style`,
+no event handlers, no forms, frames, media or `srcset`; links only relative, https:, mailto:, tel:
+and geo:; images only from this site (a relative path). An attribute list (`{: ...}`) may set an
+id or a class, never a link target or any other attribute.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.extensions.attr_list import AttrListTreeprocessor
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+# The Markdown extensions of the site, as mkdocs.yml lists them (renderer.py uses this list).
+MARKDOWN_EXTENSIONS: list[Any] = [
+    "abbr", "attr_list", "md_in_html", {"tables": {"use_align_attribute": True}}, "admonition",
+    {"toc": {"permalink": False}},
+]
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+ALLOWED_TAGS = frozenset({
+    "p", "br", "hr", *HEADINGS, "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
+    "a", "img", "table", "thead", "tbody", "tr", "th", "td", "abbr", "div",
+})
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "th": {"align"},
+    "td": {"align"},
+    **{h: {"id"} for h in HEADINGS},
+}
+# The admonition extension's classes (Material styles these types), nothing else.
+ADMONITIONS = frozenset({"note", "abstract", "info", "tip", "success", "question", "warning",
+                         "failure", "danger", "bug", "example", "quote"})
+ALLOWED_CLASSES: dict[str, set[str]] = {"div": {"admonition", *ADMONITIONS},
+                                         "p": {"admonition-title"}}
+URL_SCHEMES = frozenset({"https", "mailto", "tel", "geo"})
+URL_ATTRIBUTES = frozenset({"href", "src"})
+# What an attribute list may set; anything else (href, src, style, on...) is refused.
+ATTR_LIST_KEYS = frozenset({"id", "class"})
+
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+
+
+def _scheme(url: str) -> str | None:
+    """The scheme a browser would see (it drops tabs and line breaks first), or None if relative."""
+    match = _SCHEME.match(_CONTROL.sub("", url))
+    return match.group(1).lower() if match else None
+
+
+def _other_host(url: str) -> bool:
+    """'//host/x' and '/\\host/x' leave the site without a scheme."""
+    clean = _CONTROL.sub("", url)
+    return len(clean) >= 2 and clean[0] in "/\\" and clean[1] in "/\\"
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute not in URL_ATTRIBUTES:
+        return value
+    if _other_host(value):
+        return None
+    if tag == "img" and _scheme(value) is not None:
+        return None  # images only from this site
+    return value
+
+
+def sanitize(html: str) -> str:
+    """The allowlisted HTML of `html` (what could be published; check refuses any difference)."""
+    return nh3.clean(html, tags=set(ALLOWED_TAGS), attributes=ALLOWED_ATTRIBUTES,
+                     allowed_classes=ALLOWED_CLASSES, attribute_filter=_attribute_filter,
+                     url_schemes=set(URL_SCHEMES), link_rel=None, strip_comments=True,
+                     clean_content_tags={"script", "style"})
+
+
+# ------------------------------------------------------------------------------------ render
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One thing the allowlist removes, and the texts that may locate it in the source."""
+
+    what: str
+    needles: tuple[str, ...]
+
+
+class _AttrListGuard(AttrListTreeprocessor):
+    """attr_list that refuses to set anything but an id or a class (and records what it refused)."""
+
+    def __init__(self, md: markdown.Markdown, refused: list[Removal]) -> None:
+        super().__init__(md)
+        self.refused = refused
+
+    def assign_attrs(self, elem: Element, attrs_string: str, *, strict: bool = False) -> str:
+        before = dict(elem.attrib)
+        remainder = super().assign_attrs(elem, attrs_string, strict=strict)
+        for key in list(elem.attrib):
+            if key in ATTR_LIST_KEYS or (key in before and before[key] == elem.attrib[key]):
+                continue
+            self.refused.append(Removal(
+                f"an attribute list setting '{_shown(key)}' is not allowed: it may set only an id or a class", (key,)))
+            if key in before:
+                elem.set(key, before[key])
+            else:
+                del elem.attrib[key]
+        return remainder
+
+
+class _GuardExtension(Extension):
+    def __init__(self, refused: list[Removal]) -> None:
+        super().__init__()
+        self.refused = refused
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_AttrListGuard(md, self.refused), "attr_list", 8)
+
+
+def _extensions() -> tuple[list[Any], dict[str, Any]]:
+    names, configs = [], {}
+    for ext in MARKDOWN_EXTENSIONS:
+        if isinstance(ext, dict):
+            (name, config), = ext.items()
+            names.append(name)
+            configs[name] = config
+        else:
+            names.append(ext)
+    return names, configs
+
+
+class MarkdownChecker:
+    """Renders one Markdown text the way the site does, with the attribute-list guard."""
+
+    def __init__(self) -> None:
+        self.refused: list[Removal] = []
+        names, configs = _extensions()
+        self.md = markdown.Markdown(extensions=[*names, _GuardExtension(self.refused)],
+                                    extension_configs=configs, output_format="html")
+
+    def render(self, text: str) -> tuple[str, list[Removal]]:
+        self.refused.clear()
+        self.md.reset()
+        html = self.md.convert(text)
+        return html, list(self.refused)
+
+
+# ------------------------------------------------------------------------- comparing trees
+
+
+@dataclass(frozen=True)
+class _El:
+    tag: str
+    attrs: dict[str, str | None]
+
+
+def _elements(html: str) -> list[_El]:
+    """Every element and comment of `html` parsed as a browser would, in document order."""
+    root = LexborHTMLParser(html).root
+    if root is None:
+        return []
+    out = []
+    node: LexborNode
+    for node in root.traverse(include_text=False):
+        tag = node.tag or ""
+        if tag.startswith(("-", "_")) and tag not in ("-comment", "_comment"):
+            continue
+        out.append(_El("!--" if "comment" in tag else tag, dict(node.attributes)))
+    return out
+
+
+def _shown(text: str) -> str:
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return "".join(c if c >= " " and c != "\x7f" else f"\\x{ord(c):02x}" for c in text)
+
+
+def _describe_url(tag: str, url: str) -> str:
+    if tag == "img":
+        return (f"the image '{_shown(url)}' is not allowed: images must come from this site "
+                "(a path such as /assets/x.png)")
+    if _other_host(url):
+        return f"the link '{_shown(url)}' is not allowed: it leaves the site without a scheme (write https://...)"
+    if _scheme(url) == "http":
+        return f"the link '{_shown(url)}' is not allowed: use https:"
+    return (f"the link '{_shown(url)}' is not allowed: links may be relative or start with https:, "
+            "mailto:, tel: or geo:")
+
+
+def removals(html: str) -> list[Removal]:
+    """What the allowlist removes from `html`: elements, attributes, classes and URLs."""
+    raw = _elements(html)
+    clean = _elements(sanitize(html))
+    found: list[Removal] = []
+    j = 0
+    for el in raw:
+        match = None
+        if el.tag in ("html", "head", "body") or el.tag in ALLOWED_TAGS:
+            # Allowed elements are kept; look a little ahead in case a removal moved things.
+            for k in range(j, min(j + 4, len(clean))):
+                if clean[k].tag == el.tag:
+                    match, j = clean[k], k + 1
+                    break
+        if match is None:
+            if el.tag == "!--":
+                found.append(Removal("an HTML comment is not allowed", ("<!--",)))
+            elif el.tag in ("html", "head", "body"):
+                continue
+            else:
+                found.append(Removal(f"the <{_shown(el.tag)}> element is not allowed", (f"<{el.tag}",)))
+            continue
+        for name, value in el.attrs.items():
+            kept = match.attrs.get(name, None) if name in match.attrs else None
+            if name in match.attrs and kept == value:
+                continue
+            if name == "class" and name in match.attrs:
+                gone = sorted(set((value or "").split()) - set((kept or "").split()))
+                found.append(Removal(f"the class '{_shown(' '.join(gone))}' on <{el.tag}> is not allowed",
+                                     (*gone, "class")))
+            elif name in URL_ATTRIBUTES and name in ALLOWED_ATTRIBUTES.get(el.tag, ()):
+                found.append(Removal(_describe_url(el.tag, value or ""), (value or "", name)))
+            else:
+                found.append(Removal(f"the attribute '{_shown(name)}' on <{el.tag}> is not allowed",
+                                     (name, f"<{el.tag}")))
+    return found
+
+
+# ------------------------------------------------------------------------------- placing
+
+
+def locate(text: str, needles: tuple[str, ...], start: int) -> int | None:
+    """Offset of the first needle found in `text` (case-insensitive), from `start`, else anywhere."""
+    folded = text.casefold()
+    for needle in needles:
+        if not needle:
+            continue
+        target = needle.casefold()
+        at = folded.find(target, start)
+        if at < 0:
+            at = folded.find(target)
+        if at >= 0:
+            return at
+    return None
+
+
+def check_markdown(text: str, checker: MarkdownChecker) -> Iterator[tuple[int, str]]:
+    """(offset in `text`, what is removed) for everything the allowlist removes from the rendered
+    Markdown `text`; offsets point at the source of each removal where it can be found."""
+    html, refused = checker.render(text)
+    cursor = 0
+    for removal in [*refused, *removals(html)]:
+        at = locate(text, removal.needles, cursor)
+        if at is not None:
+            cursor = at
+        yield (cursor if at is None else at), removal.what
