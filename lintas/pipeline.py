@@ -173,7 +173,7 @@ def extra_pages(site: Site, config: BuildConfig, lang: str, variant: Variant | N
 
     pages: list[Page] = list(dataset_pages(list(site.datasets), site, lang, config.root / "templates"))
     pages.extend(dataclasses.replace(p, meta={**p.meta, "minimal": True})
-                 for p in checker_pages(site, lang, config.root / "templates"))
+                 for p in checker_pages(site, lang, config.root / "templates", variant))
     if variant is not None and not variant.offline:
         pages.append(search_page(lang, config.root / "templates"))
     return [with_page_head(site, lang, p) for p in pages]

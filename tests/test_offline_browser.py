@@ -78,6 +78,14 @@ def worker_config(site: Path) -> dict[str, Any]:
     return dict(json.loads(match.group(1)))
 
 
+def wait_until(page: Any, script: str, arg: Any = None, timeout: float = 60) -> None:
+    """Poll an async script (page.evaluate awaits its promise) until it returns true."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script, arg):
+        assert time.monotonic() < deadline, f"timed out waiting for {script}"
+        page.wait_for_timeout(200)
+
+
 def keep_on_first_visit(page: Any, url: str) -> None:
     """Open `url` (a first visit) and wait until its control says the copy is saved."""
     page.goto(url)
@@ -89,7 +97,9 @@ def assert_kept_page(page: Any, url: str, words: str, server: LoggingServer) -> 
     before = len(server.log)
     response = page.goto(url)
     assert response is not None and response.ok, url
-    assert server.log[before:] == [], f"{url}: the server was asked while offline"
+    # (The browser's own update check of sw.js is not subject to Playwright's offline switch.)
+    asked = [path for _, path in server.log[before:] if path != "/sw.js"]
+    assert asked == [], f"{url}: the server was asked while offline"
     saved = page.locator(".lintas-saved")
     assert saved.count() == 1, f"{url}: no saved line {response.headers} {response.from_service_worker} {page.url}"
     assert re.search(words, saved.inner_text()), saved.inner_text()
@@ -161,5 +171,81 @@ def test_english_reader_keeps_english_pages(browser: Any, server: LoggingServer,
         assert_kept_page(page, f"{server.url}/en/posts/plbn-wini/", r"^Saved on \d{1,2} \w+ \d{4}\.", server)
         page.goto(f"{server.url}/en/search/?q=passport")
         assert "Search needs an internet connection" in page.inner_text(".lintas-offline-search")
+    finally:
+        context.close()
+
+
+def test_a_rebuild_reaches_the_phone_once_it_is_online_again(browser: Any, tmp_path: Path) -> None:
+    root = copy_sources(tmp_path)
+    config = BuildConfig.for_root(root)
+    assert build(config, bundle=False).written
+    site = root / "site"
+    srv = LoggingServer(site)
+    context = browser.new_context(viewport=PHONE)
+    marker = "(UJI-PEMBARUAN)"  # a test-only change to a text the post page shows
+    try:
+        page = context.new_page()
+        keep_on_first_visit(page, srv.url + "/")
+        old = worker_config(site)["version"]
+        context.set_offline(True)
+        assert_kept_page(page, f"{srv.url}/posts/plbn-wini/", r"^Disimpan pada", srv)
+        assert marker not in page.content()
+
+        post = root / "content" / "posts" / "plbn-wini.yaml"
+        text = post.read_text(encoding="utf-8")
+        post.write_text(text.replace("menuju enklave Oecusse.", f"menuju enklave Oecusse. {marker}"), encoding="utf-8")
+        assert build(config, bundle=False).written
+        new = worker_config(site)["version"]
+        assert new != old
+
+        # Offline, the phone still has the old copy, saying when it was saved.
+        assert_kept_page(page, f"{srv.url}/posts/plbn-wini/", r"^Disimpan pada", srv)
+        assert marker not in page.content()
+
+        context.set_offline(False)
+        page.goto(f"{srv.url}/posts/plbn-wini/")
+        assert marker in page.content() and page.locator(".lintas-saved").count() == 0  # from the network
+        # The new worker keeps the essentials again, then the old build's caches go.
+        wait_until(page, "([n, o]) => caches.keys().then(k => k.includes(`lintas-${n}-id`) && !k.some(x => x.includes(o)))",
+                   [new, old])
+
+        context.set_offline(True)
+        assert_kept_page(page, f"{srv.url}/posts/plbn-wini/", r"^Disimpan pada", srv)
+        assert marker in page.content()
+        assert_kept_page(page, f"{srv.url}/procedures/passport-application/", r"^Disimpan pada", srv)
+    finally:
+        context.close()
+        srv.close()
+
+
+def test_the_worker_does_not_delay_the_first_page_on_a_slow_connection(browser: Any, server: LoggingServer,
+                                                                        project: Path) -> None:
+    """3G-like (400 ms latency, 400 kbit/s down): every request before the page's load event is the
+    page's own; the worker registers and keeps its files only afterwards."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 400,
+                                                      "downloadThroughput": 400_000 / 8,
+                                                      "uploadThroughput": 400_000 / 8})
+        start = len(server.log)
+        page.goto(f"{server.url}/posts/plbn-motaain/", wait_until="load")
+        load_at = page.evaluate("performance.timeOrigin + performance.getEntriesByType('navigation')[0].loadEventStart")
+        own = set(page.evaluate("[location.pathname, ...performance.getEntriesByType('resource')"
+                                ".map(e => new URL(e.name).pathname)]"))
+        version = worker_config(project / "site")["version"]
+        wait_until(page, "v => caches.keys().then(k => k.includes(`lintas-${v}-id`) && caches.open(`lintas-${v}-id`))"
+                         ".then(c => c && c.match(location.origin + '/offline-state.json')).then(r => !!r)", version)
+        log = server.log[start:]
+        before = [path for at, path in log if at * 1000 < load_at]
+        after = [path for at, path in log if at * 1000 >= load_at]
+        assert before and set(before) <= own, f"requested before the page had loaded: {set(before) - own}"
+        assert "/sw.js" in after and "/sw.js" not in before
+        kept = worker_config(project / "site")["essentials"]["id"]
+        assert {p.lstrip("/") for p in after} >= set(kept), after
+        print(f"\nload event after {load_at / 1000 - server.log[start][0]:.2f} s; "
+              f"{len(before)} requests before it, {len(after)} after (worker)")
     finally:
         context.close()

@@ -28,7 +28,7 @@ from ..i18n import LANGS, format_date, lang_prefix
 from ..model import Site
 from ..outputs import Outputs
 from ..pages import Page
-from ..render import PageBuilder, Renderer, md_html
+from ..render import PageBuilder, Renderer, Variant, md_html
 from ..schemas import Requirement, Source, Text
 from ..ui import UI
 from ..urls import absolute, relative
@@ -387,12 +387,13 @@ def _index_page(c: _Ctx) -> Page:
                       {"description": s["intro"], "kind": "section", "path": here, "lang": lang})
 
 
-def checker_pages(site: Site, lang: str, templates_dir: Path | None = None) -> list[Page]:
+def checker_pages(site: Site, lang: str, templates_dir: Path | None = None,
+                  variant: Variant | None = None) -> list[Page]:
     """Every travel-checker page of one language; empty when there are no flows."""
     if not site.flows:
         return []
     renderer = Renderer.create(templates_dir or TEMPLATES_DIR)
-    c = _Ctx(site, lang, renderer, PageBuilder(site, lang, renderer))
+    c = _Ctx(site, lang, renderer, PageBuilder(site, lang, renderer, variant=variant))
     pages = [_index_page(c)]
     for fid, flow in site.flows.items():
         pages.append(_start_page(c, fid, flow))

@@ -273,7 +273,9 @@ self.addEventListener("fetch", function (event) {
         resolve(fromCache(request).then(function (r) { return r ? annotate(request, r) : offlinePage(request); }));
       }
       var timer = setTimeout(fallback, LINTAS.timeoutMs);
-      var network = fetch(request).then(function (response) {
+      /* Revalidated, never a copy the browser's HTTP cache still holds: what the reader sees is
+       * either this build from the server or a kept copy that says when it was saved. */
+      var network = fetch(request.url, { cache: "no-cache", credentials: "same-origin", redirect: "manual" }).then(function (response) {
         clearTimeout(timer);
         if (response.ok && response.type === "basic") {
           var saving = store(request, response.clone()).catch(function () { return null; });
