@@ -450,7 +450,7 @@ def dataset_definition(row_posts: tuple[str, ...], input_path: str, producer: st
         ],
         "measure": {"name": "crossings", "title": {"id": "Perlintasan", "en": "Crossings"},
                     "unit": {"id": "perlintasan", "en": "crossings"}},
-        "disclosure": {"counts_people": True, "k": 5},
+        "disclosure": {"counts_people": True, "k": 5, "zeros": "published"},
         "releases": [{"version": "1.0.0", "date": "2025-06-01",
                       "notes": {"id": "Rilis uji (sintetis).", "en": "Benchmark release (synthetic)."}}],
     }

@@ -48,7 +48,7 @@ ENTITY_TYPES = {"procedures": "procedure", "posts": "post", "organisations": "or
 SECTION_TYPES = {"procedures", "posts", "organisations", "agreements", "notices", "checker"}
 # Every page type the site has; the checker's only when the site has the travel checker.
 REQUIRED_TYPES = ("home", "section", "procedure", "post", "organisation", "agreement", "notice",
-                  "notice-archive", "glossary", "dataset-catalogue", "dataset", "search", "404")
+                  "notice-archive", "glossary", "dataset-catalogue", "dataset", "search", "404", "about")
 CHECKER_TYPES = ("checker-start", "checker-question", "checker-outcome")  # budgeted at 31 KB
 CHECKER_REVIEW = "checker-review"  # the reviewers' map of a flow
 SKIP_DIRS = {"assets", "pagefind", "api", "downloads", "feeds"}
@@ -74,6 +74,8 @@ def page_type(site_dir: Path, path: str) -> str:
         return "search"
     if parts == ["glossary"]:
         return "glossary"
+    if parts == ["about"]:
+        return "about"
     if parts == ["notices", "archive"]:
         return "notice-archive"
     if parts == ["data"]:

@@ -179,9 +179,9 @@ def instrument(timers: Timers) -> None:
     # Imported inside the pipeline's functions: wrap them where they are looked up.
     for module_name, attr, stage in (("lintas.datasets", "load_datasets", "load_datasets"),
                                      ("lintas.datasets", "publish_datasets", "datasets"),
-                                     ("lintas.api", "publish_api", "api"),
-                                     ("lintas.feeds", "publish_feeds", "feeds"),
-                                     ("lintas.discovery", "publish_discovery", "discovery"),
+                                     ("lintas.publish.api", "publish_api", "api"),
+                                     ("lintas.publish.feeds", "publish_feeds", "feeds"),
+                                     ("lintas.publish.discovery", "publish_discovery", "discovery"),
                                      ("lintas.datasets.publish", "aggregate", "aggregate"),
                                      ("lintas.datasets.publish", "protect", "disclosure"),
                                      ("lintas.datasets.publish", "check", "disclosure_check"),

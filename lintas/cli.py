@@ -46,13 +46,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     command = args.command or "build"
     if command == "schema":
-        from .schema_export import write_schemas
+        from .content.schema_export import write_schemas
 
         for path in write_schemas(args.out):
             print(path)
         return 0
     if command == "release":
-        from .datasets import release_dataset
+        from .pipeline import release_dataset
 
         version, problems = release_dataset(config.root, args.dataset)
         sys.stderr.write(format_text(problems))
@@ -85,11 +85,16 @@ def _build(config: BuildConfig) -> int:
     from .pipeline import build
 
     started = time.perf_counter()
-    result = build(config)
+    result = build(config, keep_state=True)
     sys.stderr.write(format_text(result.problems))
     if not result.written:
         print("build: failed; site/ was left as it was", file=sys.stderr)
         return 1
+    if result.state is not None:
+        from .datasets.publish import audit_lines
+
+        for line in audit_lines(result.state.site.datasets):
+            print(line, file=sys.stderr)
     print(f"build: {result.pages} pages, {result.files} files written to {config.site_dir} "
           f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0

@@ -17,26 +17,25 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from .bundle import BUNDLE_PATH, prepare_for_file_urls, zip_folder
 from .checker.pages import checker_outputs, checker_pages
 from .config import BuildConfig
-from .feeds import FeedEntry, feed_path, releases_feed
+from .content.load import LoadCache, load_sources
+from .content.model import Site, build_model
+from .content.validate import validate_sources
 from .i18n import LANGS, lang_prefix
-from .linkcheck import check_site
-from .load import LoadCache, load_sources
-from .model import Site, build_model
 from .outputs import OutputError, Outputs
-from .pages import Page
 from .problems import Problem, has_errors, sort_problems
-from .render import Variant, render_pages
-from .renderer import RenderError, RenderSettings, render_site
-from .schemas import Text
-from .search import SearchIndexError, build_search_index, search_page, with_search_index
-from .validate import validate_sources
+from .publish.feeds import feed_path, releases_feed
+from .site.bundle import BUNDLE_PATH, prepare_for_file_urls, zip_folder
+from .site.linkcheck import check_site
+from .site.pages import Page
+from .site.render import Variant, footer_info, render_pages
+from .site.renderer import RenderError, RenderSettings, render_site
+from .site.search import SearchIndexError, build_search_index, search_page, with_search_index
 from .write import WriteError, build_lock, discard, make_staging, swap_in, write_outputs
 
 if TYPE_CHECKING:
-    from .datasets.load import Dataset
+    from .datasets.definition import Dataset
 
 log = logging.getLogger(__name__)
 
@@ -160,8 +159,10 @@ def generate_pages(site: Site, config: BuildConfig, published: frozenset[str] = 
                    variant: Variant | None = None) -> dict[str, list[Page]]:
     """Every page of every language (entities, sections, and the pages other features add)."""
     templates = config.root / "templates"
+    from .datasets.regions import load_region_names
+
     variant = variant or Variant(regions=load_region_names(config.root))
-    # Pages without search metadata (datasets, travel checker) get it from their kind (lintas.search).
+    # Pages without search metadata (datasets, travel checker) get it from their kind (lintas.site.search).
     return {lang: with_search_index(render_pages(site, lang, templates, extra_pages(site, config, lang, variant),
                                                  published, variant), lang, site, variant.regions)
             for lang in LANGS}
@@ -179,30 +180,12 @@ def extra_pages(site: Site, config: BuildConfig, lang: str, variant: Variant | N
     return [with_page_head(site, lang, p) for p in pages]
 
 
-def load_region_names(root: Path) -> dict[str, dict[str, str]]:
-    """Region code -> names, from data/regions.yaml (validated with the datasets)."""
-    from .yamlio import parse_yaml, read_text
-
-    path = root / "data" / "regions.yaml"
-    if not path.is_file():
-        return {}
-    found: list[Problem] = []
-    text = read_text(path, "data/regions.yaml", found)
-    doc = parse_yaml(text, "data/regions.yaml", found) if text is not None else None
-    if doc is None or not isinstance(doc.data, dict):
-        return {}
-    names: dict[str, dict[str, str]] = {}
-    for region in doc.data.get("regions") or []:
-        if isinstance(region, dict) and isinstance(region.get("code"), str) and isinstance(region.get("name"), dict):
-            names[region["code"]] = {k: v for k, v in region["name"].items() if isinstance(v, str)}
-    return names
-
-
 def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
     """Published files that do not depend on the rendered pages: API, GeoJSON, feeds, datasets."""
-    from .api import publish_api
     from .datasets import publish_datasets
-    from .feeds import publish_feeds
+    from .datasets.releases import release_entries
+    from .publish.api import publish_api
+    from .publish.feeds import publish_feeds
 
     outputs = Outputs()
     problems: list[Problem] = []
@@ -219,20 +202,12 @@ def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
     return outputs, problems
 
 
-def release_entries(site: Site) -> list[FeedEntry]:
-    """One feed entry per release note of every dataset (stable key: slug and version)."""
-    return [FeedEntry(key=f"datasets/{ds.slug}/{rel.version}",
-                      title=Text(id=f"{ds.title.id} {rel.version}", en=f"{ds.title.get('en')} {rel.version}"),
-                      summary=rel.notes, path=f"data/{ds.slug}/", updated=rel.date)
-            for ds in site.datasets for rel in ds.definition.releases]
-
-
 def with_page_head(site: Site, lang: str, page: Page) -> Page:
     """Head metadata for pages other features add (datasets, checker); their search metadata comes
-    from lintas.search.with_search_index in generate_pages."""
+    from lintas.site.search.with_search_index in generate_pages."""
     if "head" in page.meta:
         return page
-    from .discovery import page_head
+    from .publish.discovery import page_head
     prefix = "" if lang == LANGS[0] else f"{lang}/"
     path = prefix + page.src.removesuffix("index.md")
     head = page_head(site, lang, path, None, None, page.title, str(page.meta.get("description", "")))
@@ -279,9 +254,11 @@ def build(config: BuildConfig, *, bundle: bool = True, cache: CheckCache | None 
 
 
 def render_settings(site: Site, config: BuildConfig, variant: Variant) -> RenderSettings:
-    return RenderSettings(base_url=site.settings.base_url, site_name=site.settings.name.id,
+    return RenderSettings(base_url=site.settings.base_url,
+                          site_name={lang: site.settings.name.get(lang) for lang in LANGS},
                           templates_dir=config.root / "templates", offline=variant.offline,
-                          search=variant.offline)
+                          search=variant.offline, short_name=site.settings.short_name or "",
+                          footer={lang: footer_info(site, lang, offline=variant.offline) for lang in LANGS})
 
 
 def published_paths(outputs: Outputs, variant: Variant) -> frozenset[str]:
@@ -298,7 +275,7 @@ def _render_variant(site: Site, config: BuildConfig, outputs: Outputs, out_dir: 
     write_outputs(out_dir, outputs)
     discovery = Outputs()
     if not variant.offline:
-        from .discovery import publish_discovery
+        from .publish.discovery import publish_discovery
 
         discovery = publish_discovery(site, config, page_paths(pages))
         write_outputs(out_dir, discovery)
@@ -307,11 +284,11 @@ def _render_variant(site: Site, config: BuildConfig, outputs: Outputs, out_dir: 
 
 
 def offline_step(site: Site, config: BuildConfig, site_dir: Path, pages: dict[str, list[Page]]) -> list[Problem]:
-    """Offline reading (lintas/offline.py): the page script, manifests and icons, then the worker
+    """Offline reading (lintas/site/offline.py): the page script, manifests and icons, then the worker
     with this build's essentials; problems when the essentials name nothing or exceed the budget."""
     from .checker.graph import reachable
-    from .offline import offline_outputs, static_outputs
-    from .webapp import webapp_outputs
+    from .site.offline import offline_outputs, static_outputs
+    from .site.webapp import webapp_outputs
 
     templates = config.root / "templates"
     shell = static_outputs(templates)
@@ -344,6 +321,8 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
     problems = sort_problems([*problems, *found])
     if has_errors(problems):
         return BuildResult(problems, written=False)
+    from .datasets.regions import load_region_names
+
     regions = load_region_names(config.root)
     online = Variant(regions=regions)
     try:
@@ -384,3 +363,13 @@ def _with(outputs: Outputs, path: str, data: bytes) -> Outputs:
     combined.update_from(outputs)
     combined.add(path, data)
     return combined
+
+
+def release_dataset(root: Path, slug: str) -> tuple[str, list[Problem]]:
+    """`build.py release <slug>`: the whole check, then the dataset's current outputs frozen as the
+    version of its last release note (lintas.datasets.publish.release)."""
+    from .datasets.publish import release
+
+    config = BuildConfig.for_root(root)
+    site, problems = check(config)
+    return release(config, site, problems, slug)

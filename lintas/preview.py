@@ -29,17 +29,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import BuildConfig
+from .content.model import Site
+from .datasets.regions import load_region_names
 from .i18n import LANGS, lang_prefix
-from .model import Site
 from .outputs import OutputError
-from .pages import Page
 from .pipeline import (
     BuildState,
     CheckCache,
     build,
     check,
     generate_pages,
-    load_region_names,
     page_paths,
     publish,
     published_paths,
@@ -48,9 +47,10 @@ from .pipeline import (
     tree_stamp,
 )
 from .problems import Problem, format_text, has_errors
-from .render import Variant, render_entity_pages
-from .renderer import LiveRenderer, RenderError
-from .search import PAGEFIND_DIR, SearchIndexError, build_search_index
+from .site.pages import Page
+from .site.render import Variant, render_entity_pages
+from .site.renderer import LiveRenderer, RenderError
+from .site.search import PAGEFIND_DIR, SearchIndexError, build_search_index
 from .write import WriteError, build_lock, discard, make_staging
 
 # Kinds whose entities have a page of their own (step 2); an edit to any other file goes to step 3.
@@ -160,7 +160,7 @@ class Preview:
             raise _Unpatchable("the published files have problems")
         if set(outputs) != set(self.state.outputs):
             raise _Unpatchable("published files were added or removed")
-        from .discovery import publish_discovery
+        from .publish.discovery import publish_discovery
 
         discovery = publish_discovery(site, self.config, page_paths(pages))
         if set(discovery) != set(self.state.discovery):

@@ -60,9 +60,25 @@ def unrelease(root: Path) -> Path:
     shutil.rmtree(root / "releases", ignore_errors=True)
     for path in (root / "data").glob("*.yaml"):
         text = path.read_text(encoding="utf-8")
-        path.write_text("".join(line for line in text.splitlines(keepends=True)
-                                if not line.lstrip().startswith("manifest_sha256:")), encoding="utf-8")
+        text = "".join(line for line in text.splitlines(keepends=True)
+                       if not line.lstrip().startswith("manifest_sha256:"))
+        path.write_text(_first_note_only(text), encoding="utf-8")
     return root
+
+
+def _first_note_only(text: str) -> str:
+    """Drop every release note after the first (a project that never released is at its first)."""
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    in_releases, notes = False, 0
+    for line in lines:
+        if not line.startswith((" ", "\t")) and line.strip():
+            in_releases = line.startswith("releases:")
+        elif in_releases and line.startswith("  - "):
+            notes += 1
+        if not (in_releases and notes > 1):
+            out.append(line)
+    return "".join(out)
 
 
 def copy_sources(dest: Path) -> Path:

@@ -17,19 +17,19 @@ from typing import Any, Literal
 import jsonschema
 import pytest
 
-from lintas import api
-from lintas.api import (
+from lintas.config import BuildConfig
+from lintas.content.model import Site
+from lintas.content.schemas import Text
+from lintas.pipeline import check
+from lintas.publish import api
+from lintas.publish.api import (
     API_KINDS,
     ApiKind,
     ApiText,
     publish_api,
     register_api_kind,
 )
-from lintas.api_models import ApiEntity
-from lintas.config import BuildConfig
-from lintas.model import Site
-from lintas.pipeline import check
-from lintas.schemas import Text
+from lintas.publish.api_models import ApiEntity
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "api"
@@ -338,7 +338,7 @@ def built_site_dir() -> Path:
     if (site_dir / "index.html").exists():
         return site_dir
     if not (ROOT / "lintas" / "render.py").exists():
-        pytest.fail("site/index.html does not exist and lintas/render.py is not written yet, "
+        pytest.fail("site/index.html does not exist and lintas/site/render.py is not written yet, "
                     "so the site cannot be built: run `.venv/bin/python build.py` once the "
                     "renderer exists")
     python = ROOT / ".venv" / "bin" / "python"

@@ -15,9 +15,9 @@ import pytest
 from conftest import unrelease
 
 from lintas.config import BuildConfig
-from lintas.datasets import dataset_pages, load_datasets, publish_datasets, release_dataset
+from lintas.datasets import dataset_pages, load_datasets, publish_datasets
 from lintas.datasets.pii import scan
-from lintas.pipeline import check
+from lintas.pipeline import check, release_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 STANDARDS = ROOT.parent / "shared" / "standards"

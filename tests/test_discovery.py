@@ -12,12 +12,12 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from lintas.api import publish_api
 from lintas.config import BuildConfig
-from lintas.discovery import page_head, publish_discovery
-from lintas.feeds import publish_feeds
-from lintas.model import Site
+from lintas.content.model import Site
 from lintas.pipeline import check
+from lintas.publish.api import publish_api
+from lintas.publish.discovery import page_head, publish_discovery
+from lintas.publish.feeds import publish_feeds
 from lintas.urls import entity_path
 
 ROOT = Path(__file__).resolve().parent.parent

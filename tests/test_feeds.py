@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from lintas.config import BuildConfig
-from lintas.feeds import FeedEntry, feed_path, publish_feeds, releases_feed
-from lintas.model import Site
+from lintas.content.model import Site
+from lintas.content.schemas import Text
 from lintas.pipeline import check
-from lintas.schemas import Text
+from lintas.publish.feeds import FeedEntry, feed_path, publish_feeds, releases_feed
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2030, 1, 1)

@@ -28,13 +28,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lintas.config import BuildConfig
+from lintas.content.kinds import KIND_MODELS
+from lintas.content.load import SourceDoc, Sources, load_sources
+from lintas.content.validate import validate_sources
+from lintas.content.yamlio import MAX_BYTES, decode, parse_yaml
 from lintas.datasets import load_datasets, publish_datasets
-from lintas.kinds import KIND_MODELS
-from lintas.load import SourceDoc, Sources, load_sources
 from lintas.pipeline import check
 from lintas.problems import CODES, Problem
-from lintas.validate import validate_sources
-from lintas.yamlio import MAX_BYTES, decode, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "adversarial"
@@ -157,7 +157,7 @@ class _Danger(html.parser.HTMLParser):
 
 
 def _render(text: str) -> str:
-    # The Markdown extensions the site uses (lintas/renderer.py mkdocs_config).
+    # The Markdown extensions the site uses (lintas/site/renderer.py mkdocs_config).
     md = markdown.Markdown(extensions=["abbr", "attr_list", "md_in_html", "tables", "admonition", "toc"])
     return md.convert(text)
 

@@ -13,7 +13,7 @@ import zlib
 from pathlib import Path
 
 from lintas.config import BuildConfig
-from lintas.offline import collect, resolve
+from lintas.site.offline import collect, resolve
 from lintas.pipeline import build
 
 PAGES = {"", "posts/", "posts/a/", "posts/b/", "posts/a/x/", "procedures/p/", "search/",

@@ -14,9 +14,8 @@ import pytest
 from conftest import unrelease
 
 from lintas.config import BuildConfig
-from lintas.datasets import release_dataset
 from lintas.datasets import releases as rel
-from lintas.pipeline import check
+from lintas.pipeline import check, release_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "crossings-wini-annual"

@@ -12,10 +12,15 @@ from typing import Any
 import jsonschema
 import pytest
 
-from lintas.kinds import KIND_MODELS
+from lintas.content.kinds import KIND_MODELS
+from lintas.content.schema_export import (
+    kind_schemas,
+    schema_bytes,
+    with_field_reference,
+    write_schemas,
+)
+from lintas.content.yamlio import parse_yaml, read_text
 from lintas.problems import Problem
-from lintas.schema_export import kind_schemas, schema_bytes, with_field_reference, write_schemas
-from lintas.yamlio import parse_yaml, read_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"

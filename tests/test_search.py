@@ -18,8 +18,8 @@ import pytest
 import yaml
 from conftest import serve_folder
 
-from lintas.pages import Page
-from lintas.search import (
+from lintas.site.pages import Page
+from lintas.site.search import (
     SEARCH_WEIGHTS,
     meta_weights,
     prepare_html,

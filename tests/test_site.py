@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from lintas.config import BuildConfig
-from lintas.linkcheck import check_site
 from lintas.pipeline import build, check, generate_pages
+from lintas.site.linkcheck import check_site
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "pages"

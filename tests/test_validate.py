@@ -1,4 +1,4 @@
-"""Validation (lintas/load.py + lintas/validate.py): every bad input gives the exact one-line
+"""Validation (lintas/content/load.py + lintas/content/validate.py): every bad input gives the exact one-line
 problem at the right file:line:col.
 
 Golden cases live in tests/invalid/: `<case>.yaml` starts with `# place: <path>`, the path in a
@@ -19,12 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lintas.kinds import KIND_MODELS
-from lintas.load import SourceDoc, Sources, load_sources
+from lintas.content.kinds import KIND_MODELS
+from lintas.content.load import SourceDoc, Sources, load_sources
+from lintas.content.schemas import Notice
+from lintas.content.validate import link_problems, site_pages, validate_sources
+from lintas.content.yamlio import parse_yaml
 from lintas.problems import CODES, Problem, format_text, sort_problems
-from lintas.schemas import Notice
-from lintas.validate import link_problems, site_pages, validate_sources
-from lintas.yamlio import parse_yaml
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted(HERE.glob("invalid/*.yaml"))

@@ -1,4 +1,4 @@
-"""Strict YAML (lintas/yamlio.py): no YAML 1.1 re-typing, no duplicate keys, aliases, tags or
+"""Strict YAML (lintas/content/yamlio.py): no YAML 1.1 re-typing, no duplicate keys, aliases, tags or
 bombs, exact positions for every refusal."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lintas.content.yamlio import MAX_BYTES, MAX_DEPTH, YamlDoc, decode, parse_yaml, read_text
 from lintas.problems import Problem
-from lintas.yamlio import MAX_BYTES, MAX_DEPTH, YamlDoc, decode, parse_yaml, read_text
 
 SRC = "content/posts/x.yaml"
 

@@ -11,17 +11,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
+from ..content.record import Record
+from ..content.schemas import Text
 from ..problems import Problem, did_you_mean
-from ..schemas import Text
 from .rules import RULES
 from .schema import RESERVED_NODE_IDS, Flow, Question
-
-if TYPE_CHECKING:  # validate.py imports this module: no runtime import back
-    from ..validate import Record
 
 Loc = tuple[str | int, ...]
 

@@ -22,15 +22,15 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..assets import minify_css
 from ..config import BuildConfig
+from ..content.model import Site
+from ..content.schemas import Requirement, Source, Text
 from ..i18n import LANGS, format_date, lang_prefix
-from ..model import Site
 from ..outputs import Outputs
-from ..pages import Page
-from ..render import PageBuilder, Renderer, Variant, md_html
-from ..schemas import Requirement, Source, Text
-from ..ui import UI
+from ..site.assets import minify_css
+from ..site.pages import Page
+from ..site.render import PageBuilder, Renderer, Variant, md_html
+from ..site.ui import UI
 from ..urls import absolute, relative
 from .diagram import flow_svg, svg_size
 from .graph import topological, walk_paths

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..schemas import Text
+from ..content.schemas import Text
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

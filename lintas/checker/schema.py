@@ -13,7 +13,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field
 
-from ..schemas import (
+from ..content.schemas import (
     ID_PATTERN,
     Caveat,
     Entity,

@@ -1,1 +1,1 @@
-"""Loading and checking content."""
+"""Loading, validation and the typed model of content/ (no rendering, no Jinja2)."""

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 import duckdb
 
 from ..problems import Problem
-from .definition import TOTAL, DatasetDefinition, Dimension
-from .load import Dataset
+from .definition import TOTAL, Dataset, DatasetDefinition, Dimension
 from .rows import check_rows, connect
 
 Key = tuple[str, ...]

@@ -12,9 +12,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..model import Site
+from ..content.model import Site
 from ..urls import absolute
-from .load import Dataset
+from .definition import Dataset
 from .outputs import LICENCE_URL, citation, sha256
 
 EU = "http://publications.europa.eu/resource/authority/"

@@ -9,12 +9,15 @@ from here and from the input, so the same definition and input always give the s
 from __future__ import annotations
 
 import re
-from typing import Annotated, ClassVar, Literal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..schemas import Date, Id, NonEmpty, OrganisationRef, Schema, Source, Text
+from ..content.schemas import Date, Id, NonEmpty, OrganisationRef, Schema, Source, Text
+from .regions import RegionTable
 
 SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 COLUMN = r"^[a-z][a-z0-9_]*$"
@@ -45,6 +48,11 @@ class InputTable(Schema):
     level: Literal["records", "counts"] = Field(
         description="'records': one row per person or event, counted here; 'counts': already counted.")
     columns: list[InputColumn] = Field(min_length=1, description="Every column of the file, in order.")
+    records: Id | None = Field(None, description=(
+        "Name of the set of records (people or events) this input counts, e.g. 'crossings'. Every "
+        "table published from the same records (each granularity, region package and release) is "
+        "audited together. Leave out when no other dataset counts them; inputs at the same path "
+        "count the same records anyway."))
 
 
 class Code(Schema):
@@ -76,12 +84,24 @@ class Measure(Schema):
                                                         "For record inputs leave it out: rows are counted.")
 
 
+ZeroRule = Literal["published", "suppressed"]
+
+
 class Disclosure(Schema):
+    """How small counts and zeros are published; the audit assumes exactly what the page says."""
+
     counts_people: bool = Field(description="True when the table counts people (or their crossings): "
                                             "small cells are then suppressed.")
     k: int = Field(5, ge=5, le=100, description="Threshold: cells of 1 to k-1 are suppressed (at least 5).")
     rounding: Literal[5] | None = Field(None, description="Round every published count to base 5 "
                                                            "(deterministic), or leave out.")
+    zeros: ZeroRule | None = Field(None, description=(
+        "Required when counts_people: 'published' = every true 0 is published as 0 (so a hidden "
+        "cell is at least 1, and no 0 is ever hidden); 'suppressed' = a 0 is treated like a "
+        "small count and hidden (so a hidden cell may be 0)."))
+    structural_zeros: list[dict[ColumnName, NonEmpty]] = Field(default_factory=list, description=(
+        "Combinations that cannot occur, e.g. {post: plbn-wini, nationality_group: OTHER}: every "
+        "cell with these codes is 0 and always published as 0 (the input must hold no record there)."))
 
 
 class Temporal(Schema):
@@ -175,6 +195,58 @@ class DatasetDefinition(Schema):
         if (self.input.level == "counts") != (self.measure.source is not None):
             raise PydanticCustomError("bad-value", "measure.source is required for counted inputs "
                                       "and not allowed for record inputs")
+        if self.disclosure.counts_people and self.disclosure.zeros is None:
+            raise PydanticCustomError("missing-field", "disclosure.zeros is required for tables "
+                                      "that count people ('published' or 'suppressed')")
+        by_name = {d.name: d for d in self.dimensions}
+        for combo in self.disclosure.structural_zeros:
+            for name, code in combo.items():
+                found = by_name.get(name)
+                if found is None:
+                    raise PydanticCustomError("unknown-reference", "disclosure.structural_zeros: "
+                                              "'{n}' is not a dimension", {"n": name})
+                if found.codes and code not in {c.code for c in found.codes}:
+                    raise PydanticCustomError("unknown-reference", "disclosure.structural_zeros: "
+                                              "'{c}' is not a code of '{n}'", {"c": code, "n": name})
         if self.attribute and self.input.level != "counts":
             raise PydanticCustomError("bad-value", "attribute is only for counted inputs")
         return self
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated dataset definition with its input file."""
+
+    slug: str
+    src_path: str  # 'data/<slug>.yaml'
+    definition: DatasetDefinition
+    root: Path
+    input_src: str  # 'data/tables/...'
+    regions: RegionTable
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def title(self) -> Text:
+        return self.definition.title
+
+    @property
+    def themes(self) -> list[str]:
+        return list(self.definition.themes)
+
+    @property
+    def spatial(self) -> list[str]:
+        return list(self.definition.spatial)
+
+    @property
+    def version(self) -> str:
+        return self.definition.version
+
+    @property
+    def input_path(self) -> Path:
+        return self.root / self.input_src
+
+    def region_name(self, code: str, lang: str) -> str:
+        for region in self.regions.regions:
+            if region.code == code:
+                return region.name.get(lang)
+        return code

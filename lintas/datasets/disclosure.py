@@ -1,11 +1,15 @@
 """Disclosure control for tables that count people: suppression, an LP audit, base-5 rounding.
 
-Rule (docs/data.md): a cell of 1 to k-1 is suppressed (primary). Complementary cells are then
-suppressed until an audit proves that nobody can narrow a suppressed cell to an interval less than
-k wide from what is published. The audit plays the attacker: for every suppressed cell it minimises
-and maximises the cell by linear programming (scipy/HiGHS) over everything published in the table
-and its totals, with every cell >= 0. Adding a suppression only removes constraints, so intervals
-only widen: cells once proved safe stay safe while the search goes on.
+Rule (docs/data.md): a cell of 1 to k-1 is suppressed (primary); so is a true 0 when the dataset
+declares `zeros: suppressed` (otherwise every 0 is published, and a hidden cell is at least 1).
+Declared structural zeros are always published as 0. Complementary cells are then suppressed until
+an audit proves that nobody can narrow a suppressed cell to an interval less than k wide, or to one
+inside [1, k-1], from what is published. The audit plays the attacker who believes the published
+rule: for every suppressed cell it minimises and maximises the cell by linear programming over
+everything published in the table and its totals, with every cell >= 0 (>= 1 for a hidden cell
+when zeros are published). One HiGHS model per block, kept and warm-started: a new cell only
+changes the objective, a new suppression only relaxes one row. Adding a suppression only removes
+constraints, so intervals only widen: cells once proved safe stay safe while the search goes on.
 
 Rounding (optional) is deterministic (half up, to base 5), applied to published cells and, from the
 unrounded values, to each total independently: every build gives the same figures. The audit then
@@ -14,21 +18,50 @@ knows a published r only up to [r-2, r+2] (and, since 1..k-1 are never published
 
 from __future__ import annotations
 
-import functools
 import itertools
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
 
 from .aggregate import Key, Table
-from .definition import TOTAL
+from .definition import TOTAL, ZeroRule
 
 FLAG = "c"  # SDMX observation status "confidential"
 INF = float("inf")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What the published text tells an attacker, and so what the audit assumes."""
+
+    k: int
+    rounding: int | None = None
+    zeros: ZeroRule = "suppressed"
+    structural: frozenset[Key] = frozenset()  # cells that are 0 by definition, always published
+
+    @property
+    def floor(self) -> float:
+        """The least value a hidden cell can hold, as the published rule says."""
+        return 1.0 if self.zeros == "published" else 0.0
+
+    def exposed(self, lo: float, hi: float) -> bool:
+        """Whether an attacker's interval [lo, hi] for a hidden cell discloses it."""
+        return hi - lo < self.k - 1e-9 or (lo >= 1 - 1e-9 and hi <= self.k - 1 + 1e-9)
+
+
+def as_rule(k: int | Rule, rounding: int | None = None) -> Rule:
+    return k if isinstance(k, Rule) else Rule(k, rounding)
+
+
+def structural_cells(table: Table, combos: Sequence[Mapping[str, str]]) -> frozenset[Key]:
+    """Every cell of `table` whose codes match a declared structural-zero combination."""
+    where = [[(table.dims.index(d), c) for d, c in combo.items()] for combo in combos]
+    return frozenset(key for key in table.values
+                     if any(all(key[i] == c for i, c in w) for w in where))
 
 
 @dataclass(frozen=True)
@@ -41,10 +74,17 @@ class Protected:
     secondary: frozenset[Key]
     intervals: dict[Key, tuple[float, float]]  # attacker's feasible interval per suppressed cell
     failures: tuple[Key, ...]  # suppressed cells the audit could not prove safe
+    rule: Rule = field(default_factory=lambda: Rule(5))
 
     @property
     def suppressed(self) -> frozenset[Key]:
         return self.primary | self.secondary
+
+    def narrowest(self) -> tuple[Key, tuple[float, float]] | None:
+        """The hidden cell with the narrowest attacker interval (the audit's margin)."""
+        if not self.intervals:
+            return None
+        return min(self.intervals.items(), key=lambda kv: (kv[1][1] - kv[1][0], kv[0]))
 
 
 def round_base(value: int, base: int) -> int:
@@ -60,6 +100,122 @@ def known_bounds(value: int, k: int, rounding: int | None) -> tuple[float, float
         return 0.0, 0.0
     half = rounding // 2
     return float(max(value - half, k)), float(value + half)
+
+
+_quiet = False
+
+
+def new_highs() -> Any:
+    """A silent HiGHS instance (the first one in a process prints a banner on stdout: muted)."""
+    global _quiet
+    import highspy
+
+    if _quiet:
+        highs = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        try:
+            highs = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(null)
+        _quiet = True
+    highs.silent()
+    highs.setOptionValue("presolve", "off")  # keep the basis between objectives (warm start)
+    return highs
+
+
+class LinearAttacker:
+    """One LP kept in HiGHS: columns are base counts (>= 0), rows are published sums.
+
+    `rows[i]` lists the columns summed by row i, and `bounds[i]` what is known of that sum (a
+    published figure, or only the rule's floor for a hidden cell). The model is passed once; a row
+    that becomes hidden only changes its bounds, and each interval only changes the objective, so
+    HiGHS starts every solve from the previous basis.
+    """
+
+    def __init__(self, n: int, rows: Sequence[Sequence[int] | np.ndarray],
+                 bounds: Sequence[tuple[float, float]],
+                 coef: Sequence[Sequence[float] | np.ndarray] | None = None) -> None:
+        import highspy
+
+        self._hs = highspy
+        self.n = n
+        self.rows = [np.asarray(r, dtype=np.int32) for r in rows]
+        self.coef = ([np.asarray(c, dtype=float) for c in coef] if coef is not None
+                     else [np.ones(len(r)) for r in self.rows])
+        self.highs = new_highs()
+        lp = highspy.HighsLp()
+        lp.num_col_ = n
+        lp.num_row_ = len(rows)
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.zeros(n)
+        lp.col_upper_ = np.full(n, highspy.kHighsInf)
+        lp.row_lower_ = np.array([max(b[0], -highspy.kHighsInf) for b in bounds], dtype=float)
+        lp.row_upper_ = np.array([min(b[1], highspy.kHighsInf) for b in bounds], dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.concatenate(
+            [[0], np.cumsum([len(r) for r in self.rows])]).astype(np.int32)
+        lp.a_matrix_.index_ = (np.concatenate(self.rows) if self.rows
+                               else np.zeros(0, dtype=np.int32)).astype(np.int32)
+        lp.a_matrix_.value_ = (np.concatenate(self.coef) if self.coef else np.zeros(0))
+        self.highs.passModel(lp)
+        self._costed = np.zeros(0, dtype=np.int32)
+
+    def set_row(self, i: int, low: float, high: float) -> None:
+        self.highs.changeRowBounds(i, max(low, -self._hs.kHighsInf), min(high, self._hs.kHighsInf))
+
+    def _objective(self, cols: np.ndarray, values: np.ndarray) -> None:
+        if len(self._costed):
+            self.highs.changeColsCost(len(self._costed), self._costed, np.zeros(len(self._costed)))
+        self.highs.changeColsCost(len(cols), cols, values)
+        self._costed = cols
+
+    def feasible(self) -> bool:
+        """Whether any counts satisfy every row (no objective)."""
+        self._objective(np.zeros(0, dtype=np.int32), np.zeros(0))
+        return self._solve(self._hs.ObjSense.kMinimize)[0] != "infeasible"
+
+    def _solve(self, sense: Any) -> tuple[str, float]:
+        self.highs.changeObjectiveSense(sense)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        ms = self._hs.HighsModelStatus
+        if status == ms.kOptimal:
+            return "optimal", float(self.highs.getInfo().objective_function_value)
+        if status in (ms.kUnbounded, ms.kUnboundedOrInfeasible):
+            # Only the maximum can run away (counts are bounded below), or a difference either way.
+            return "unbounded", (INF if sense == self._hs.ObjSense.kMaximize else -INF)
+        if status == ms.kInfeasible:
+            return "infeasible", float("nan")
+        raise ArithmeticError(f"audit LP failed: {self.highs.modelStatusToString(status)}")
+
+    def interval(self, row: int) -> tuple[float, float] | None:
+        """Least and greatest value of row `row`'s sum; None if the constraints are infeasible."""
+        self._objective(self.rows[row], self.coef[row])
+        status, lo = self._solve(self._hs.ObjSense.kMinimize)
+        if status == "infeasible":
+            return None
+        _, hi = self._solve(self._hs.ObjSense.kMaximize)
+        return lo, hi
+
+    def narrowing(self, row: int) -> tuple[tuple[float, float], list[int]] | None:
+        """The interval of row `row` and the rows that bind it (non-zero duals at either end)."""
+        self._objective(self.rows[row], self.coef[row])
+        binding: list[int] = []
+        out = []
+        for sense in (self._hs.ObjSense.kMinimize, self._hs.ObjSense.kMaximize):
+            status, value = self._solve(sense)
+            if status == "infeasible":
+                return None
+            out.append(value)
+            if status == "optimal":
+                duals = np.asarray(self.highs.getSolution().row_dual)
+                binding += [int(i) for i in np.nonzero(np.abs(duals) > 1e-9)[0] if i != row]
+        return (out[0], out[1]), binding
 
 
 class _Block:
@@ -99,90 +255,44 @@ def blocks(table: Table) -> list[_Block]:
 
 
 class _Attacker:
-    """The LP over one block, given what is published (None = suppressed)."""
+    """The LP over one block: a row per cell (base cells and totals), bounds from what is published."""
 
-    def __init__(self, block: _Block, published: Mapping[Key, int | None], k: int,
-                 rounding: int | None) -> None:
+    def __init__(self, block: _Block, published: Mapping[Key, int | None], rule: Rule) -> None:
         self.block = block
-        self.k = k
-        self.rounding = rounding
-        self.set_published(published)
+        self.rule = rule
+        self.row = {key: i for i, key in enumerate(block.cells)}
+        bounds = [self._bounds(published[key]) for key in block.cells]
+        self.lp = LinearAttacker(len(block.base), [block.covers(key) for key in block.cells], bounds)
 
-    def set_published(self, published: Mapping[Key, int | None]) -> None:
-        n = len(self.block.base)
-        bounds: list[tuple[float, float | None]] = [(0.0, None)] * n
-        rows, lo, hi = [], [], []
-        for key in self.block.cells:
-            value = published[key]
-            if value is None:
-                continue
-            low, high = known_bounds(value, self.k, self.rounding)
-            idx = self.block.covers(key)
-            if len(idx) == 1:
-                bounds[idx[0]] = (low, high)
-            else:
-                rows.append(idx)
-                lo.append(low)
-                hi.append(high)
-        self.bounds = bounds
-        self.eq_rows = [r for r, a, b in zip(rows, lo, hi, strict=True) if a == b]
-        self.eq_b = [a for a, b in zip(lo, hi, strict=True) if a == b]
-        self.ub_rows = [r for r, a, b in zip(rows, lo, hi, strict=True) if a != b]
-        self.ub_lo = [a for a, b in zip(lo, hi, strict=True) if a != b]
-        self.ub_hi = [b for a, b in zip(lo, hi, strict=True) if a != b]
-        self.__dict__.pop("constraints", None)
+    def _bounds(self, value: int | None) -> tuple[float, float]:
+        if value is None:
+            return self.rule.floor, INF
+        return known_bounds(value, self.rule.k, self.rule.rounding)
 
-    def _matrix(self, rows: list[list[int]]) -> csr_matrix | None:
-        if not rows:
-            return None
-        data, ri, ci = [], [], []
-        for r, idx in enumerate(rows):
-            for c in idx:
-                data.append(1.0)
-                ri.append(r)
-                ci.append(c)
-        return csr_matrix((data, (ri, ci)), shape=(len(rows), len(self.block.base)))
-
-    @functools.cached_property
-    def constraints(self) -> dict[str, Any]:
-        """The LP's constraints, the same for every cell of the block: built once."""
-        out: dict[str, Any] = {"A_eq": self._matrix(self.eq_rows),
-                               "b_eq": np.array(self.eq_b) if self.eq_rows else None,
-                               "A_ub": None, "b_ub": None, "bounds": self.bounds}
-        if self.ub_rows:
-            a_ub = self._matrix(self.ub_rows + self.ub_rows)
-            sign = np.concatenate([np.ones(len(self.ub_rows)), -np.ones(len(self.ub_rows))])
-            out["A_ub"] = csr_matrix(a_ub.multiply(sign[:, None]))  # type: ignore[union-attr]
-            out["b_ub"] = np.concatenate([np.array(self.ub_hi), -np.array(self.ub_lo)])
-        return out
+    def hide(self, key: Key) -> None:
+        self.lp.set_row(self.row[key], self.rule.floor, INF)
 
     def interval(self, key: Key) -> tuple[float, float]:
-        objective = np.zeros(len(self.block.base))
-        objective[self.block.covers(key)] = 1.0
-        result = []
-        for direction in (1.0, -1.0):
-            res = linprog(direction * objective, method="highs", **self.constraints)
-            if res.status == 3:  # unbounded: only possible for the maximum
-                result.append(INF if direction < 0 else 0.0)
-            elif res.status != 0:
-                raise ArithmeticError(f"audit LP failed for {key}: {res.message}")
-            else:
-                result.append(direction * res.fun)
-        return result[0], result[1]
+        found = self.lp.interval(self.row[key])
+        if found is None:
+            raise ArithmeticError(f"audit LP infeasible for {key}: the published rule is not "
+                                  "what the table holds")
+        return found
 
 
-def audit(table: Table, published: Mapping[Key, int | None], k: int,
+def audit(table: Table, published: Mapping[Key, int | None], k: int | Rule,
           rounding: int | None = None) -> dict[Key, tuple[float, float]]:
     """The attacker's interval for every suppressed cell, from the published table alone.
 
     Only `table`'s structure (dimensions, codes, totals) is used, never its true values.
     """
+    rule = as_rule(k, rounding)
     out: dict[Key, tuple[float, float]] = {}
     for block in blocks(table):
         hidden = [key for key in block.cells if published[key] is None]
         if not hidden:
             continue
-        attacker = _Attacker(block, published, k, rounding)
+        attacker = _Attacker(block, published, rule)
         for key in hidden:
             out[key] = attacker.interval(key)
     return out
@@ -203,7 +313,8 @@ def _lines(block: _Block, key: Key) -> list[list[Key]]:
 
 def _complement(block: _Block, key: Key, hidden: set[Key], values: Mapping[Key, int],
                 k: int, order: Mapping[Key, int]) -> Key | None:
-    """The next cell to suppress so that `key` can no longer be worked out.
+    """The next cell to suppress so that `key` can no longer be worked out (`values` <= 0 marks
+    a cell that may not be hidden: a published zero or a structural zero).
 
     Prefer a line where `key` is the only hidden cell (that line pins it); within it, a cell whose
     other lines already hold a hidden cell (closing a rectangle), then an inner cell over a total,
@@ -216,7 +327,7 @@ def _complement(block: _Block, key: Key, hidden: set[Key], values: Mapping[Key, 
         return found
     # Every cell in its lines is hidden already: the bound comes from further away. Take the
     # nearest published cell (fewest differing codes), preferring one of at least k, then small.
-    far = [c for c in block.cells if c not in hidden]
+    far = [c for c in block.cells if c not in hidden and values[c] > 0]
     if not far:
         return None
     return min(far, key=lambda c: (sum(a != b for a, b in zip(c, key, strict=True)),
@@ -228,7 +339,7 @@ def _best(block: _Block, key: Key, lines: list[list[Key]], hidden: set[Key],
     best: tuple[tuple[int, int, int, int, int], Key] | None = None
     for line in lines:
         for cand in line:
-            if cand in hidden:
+            if cand in hidden or values[cand] <= 0:  # hidden already, or not eligible
                 continue
             closes = sum(any(c in hidden for c in other if c != cand)
                          for other in _lines(block, cand) if key not in other)
@@ -257,46 +368,61 @@ def _close_lines(block: _Block, hidden: set[Key], values: Mapping[Key, int], k: 
                         changed = True
 
 
-def protect(table: Table, k: int, rounding: int | None = None) -> Protected:
-    """Suppress 1..k-1, add complementary suppressions until the audit passes, round if asked."""
+def protect(table: Table, k: int | Rule, rounding: int | None = None) -> Protected:
+    """Suppress small cells (and zeros if the rule says so), add complementary suppressions until
+    the audit passes, round if asked."""
+    rule = as_rule(k, rounding)
+    k = rule.k
     order = {key: n for n, key in enumerate(table.ordered())}
-    primary = {key for key, v in table.values.items() if 0 < v < k}
+    low = 0 if rule.zeros == "suppressed" else 1
+    primary = {key for key, v in table.values.items()
+               if low <= v < k and key not in rule.structural}
     hidden = set(primary)
+    # Complements are real counts: never a structural zero, never a 0 when zeros are published
+    # (and with zeros suppressed every 0 is hidden already).
+    values = {key: (v if v > 0 and key not in rule.structural else -1)
+              for key, v in table.values.items()}
 
     def publish() -> dict[Key, int | None]:
         return {key: (None if key in hidden else
-                      (round_base(v, rounding) if rounding else v))
+                      (round_base(v, rule.rounding) if rule.rounding else v))
                 for key, v in table.values.items()}
 
     for block in blocks(table):
+        if not any(c in hidden for c in block.cells):
+            continue
+        _close_lines(block, hidden, values, k, order)
+        attacker = _Attacker(block, publish(), rule)
+        shown = {c for c in block.cells if c in hidden}
         safe: set[Key] = set()
         failed: set[Key] = set()
         while True:
-            _close_lines(block, hidden, table.values, k, order)
-            attacker = _Attacker(block, publish(), k, rounding)
             weak = None
             for key in sorted((c for c in block.cells if c in hidden), key=order.__getitem__):
                 if key in safe or key in failed:
                     continue
-                lo, hi = attacker.interval(key)
-                if hi - lo >= k:
-                    safe.add(key)
-                else:
+                if rule.exposed(*attacker.interval(key)):
                     weak = key
                     break
+                safe.add(key)
             if weak is None:
                 break
-            extra = _complement(block, weak, hidden, table.values, k, order)
+            extra = _complement(block, weak, hidden, values, k, order)
             if extra is None:
                 failed.add(weak)
             else:
                 hidden.add(extra)
+            _close_lines(block, hidden, values, k, order)
+            for c in block.cells:
+                if c in hidden and c not in shown:
+                    attacker.hide(c)
+                    shown.add(c)
     published = publish()
-    intervals = audit(table, published, k, rounding)
-    failures = tuple(sorted((key for key, (lo, hi) in intervals.items() if hi - lo < k),
+    intervals = audit(table, published, rule)
+    failures = tuple(sorted((key for key, (lo, hi) in intervals.items() if rule.exposed(lo, hi)),
                             key=order.__getitem__))
     return Protected(table, published, frozenset(primary), frozenset(hidden - primary),
-                     intervals, failures)
+                     intervals, failures, rule)
 
 
 def unprotected(table: Table) -> Protected:
@@ -304,40 +430,76 @@ def unprotected(table: Table) -> Protected:
     return Protected(table, dict(table.values), frozenset(), frozenset(), {}, ())
 
 
-def check(protected: Protected, k: int, rounding: int | None) -> list[Key]:
-    """Re-run the audit on exactly what is published; the cells that fail (must be none)."""
-    intervals = audit(protected.table, protected.published, k, rounding)
-    bad = [key for key, (lo, hi) in intervals.items() if hi - lo < k]
+def check(protected: Protected, k: int | None = None, rounding: int | None = None, *,
+          lp: bool = True) -> list[Key]:
+    """Re-run the audit on exactly what is published; the cells that fail (must be none).
+
+    With `lp=False` only the rule itself is checked (no small count or hidden zero published
+    against it): for a table whose intervals the joint audit has proved with more tables."""
+    rule = protected.rule if k is None or k == protected.rule.k else Rule(k, rounding)
+    bad: list[Key] = []
+    if lp:
+        intervals = audit(protected.table, protected.published, rule)
+        bad = [key for key, (lo, hi) in intervals.items() if rule.exposed(lo, hi)]
+    low = 0 if rule.zeros == "suppressed" else 1
     small = [key for key, v in protected.published.items()
-             if v is not None and 0 < protected.table.values[key] < k]
-    return sorted(set(bad) | set(small))
+             if v is not None and low <= protected.table.values[key] < rule.k
+             and key not in rule.structural]
+    hidden_zero = [key for key, v in protected.published.items()
+                   if v is None and (key in rule.structural or
+                                     (rule.zeros == "published" and protected.table.values[key] == 0))]
+    return sorted(set(bad) | set(small) | set(hidden_zero))
 
 
 def describe(keys: Iterable[Key], dims: tuple[str, ...]) -> str:
     return "; ".join(", ".join(f"{d}={c}" for d, c in zip(dims, key, strict=True)) for key in keys)
 
 
-def rule_text(counts_people: bool, k: int, rounding: int | None, lang: str) -> str:
-    """The disclosure rule in plain words."""
-    if not counts_people:
+def _structural_text(combos: Sequence[Mapping[str, str]], lang: str) -> str:
+    parts = [" dan ".join(f"{d} = {c}" for d, c in combo.items()) if lang == "id" else
+             " and ".join(f"{d} = {c}" for d, c in combo.items()) for combo in combos]
+    return "; ".join(parts)
+
+
+def rule_text(disclosure: Any, lang: str) -> str:
+    """The disclosure rule in plain words: exactly what the audit assumes of a hidden cell."""
+    if not disclosure.counts_people:
         return ("Tabel ini tidak menghitung orang; semua angka diterbitkan apa adanya."
                 if lang == "id" else
                 "This table does not count people; every figure is published as counted.")
+    k, rounding, zeros = disclosure.k, disclosure.rounding, disclosure.zeros
+    combos = list(disclosure.structural_zeros)
     if lang == "id":
         text = (f"Angka 1 sampai {k - 1} tidak diterbitkan: selnya dikosongkan dan diberi tanda "
-                f"'{FLAG}' (rahasia), bukan 0. Sel lain ikut dikosongkan bila perlu, supaya angka "
-                "yang disembunyikan tidak bisa dihitung dari jumlah dan sel lainnya; pemeriksaan "
-                f"otomatis membuktikan setiap sel kosong bisa bernilai dalam rentang paling sedikit {k} "
-                "angka. Angka 0 yang sebenarnya diterbitkan sebagai 0.")
+                f"'{FLAG}' (rahasia), bukan 0. ")
+        text += ("Angka 0 yang sebenarnya selalu diterbitkan sebagai 0, jadi sel yang dikosongkan "
+                 "bernilai paling sedikit 1. " if zeros == "published" else
+                 "Angka 0 diperlakukan seperti angka kecil dan juga dikosongkan, jadi sel yang "
+                 "dikosongkan bisa bernilai 0. ")
+        if combos:
+            text += ("Kombinasi yang tidak mungkin terjadi selalu diterbitkan sebagai 0: "
+                     f"{_structural_text(combos, 'id')}. ")
+        text += ("Sel lain ikut dikosongkan bila perlu, supaya angka yang disembunyikan tidak bisa "
+                 "dihitung dari jumlah, sel lain, tabel lain dari catatan yang sama, atau versi "
+                 "sebelumnya; pemeriksaan otomatis membuktikan, dengan anggapan di atas, bahwa setiap "
+                 f"sel kosong bisa bernilai dalam rentang paling sedikit {k} angka yang tidak "
+                 f"seluruhnya berada di antara 1 dan {k - 1}.")
         if rounding:
             text += (f" Semua angka, termasuk jumlah, dibulatkan ke kelipatan {rounding} terdekat; "
                      "karena itu rincian bisa tidak sama persis dengan jumlahnya.")
         return text
     text = (f"Counts of 1 to {k - 1} are not published: the cell is left empty and flagged "
-            f"'{FLAG}' (confidential), never shown as 0. Other cells are suppressed too where "
-            "needed, so that no hidden figure can be worked out from the totals and the other "
-            "cells; an automatic audit proves that every empty cell could hold any of at least "
-            f"{k} values. A true 0 is published as 0.")
+            f"'{FLAG}' (confidential), never shown as 0. ")
+    text += ("A true 0 is always published as 0, so an empty cell holds at least 1. "
+             if zeros == "published" else
+             "A 0 is treated like a small count and left empty too, so an empty cell may hold 0. ")
+    if combos:
+        text += ("Combinations that cannot occur are always published as 0: "
+                 f"{_structural_text(combos, 'en')}. ")
+    text += ("Other cells are suppressed too where needed, so that no hidden figure can be worked "
+             "out from the totals, the other cells, other tables of the same records or earlier "
+             "versions; an automatic audit proves, under the assumptions above, that every empty "
+             f"cell could hold any of at least {k} values, never all between 1 and {k - 1}.")
     if rounding:
         text += (f" Every figure, totals included, is rounded to the nearest multiple of "
                  f"{rounding}, so parts may not add up exactly to their totals.")

@@ -10,123 +10,23 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field, ValidationError
-
-from ..load import SourceDoc, check_id, inside, list_files
+from ..content.load import check_id, inside, list_files
+from ..content.validate import unsafe_html
+from ..content.yamlio import YamlDoc
 from ..problems import Problem
-from ..schemas import NonEmpty, Schema, Source, Text
-from ..validate import schema_problems, unsafe_html
-from ..yamlio import YamlDoc, parse_yaml, read_text
-from .definition import DatasetDefinition
+from .definition import Dataset, DatasetDefinition
+from .regions import REGIONS_FILE, load_regions
 from .releases import verify as verify_releases
+from .rows import check_input_rows
+from .source import parse_source, validate_model
 
-REGIONS_FILE = "regions.yaml"
 _HEADER_MAX = 1 << 16
 # Column names that usually identify a person; such a column must be declared `pii: true`.
 _PII_NAME = re.compile(r"(^|_)(name|nama|passport|paspor|nik|nomor|birth|lahir|dob|address|alamat|"
                        r"phone|telepon|hp|email|note|notes|catatan|remarks|keterangan)(_|$)")
-
-
-class Region(Schema):
-    code: NonEmpty = Field(pattern=r"^[0-9]{2}([0-9]{2})?$", description="BPS/Kemendagri code, undotted.")
-    name: Text = Field(description="Name of the province, regency (kabupaten) or city (kota).")
-    level: Literal["province", "regency", "city"] = Field(description="Administrative level.")
-    iso: NonEmpty | None = Field(None, description="ISO 3166-2 code, provinces only.")
-    sources: list[int] = Field(min_length=1, description="Indexes into the file's sources list.")
-
-
-class RegionTable(Schema):
-    """data/regions.yaml: the region codes the datasets use, each with its source."""
-
-    sources: list[Source] = Field(min_length=1, description="Sources, referred to by index.")
-    caveat: Text | None = Field(None, description="What is uncertain about the codes.")
-    regions: list[Region] = Field(min_length=1, description="Regions.")
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """A validated dataset definition with its input file."""
-
-    slug: str
-    src_path: str  # 'data/<slug>.yaml'
-    definition: DatasetDefinition
-    root: Path
-    input_src: str  # 'data/tables/...'
-    regions: RegionTable
-    cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
-
-    @property
-    def title(self) -> Text:
-        return self.definition.title
-
-    @property
-    def themes(self) -> list[str]:
-        return list(self.definition.themes)
-
-    @property
-    def spatial(self) -> list[str]:
-        return list(self.definition.spatial)
-
-    @property
-    def version(self) -> str:
-        return self.definition.version
-
-    @property
-    def input_path(self) -> Path:
-        return self.root / self.input_src
-
-    def region_name(self, code: str, lang: str) -> str:
-        for region in self.regions.regions:
-            if region.code == code:
-                return region.name.get(lang)
-        return code
-
-
-def _validate(model: type[Any], doc: Any, src_path: str, problems: list[Problem]) -> Any:
-    if not isinstance(doc.data, dict):
-        problems.append(Problem(src_path, 1, 1, "not-a-mapping", "the file must be a mapping of fields"))
-        return None
-    try:
-        return model.model_validate(doc.data)
-    except ValidationError as exc:
-        problems.extend(schema_problems(exc, model, doc))
-        return None
-
-
-def _parse(path: Path, src_path: str, problems: list[Problem]) -> SourceDoc | None:
-    text = read_text(path, src_path, problems)
-    if text is None:
-        return None
-    doc = parse_yaml(text, src_path, problems)
-    return SourceDoc("datasets", path.stem, src_path, doc) if doc else None
-
-
-def load_regions(root: Path, problems: list[Problem]) -> RegionTable | None:
-    path = root / "data" / REGIONS_FILE
-    src = f"data/{REGIONS_FILE}"
-    if not path.is_file():
-        problems.append(Problem(src, None, None, "missing-field", "data/regions.yaml is missing"))
-        return None
-    source = _parse(path, src, problems)
-    if source is None:
-        return None
-    table = _validate(RegionTable, source.doc, src, problems)
-    if table is None:
-        return None
-    seen: set[str] = set()
-    for i, region in enumerate(table.regions):
-        line, col = source.doc.position(("regions", i, "code"))
-        if region.code in seen:
-            problems.append(Problem(src, line, col, "duplicate-id", f"region {region.code} is listed twice"))
-        seen.add(region.code)
-        if any(s >= len(table.sources) or s < 0 for s in region.sources):
-            problems.append(Problem(src, line, col, "unknown-reference",
-                                    f"region {region.code}: a source index is out of range"))
-    return table
 
 
 def _input_columns(path: Path, fmt: str, src: str, problems: list[Problem]) -> list[str] | None:
@@ -257,8 +157,6 @@ def check_input(ds: DatasetDefinition, doc: YamlDoc, root: Path, src_path: str,
 
 def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Problem]]:
     """Every data/<slug>.yaml, validated, with its input checked (header, then every row)."""
-    from .rows import check_input_rows  # here: rows.py needs Dataset from this module
-
     problems: list[Problem] = []
     folder = root / "data"
     if not folder.is_dir():
@@ -277,12 +175,12 @@ def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Probl
             continue
         if not check_id(path.stem, src_path, problems):
             continue
-        source = _parse(path, src_path, problems)
+        source = parse_source(path, src_path, problems)
         if source is None:
             continue
         doc = source.doc
         problems.extend(unsafe_html(DatasetDefinition, doc, src_path))
-        definition = _validate(DatasetDefinition, doc, src_path, problems)
+        definition = validate_model(DatasetDefinition, doc, src_path, problems)
         if definition is None:
             continue
         def where(i: int, key: str, doc: YamlDoc = doc) -> tuple[int, int]:

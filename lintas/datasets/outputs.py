@@ -16,9 +16,8 @@ from typing import Any
 
 import xlsxwriter
 
-from .definition import TOTAL, DatasetDefinition
+from .definition import TOTAL, Dataset, DatasetDefinition
 from .disclosure import FLAG, Protected, rule_text
-from .load import Dataset
 
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LICENCE_TITLE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
@@ -40,6 +39,15 @@ class Column:
     title_en: str
     description_id: str
     description_en: str
+
+
+def zero_rule(d: DatasetDefinition) -> dict[str, Any]:
+    """The zero rule as data (what the audit assumes of a hidden cell), for JSON and datapackage."""
+    if not d.disclosure.counts_people:
+        return {}
+    return {"zeros": d.disclosure.zeros,
+            "hidden_cell_minimum": 1 if d.disclosure.zeros == "published" else 0,
+            "structural_zeros": [dict(c) for c in d.disclosure.structural_zeros]}
 
 
 def _sentence(text: str) -> str:
@@ -134,10 +142,8 @@ def metadata_pairs(d: DatasetDefinition) -> list[tuple[str, str]]:
         ("Lisensi / Licence", f"{LICENCE_TITLE} {LICENCE_URL}"),
         ("Metodologi", d.methodology.id),
         ("Methodology", d.methodology.get("en")),
-        ("Kontrol pengungkapan", rule_text(d.disclosure.counts_people, d.disclosure.k,
-                                           d.disclosure.rounding, "id")),
-        ("Disclosure control", rule_text(d.disclosure.counts_people, d.disclosure.k,
-                                         d.disclosure.rounding, "en")),
+        ("Kontrol pengungkapan", rule_text(d.disclosure, "id")),
+        ("Disclosure control", rule_text(d.disclosure, "en")),
         ("Sitasi / Citation", citation(d, "id")),
         *[(f"Sumber / Source {i + 1}",
            f"{s.title}, {s.publisher}" + (f", {s.date.isoformat()}" if s.date else "")
@@ -261,8 +267,8 @@ def datapackage(ds: Dataset, protected: Protected, csv_bytes: bytes) -> dict[str
             "synthetic": d.synthetic,
             "disclosure": {"counts_people": d.disclosure.counts_people, "k": d.disclosure.k,
                            "rounding": d.disclosure.rounding, "flag": FLAG,
-                           "rule": rule_text(d.disclosure.counts_people, d.disclosure.k,
-                                             d.disclosure.rounding, "en")},
+                           **zero_rule(d),
+                           "rule": rule_text(d.disclosure, "en")},
             "temporal": {"start": d.temporal.start.isoformat(), "end": d.temporal.end.isoformat()},
             "spatial": list(d.spatial),
         },
@@ -286,10 +292,9 @@ def dataset_files(ds: Dataset, protected: Protected) -> dict[str, bytes]:
         "licence": {"name": "CC-BY-4.0", "url": LICENCE_URL},
         "citation": {"id": citation(d, "id"), "en": citation(d, "en")},
         "disclosure": {"k": d.disclosure.k, "rounding": d.disclosure.rounding, "flag": FLAG,
-                       "rule": {"id": rule_text(d.disclosure.counts_people, d.disclosure.k,
-                                                d.disclosure.rounding, "id"),
-                                "en": rule_text(d.disclosure.counts_people, d.disclosure.k,
-                                                d.disclosure.rounding, "en")}},
+                       **zero_rule(d),
+                       "rule": {"id": rule_text(d.disclosure, "id"),
+                                "en": rule_text(d.disclosure, "en")}},
         "fields": [{"name": c.name, "type": c.type, "title": {"id": c.title_id, "en": c.title_en}}
                    for c in cols],
         "rows": records,

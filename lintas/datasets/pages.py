@@ -7,6 +7,7 @@ The chart is an SVG drawn here at build time, no JavaScript.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -14,22 +15,22 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..api import INDEX_PATH, OPENAPI_PATH
-from ..feeds import feed_path
-from ..geojson import PLACES_PATH
+from ..content.model import Site
 from ..i18n import format_date, format_number, lang_prefix
-from ..model import Site
-from ..pages import Page
+from ..publish.api import INDEX_PATH, OPENAPI_PATH
+from ..publish.feeds import feed_path
+from ..publish.geojson import PLACES_PATH
+from ..site.pages import Page
 from ..urls import absolute, relative
 from .catalog import file_format, schema_org
-from .definition import TOTAL
+from .definition import TOTAL, Dataset
 from .disclosure import FLAG, rule_text
-from .load import Dataset
 from .outputs import LICENCE_URL, citation, columns
 from .publish import build, changelog, publish_datasets
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PREVIEW_ROWS = 10
+DATA_CSS = "assets/data.css"  # the tables and chart of dataset pages (templates/assets/data.css)
 
 UI: dict[str, dict[str, str]] = {
     "id": {
@@ -139,11 +140,15 @@ def _code_label(ds: Dataset, dim_index: int, code: str, lang: str) -> str:
     return code
 
 
-def _short(label: str, code: str) -> str:
-    return label if len(label) <= 16 else code
+CHART_WIDTH = 320  # viewBox units: about 1:1 on a phone, so its 13-unit text is 11.7 px or more at 320 px
+CHART_LINE = 16  # height of a label line
+CHART_BAR = 15
+CHART_CHARS = 36  # characters of a label line before it wraps (13-unit text, 320 units wide)
 
 
 def chart_svg(ds: Dataset, protected: Any, lang: str, templates_dir: Path = TEMPLATES) -> str:
+    """A horizontal bar chart: each bar under its full label (wrapped over lines, never shortened
+    to a code), the value at the end of the bar; the same labels and values in its <desc>."""
     d = ds.definition
     if d.chart is None:
         return ""
@@ -154,17 +159,19 @@ def chart_svg(ds: Dataset, protected: Any, lang: str, templates_dir: Path = TEMP
             for code in protected.table.codes[xi]]
     values = [protected.published.get(k) for k in keys]
     top = max([v for v in values if v is not None] or [1]) or 1
-    width, height, left, base = 640, 260, 10, 220
-    slot = (width - left - 10) / max(len(keys), 1)
+    room = CHART_WIDTH - 64  # the longest bar leaves room for its value
     bars: list[dict[str, Any]] = []
-    for n, (key, value) in enumerate(zip(keys, values, strict=True)):
-        w = slot * 0.7
-        x = left + n * slot + (slot - w) / 2
-        h = 0 if value is None else (base - 30) * value / top
-        bars.append({"x": round(x, 1), "w": round(w, 1), "cx": round(x + w / 2, 1),
-                     "y": round(base - h, 1), "h": round(h, 1), "value": value,
-                     "label_value": "" if value is None else format_number(value, lang),
-                     "label": _short(_code_label(ds, xi, key[xi], lang), key[xi])})
+    y = 0
+    for key, value in zip(keys, values, strict=True):
+        label = _code_label(ds, xi, key[xi], lang)
+        lines = textwrap.wrap(label, CHART_CHARS) or [label]
+        y += CHART_LINE * len(lines)
+        w = 0 if value is None else max(1.0, room * value / top)
+        bars.append({"lines": lines, "label": label, "line_y": y - CHART_LINE * len(lines) + 13,
+                     "y": y + 3, "w": round(w, 1), "h": CHART_BAR, "value": value,
+                     "value_x": round(w + 4, 1), "value_y": y + 3 + 12,
+                     "label_value": "" if value is None else format_number(value, lang)})
+        y += 3 + CHART_BAR + 10
     measure = d.measure.title.get(lang)
     x_title = d.dimensions[xi].title.get(lang).lower()
     fixed = ", ".join(f"{d.dimensions[i].title.get(lang)}: {_code_label(ds, i, key, lang)}"
@@ -172,8 +179,9 @@ def chart_svg(ds: Dataset, protected: Any, lang: str, templates_dir: Path = TEMP
     desc = "; ".join(f"{b['label']}: {b['label_value'] or FLAG}" for b in bars)
     caption = UI[lang]["chart_caption"].format(measure=measure, x=x_title) + (
         f" ({fixed})" if fixed else "")
-    return _render(templates_dir, "chart.svg", id=f"chart-{ds.slug}", width=width, height=height, left=left,
-                   base=base, bars=bars, title=caption, desc=desc, caption=caption, flag=FLAG)
+    return _render(templates_dir, "chart.svg", id=f"chart-{ds.slug}", width=CHART_WIDTH,
+                   height=max(y, 1), line_h=CHART_LINE, bars=bars, title=caption, desc=desc,
+                   caption=caption, flag=FLAG)
 
 
 def _cell(value: Any, kind: str, lang: str) -> dict[str, Any]:
@@ -181,7 +189,8 @@ def _cell(value: Any, kind: str, lang: str) -> dict[str, Any]:
         if value is None:
             return {"text": FLAG, "flag": True, "num": True}
         return {"text": format_number(value, lang), "num": True}
-    return {"text": "" if value is None else str(value)}
+    text = "" if value is None else str(value)
+    return {"text": text, "wrap": len(text) > 24}  # long text (a URL, a sentence) wraps in its cell
 
 
 def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPLATES) -> Page:
@@ -189,7 +198,7 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
     d = ds.definition
     ui = UI[lang]
     here = f"{lang_prefix(lang)}data/{ds.slug}/"
-    md: list[str] = []
+    md: list[str] = [f'<link rel="stylesheet" href="{relative(here, lang_prefix(lang) + DATA_CSS)}">']
     md.append(_render(templates_dir,
         "dataset.html", ui=ui, synthetic=d.synthetic,
         start=format_date(d.temporal.start, lang), start_iso=d.temporal.start.isoformat(),
@@ -225,18 +234,19 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
         preview = [[_cell(v, c.kind, lang) for v, c in zip(row, cols, strict=True)]
                    for row in body[:PREVIEW_ROWS]]
         md += [f"## {ui['preview']}", _render(templates_dir,
-            "table.html", id=f"preview-{ds.slug}", ui=ui, header=[c.name for c in cols],
+            "table.html", id=f"preview-{ds.slug}", ui=ui,
+            header=[{"text": c.name, "num": c.kind == "measure"} for c in cols],
             rows=preview, caption=ui["preview_caption"].format(n=min(PREVIEW_ROWS, len(body)),
                                                               total=len(body)))]
         dictionary = [[{"text": c.name}, {"text": c.type},
-                       {"text": c.description_id if lang == "id" else c.description_en}]
+                       {"text": c.description_id if lang == "id" else c.description_en, "wrap": True}]
                       for c in cols]
         md += [f"## {ui['dictionary']}", _render(templates_dir,
             "table.html", id=f"dictionary-{ds.slug}", ui=ui,
-            header=[ui["column"], ui["type"], ui["meaning"]], rows=dictionary,
+            header=[{"text": h} for h in (ui["column"], ui["type"], ui["meaning"])], rows=dictionary,
             caption=ui["dictionary"])]
     md += [f"## {ui['disclosure']}",
-           rule_text(d.disclosure.counts_people, d.disclosure.k, d.disclosure.rounding, lang)]
+           rule_text(d.disclosure, lang)]
     if built is not None and built.protected.suppressed:
         n = len(built.protected.suppressed)
         md.append(f"{n} sel dirahasiakan dalam versi ini." if lang == "id"

@@ -11,18 +11,28 @@ import io
 import json
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..config import BuildConfig
-from ..model import Site
+from ..content.model import Site
+from ..content.yamlio import parse_yaml
 from ..outputs import Outputs
 from ..problems import Problem, has_errors, sort_problems
-from ..yamlio import parse_yaml
 from .aggregate import Table, aggregate
 from .catalog import catalog_jsonld, catalog_turtle, data_json
-from .disclosure import Protected, check, describe, protect, unprotected
-from .load import Dataset, load_datasets
+from .definition import Dataset
+from .disclosure import (
+    Protected,
+    Rule,
+    check,
+    describe,
+    protect,
+    structural_cells,
+    unprotected,
+)
+from .joint import current_view, describe_findings, frozen_view, joint_protect, protected_of
+from .load import load_datasets
 from .outputs import dataset_files, dumps
 from .pii import scan
 from .releases import Frozen, compare_current, freeze, read_releases, record_anchor
@@ -37,6 +47,7 @@ class Built:
     protected: Protected
     files: dict[str, bytes]  # name in data/<slug>/ -> bytes (the files a release freezes)
     releases: list[Frozen]
+    narrowest: tuple[float, float] | None = None  # the audit's narrowest interval of a hidden cell
 
 
 def geography(site: Site) -> dict[str, dict[str, str]]:
@@ -49,44 +60,143 @@ def geography(site: Site) -> dict[str, dict[str, str]]:
     return out
 
 
-def build(ds: Dataset, site: Site) -> tuple[Built | None, list[Problem]]:
-    """Aggregate, protect and write one dataset's files (cached on the Dataset for as long as the
-    content places its posts in the same office and regions)."""
+def source_key(ds: Dataset) -> str:
+    """The records a dataset counts: its declared `input.records`, else its input file."""
+    return ds.definition.input.records or f"file:{ds.input_src}"
+
+
+def build(ds: Dataset, site: Site,
+          datasets: Sequence[Dataset] | None = None) -> tuple[Built | None, list[Problem]]:
+    """Aggregate, protect and write one dataset's files, audited jointly with every other dataset
+    of `datasets` (default: the site's) that counts the same records, and with all their frozen
+    releases. Cached on the Dataset for as long as the content places its posts in the same office
+    and regions and the group is the same."""
     geo = geography(site)
-    if "built" in ds.cache and ds.cache["geography"] == geo:
+    pool = list(datasets if datasets is not None else site.datasets)
+    if all(d.slug != ds.slug for d in pool):
+        pool.append(ds)
+    group = sorted((d for d in pool if source_key(d) == source_key(ds)), key=lambda d: d.slug)
+    names = tuple(d.slug for d in group)
+    if "built" in ds.cache and ds.cache["geography"] == geo and ds.cache.get("group") == names:
         return ds.cache["built"], list(ds.cache["problems"])
-    problems: list[Problem] = []
-    table, found = aggregate(ds, geo)
-    problems += found
-    built = None
-    if table is not None:
+    results = _build_group(group, geo)
+    for member in group:
+        built, problems = results[member.slug]
+        member.cache["built"] = built
+        member.cache["problems"] = tuple(problems)
+        member.cache["geography"] = geo
+        member.cache["group"] = names
+    return ds.cache["built"], list(ds.cache["problems"])
+
+
+def _rule(ds: Dataset, table: Table) -> Rule:
+    d = ds.definition.disclosure
+    return Rule(d.k, d.rounding, d.zeros or "suppressed", structural_cells(table, d.structural_zeros))
+
+
+def _build_group(group: Sequence[Dataset], geo: Mapping[str, Mapping[str, str]]
+                 ) -> dict[str, tuple[Built | None, list[Problem]]]:
+    problems: dict[str, list[Problem]] = {ds.slug: [] for ds in group}
+    tables: dict[str, Table] = {}
+    protected: dict[str, Protected] = {}
+    frozen: dict[str, list[Frozen]] = {}
+    for ds in group:
+        table, found = aggregate(ds, geo)
+        problems[ds.slug] += found
+        frozen[ds.slug], found = read_releases(ds.root, ds.slug)
+        problems[ds.slug] += found
+        if table is None:
+            continue
+        rule = ds.definition.disclosure
+        wrong = sorted(key for key in structural_cells(table, rule.structural_zeros)
+                       if table.values[key] != 0)
+        if wrong:
+            problems[ds.slug].append(Problem(
+                ds.src_path, None, None, "structural-zero",
+                f"{len(wrong)} cell(s) declared structural zeros hold counts: "
+                f"{describe(wrong[:3], table.dims)}",
+                hint="a structural zero is a combination that cannot occur; remove it from "
+                     "disclosure.structural_zeros or correct the input"))
+            continue
+        tables[ds.slug] = table
+        protected[ds.slug] = (protect(table, _rule(ds, table)) if rule.counts_people
+                              else unprotected(table))
+    narrowest: dict[str, tuple[float, float]] = {}
+    people = [ds for ds in group if ds.slug in tables and ds.definition.disclosure.counts_people]
+    views = [current_view(ds.slug, ds.version, ds.definition.dimensions, protected[ds.slug])
+             for ds in people]
+    for ds in people:
+        for f in frozen[ds.slug]:
+            if f.version != ds.version:
+                view = frozen_view(ds.slug, f.version, f.files, ds.definition.dimensions,
+                                   ds.definition.measure.name)
+                if view is not None:
+                    views.append(view)
+    joint = len(views) > 1
+    if joint:
+        result = joint_protect(views, geo)
+        by_slug = {v.slug: v for v in result.views if v.current}
+        for ds in people:
+            p = protected_of(by_slug[ds.slug], protected[ds.slug])
+            intervals = result.intervals.get(ds.slug, {})
+            failures = tuple(f.key for f in result.failures if f.label.split(" ")[0] == ds.slug)
+            protected[ds.slug] = replace(p, intervals=intervals, failures=failures)
+        for finding in result.failures:
+            slug = finding.label.split(" ")[0]
+            problems[slug].append(Problem(
+                f"data/{slug}.yaml", None, None, "disclosure-audit",
+                "a suppressed cell could be narrowed from the tables published from the same "
+                f"records and their releases: {describe_findings([finding])}",
+                hint="hide more in the current version is not enough here: publish coarser "
+                     "(merge categories or periods) or withdraw the version at risk"))
+    out: dict[str, tuple[Built | None, list[Problem]]] = {}
+    for ds in group:
+        found = problems[ds.slug]
+        if ds.slug not in tables:
+            out[ds.slug] = (None, found)
+            continue
+        table, prot = tables[ds.slug], protected[ds.slug]
         rule = ds.definition.disclosure
         if rule.counts_people:
-            protected = protect(table, rule.k, rule.rounding)
-            bad = check(protected, rule.k, rule.rounding)
+            bad = check(prot, lp=not joint)
             if bad:
-                problems.append(Problem(
+                found.append(Problem(
                     ds.src_path, None, None, "disclosure-audit",
                     f"{len(bad)} suppressed cell(s) could be narrowed to less than {rule.k} values "
                     f"from the published table: {describe(bad[:5], table.dims)}",
                     hint="publish this table at a coarser level (fewer codes or longer periods)"))
-        else:
-            protected = unprotected(table)
-        files = dataset_files(ds, protected)
+            own = prot.narrowest()
+            if own is not None:
+                narrowest[ds.slug] = own[1]
+        files = dataset_files(ds, prot)
         for where, kind, masked in scan(files):
-            problems.append(Problem(ds.src_path, None, None, "pii-value",
-                                    f"{where} contains a {kind}-like value ({masked})",
-                                    hint="declare identifying input columns 'pii: true'"))
-        frozen, found = read_releases(ds.root, ds.slug)
-        problems += found
-        for f in frozen:
+            found.append(Problem(ds.src_path, None, None, "pii-value",
+                                 f"{where} contains a {kind}-like value ({masked})",
+                                 hint="declare identifying input columns 'pii: true'"))
+        for f in frozen[ds.slug]:
             if f.version == ds.version:
-                problems += compare_current(f, files, ds.src_path)
-        built = Built(table, protected, files, frozen)
-    ds.cache["built"] = built
-    ds.cache["problems"] = tuple(problems)
-    ds.cache["geography"] = geo
-    return built, problems
+                found += compare_current(f, files, ds.src_path)
+        out[ds.slug] = (Built(table, prot, files, frozen[ds.slug], narrowest.get(ds.slug)), found)
+    return out
+
+
+def audit_lines(datasets: Sequence[Dataset]) -> list[str]:
+    """The build summary of the disclosure audit: the narrowest interval an attacker gets for a
+    hidden cell of each dataset (after a build; from the datasets' cache)."""
+    out = []
+    for ds in sorted(datasets, key=lambda d: d.slug):
+        built = ds.cache.get("built")
+        rule = ds.definition.disclosure
+        if built is None or not rule.counts_people:
+            continue
+        if built.narrowest is None:
+            out.append(f"audit: {ds.slug} {ds.version}: no hidden cell")
+            continue
+        lo, hi = built.narrowest
+        out.append(f"audit: {ds.slug} {ds.version}: {len(built.protected.suppressed)} hidden "
+                   f"cells; narrowest interval [{lo:g}, {hi:g}] ({hi - lo:g} wide, k = {rule.k}, "
+                   f"hidden cells >= {1 if rule.zeros == 'published' else 0})")
+    return out
 
 
 def changelog(ds: Dataset, built: Built) -> dict[str, object]:
@@ -126,7 +236,7 @@ def publish_datasets(datasets: Sequence[Dataset], site: Site,
     zipped: dict[str, bytes] = {}
     published = []
     for ds in sorted(datasets, key=lambda d: d.slug):
-        built, found = build(ds, site)
+        built, found = build(ds, site, datasets)
         problems += found
         if built is None:
             continue
@@ -157,16 +267,14 @@ def publish_datasets(datasets: Sequence[Dataset], site: Site,
     return out, sort_problems(problems)
 
 
-def release_dataset(root: Path, slug: str) -> tuple[str, list[Problem]]:
+def release(config: BuildConfig, site: Site | None, problems: list[Problem],
+            slug: str) -> tuple[str, list[Problem]]:
     """Freeze the current outputs of `slug` as the version of its last release note, chained to
-    the newest frozen version, and record the manifest's hash in that note.
+    the newest frozen version, and record the manifest's hash in that note. `site` and `problems`
+    are the whole check's (`lintas.pipeline.release_dataset` runs it first).
 
     Run again after a release that was killed half-way, it finishes it: a leftover temporary
     folder is removed, and a frozen version whose note lacks its hash gets it."""
-    from ..pipeline import check as run_check
-
-    config = BuildConfig.for_root(root)
-    site, problems = run_check(config)
     datasets, found = load_datasets(config.root, config.today)
     problems = [*problems, *found]
     ds = next((d for d in datasets if d.slug == slug), None)
@@ -188,7 +296,7 @@ def release_dataset(root: Path, slug: str) -> tuple[str, list[Problem]]:
         return "", [Problem(f"releases/{slug}/{ds.version}", None, None, "release-changed",
                             f"version {ds.version} is already released",
                             hint=f"add a release note with a new version to data/{slug}.yaml")]
-    built, found = build(ds, site)
+    built, found = build(ds, site, datasets)
     problems += found
     if built is None or has_errors(problems):
         return "", sort_problems(problems)

@@ -28,10 +28,15 @@ import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..content.schemas import Text
 from ..problems import Problem, Severity
 from .definition import SEMVER, Release
+
+if TYPE_CHECKING:
+    from ..content.model import Site
+    from ..publish.feeds import FeedEntry
 
 SUMS = "SHA256SUMS"
 MANIFEST = "manifest.json"
@@ -414,3 +419,13 @@ def verify(root: Path, slug: str, releases: Sequence[Release], src_path: str,
     """Everything `check` verifies about a dataset's released versions."""
     frozen, problems = read_releases(root, slug)
     return [*problems, *check_notes(frozen, releases, src_path, where), *warn_leftovers(root, slug)]
+
+
+def release_entries(site: Site) -> list[FeedEntry]:
+    """One feed entry per release note of every dataset (stable key: slug and version)."""
+    from ..publish.feeds import FeedEntry  # here: `check` loads this module, and needs no feeds
+
+    return [FeedEntry(key=f"datasets/{ds.slug}/{rel.version}",
+                      title=Text(id=f"{ds.title.id} {rel.version}", en=f"{ds.title.get('en')} {rel.version}"),
+                      summary=rel.notes, path=f"data/{ds.slug}/", updated=rel.date)
+            for ds in site.datasets for rel in ds.definition.releases]

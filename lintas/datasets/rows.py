@@ -33,8 +33,7 @@ from typing import Any
 import duckdb
 
 from ..problems import Problem, did_you_mean
-from .definition import Dimension, InputColumn
-from .load import Dataset
+from .definition import Dataset, Dimension, InputColumn
 
 # Characters a text cell may not hold: C0/C1 controls (NUL, tab, line breaks, ESC...), DEL, the
 # bidi marks, embeddings, overrides and isolates (Trojan-source style reordering), the line and

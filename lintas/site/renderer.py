@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -19,8 +20,8 @@ from urllib.parse import urlparse
 import yaml
 
 from .assets import minify_css
-from .content.sanitize import MARKDOWN_EXTENSIONS
-from .i18n import LANGS, lang_prefix
+from ..content.sanitize import MARKDOWN_EXTENSIONS
+from ..i18n import LANGS, lang_prefix
 from .pages import Page
 from .ui import UI
 from .webapp import THEME_COLOR
@@ -37,10 +38,12 @@ class RenderError(Exception):
 @dataclass(frozen=True)
 class RenderSettings:
     base_url: str  # public address of the site, ending in '/'
-    site_name: str
+    site_name: Mapping[str, str]  # by language: English pages carry the English name
     templates_dir: Path
     offline: bool = False  # the file:// bundle: no directory URLs, offline plugin, built-in search
     search: bool = True  # Material's own (lunr) search
+    short_name: str = ""  # the header's name on phones (default: the full name)
+    footer: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # by language (render.footer_info)
 
 
 def theme_overrides(templates_dir: Path, dest: Path) -> Path:
@@ -74,7 +77,7 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
     if settings.offline:
         plugins.append("offline")
     return {
-        "site_name": settings.site_name,
+        "site_name": settings.site_name[lang],
         "site_url": settings.base_url + lang_prefix(lang),
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
@@ -110,6 +113,8 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
                 "home_name": UI[lang]["home"],
                 "search_label": UI[lang]["search_label"],
                 "search_button": UI[lang]["search_button"],
+                "short_name": settings.short_name or settings.site_name[lang],
+                "footer": dict(settings.footer.get(lang, {})),
             },
         },
         "nav": nav,
@@ -132,8 +137,10 @@ def write_docs(pages: list[Page], docs_dir: Path, templates_dir: Path, *, offlin
         path.write_text(page.text(), encoding="utf-8")
     assets = docs_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
-    (assets / "lintas.css").write_text(
-        minify_css((templates_dir / "assets" / "lintas.css").read_text(encoding="utf-8")), encoding="utf-8")
+    for css in ("lintas.css", "data.css"):  # data.css: linked by dataset pages only
+        source = templates_dir / "assets" / css
+        if source.is_file():
+            (assets / css).write_text(minify_css(source.read_text(encoding="utf-8")), encoding="utf-8")
     shutil.copyfile(templates_dir / "assets" / "favicon.svg", assets / "favicon.svg")
     if offline:
         # Material's offline plugin loads a Web Worker shim from unpkg; ship it instead (MIT,

@@ -7,15 +7,15 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from ..config import BuildConfig
+from ..content.model import Site
+from ..i18n import DEFAULT_LANG, LANGS, lang_prefix
+from ..outputs import Outputs
+from ..urls import absolute
 from .api import API_KINDS, PLACES_PATH, item_path
-from .config import BuildConfig
 from .feeds import FEEDS, feed_path
 from .feeds import MEDIA_TYPE as ATOM_TYPE
-from .i18n import DEFAULT_LANG, LANGS, lang_prefix
 from .jsonld import page_jsonld
-from .model import Site
-from .outputs import Outputs
-from .urls import absolute
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"

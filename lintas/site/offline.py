@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
-from .i18n import LANGS, lang_prefix
-from .outputs import Outputs
-from .problems import Problem
+from ..i18n import LANGS, lang_prefix
+from ..outputs import Outputs
+from ..problems import Problem
 from .ui import UI
 from .webapp import manifest_path
-from .yamlio import parse_yaml, read_text
+from ..content.yamlio import parse_yaml, read_text
 
 WORKER_PATH = "sw.js"
 SCRIPT_PATH = "assets/offline.js"

@@ -48,7 +48,7 @@ _ID: dict[str, Any] = {
     "where": "Tempat layanan",
     "related_procedures": "Prosedur terkait",
     "number": "Nomor",
-    "signed_on": "Ditandatangani",
+    "signed_on": "Tanggal tanda tangan",
     "parties": "Para pihak",
     "scope": "Ruang lingkup",
     "documents": "Dokumen",
@@ -160,7 +160,28 @@ _ID: dict[str, Any] = {
     "offline_explain": "Buka file index.html di dalamnya dengan peramban; pencarian tetap berfungsi.",
     "offline_note": "Ini versi luring (offline) situs Lintas. Pencarian memakai pencarian bawaan tema, "
                     "yang bekerja tanpa server; isinya sama dengan situs daring pada tanggal pembuatannya.",
-    # Offline reading on phones (lintas/offline.py, templates/assets/sw.js and offline.js).
+    "about_title": "Tentang situs ini",
+    "about_publisher": "Siapa yang menerbitkan",
+    "about_content": "Dari mana isinya",
+    "about_content_text": "Setiap halaman menyebut sumbernya dan kapan terakhir ditinjau. Fakta yang "
+                          "menurut sumbernya belum pasti atau berbeda-beda ditandai dalam kotak "
+                          "\u201cPerlu diperhatikan\u201d. Tidak ada yang dikarang: bila tidak ada sumber "
+                          "untuk nomor telepon, koordinat, atau tarif, halaman menyebutnya belum diketahui.",
+    "about_privacy": "Privasi",
+    "about_privacy_text": "Situs ini tidak memakai cookie, analitik, atau layanan pihak ketiga: tidak ada "
+                          "permintaan yang keluar dari situs ini. Pencarian berjalan di peramban Anda.",
+    "footer_publisher": "Penerbit",
+    "footer_contact": "Kontak",
+    "footer_licences": "Lisensi",
+    "footer_text_licence": "Teks situs",
+    "footer_data_licence": "Data terbuka",
+    "footer_source": "Sumber situs",
+    "footer_source_code": "Kode dan isi situs",
+    "footer_built_with": "Dibuat dengan Lintas, perangkat lunak sumber terbuka (Apache-2.0).",
+    "footer_api": "Isi situs sebagai JSON (API v1)",
+    "footer_built_on": "Dibangun",
+    "footer_label": "Informasi situs",
+    # Offline reading on phones (lintas/site/offline.py, templates/assets/sw.js and offline.js).
     "offline_keep": "Simpan untuk dibaca tanpa internet",
     "offline_keep_intro": "Halaman penting (prosedur, pos lintas batas, cek perjalanan, pengumuman) disimpan "
                           "di perangkat ini agar tetap bisa dibuka tanpa sinyal.",
@@ -221,7 +242,7 @@ _EN: dict[str, Any] = {
     "where": "Where to go",
     "related_procedures": "Related procedures",
     "number": "Number",
-    "signed_on": "Signed",
+    "signed_on": "Date signed",
     "parties": "Parties",
     "scope": "Scope",
     "documents": "Documents",
@@ -334,7 +355,28 @@ _EN: dict[str, Any] = {
     "offline_explain": "Open the index.html file inside it in a browser; search still works.",
     "offline_note": "This is the offline copy of the Lintas site. Search uses the theme's built-in search, "
                     "which works without a server; the content is the same as the online site on the day it was built.",
-    # Offline reading on phones (lintas/offline.py, templates/assets/sw.js and offline.js).
+    "about_title": "About this site",
+    "about_publisher": "Who publishes it",
+    "about_content": "Where the content comes from",
+    "about_content_text": "Every page names its sources and when it was last reviewed. Facts the "
+                          "sources mark as uncertain or conflicting are shown in a \u201cPlease note\u201d "
+                          "box. Nothing is invented: where no source gives a phone number, coordinate "
+                          "or fee, the page says it is not known.",
+    "about_privacy": "Privacy",
+    "about_privacy_text": "This site uses no cookies, no analytics and no third-party services: no "
+                          "request leaves the site. Search runs in your browser.",
+    "footer_publisher": "Publisher",
+    "footer_contact": "Contact",
+    "footer_licences": "Licences",
+    "footer_text_licence": "Site text",
+    "footer_data_licence": "Open data",
+    "footer_source": "Source of the site",
+    "footer_source_code": "Code and content of the site",
+    "footer_built_with": "Made with Lintas, open-source software (Apache-2.0).",
+    "footer_api": "The site's content as JSON (API v1)",
+    "footer_built_on": "Built",
+    "footer_label": "About the site",
+    # Offline reading on phones (lintas/site/offline.py, templates/assets/sw.js and offline.js).
     "offline_keep": "Keep for offline reading",
     "offline_keep_intro": "The key pages (procedures, border posts, travel checker, notices) are kept on this "
                           "device, so they open without a signal.",

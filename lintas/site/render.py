@@ -20,14 +20,15 @@ import markdown as md_lib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .content.sanitize import sanitize
-from .i18n import format_date, format_idr, lang_prefix
-from .model import Site
+from ..config import build_datetime
+from ..content.model import Site
+from ..content.sanitize import sanitize
+from ..i18n import format_date, format_idr, lang_prefix
 from .pages import Page
-from .schemas import Entity, GlossaryTerm, Notice, Organisation, Post, Procedure, Text
+from ..content.schemas import Entity, GlossaryTerm, Notice, Organisation, Post, Procedure, Text
 from .search import SEARCH_WEIGHTS, entity_regions, search_index
 from .ui import UI
-from .urls import SECTIONS, entity_path, page_src, relative, section_path
+from ..urls import SECTIONS, entity_path, page_src, relative, section_path
 
 # Set per page while its templates render: did any text fall back to Indonesian?
 _fallback: contextvars.ContextVar[list[bool]] = contextvars.ContextVar("fallback")
@@ -237,7 +238,7 @@ class PageBuilder:
 
     def with_head(self, title: str, meta: dict[str, Any]) -> dict[str, Any]:
         """Canonical URL, language alternates, Open Graph, feeds and JSON-LD for the page head."""
-        from .discovery import page_head
+        from ..publish.discovery import page_head
 
         if "path" not in meta:
             return meta
@@ -459,6 +460,43 @@ class PageBuilder:
         """The "Keep for offline reading" control (online site only: the bundle is already offline)."""
         return "" if self.variant.offline else "\n" + self.r.partial("keep", self.lang, here) + "\n"
 
+    def about(self) -> Page:
+        """About this site: who publishes it, where its content comes from, licences, privacy,
+        its sources and the day it was built (the footer links here)."""
+        ui, settings, lang = self.ui, self.site.settings, self.lang
+        here = lang_prefix(lang) + "about/"
+        info = footer_info(self.site, lang, offline=self.variant.offline)
+        contact = (f' {escape(ui["footer_contact"])}: <a href="mailto:{escape(info["contact_email"])}">'
+                   f'{escape(info["contact_email"])}</a>.' if info["contact_email"] else "")
+        licences = [f'<li>{escape(ui["footer_text_licence"])}: <a href="{escape(info["licence_url"])}" '
+                    f'rel="license">{escape(info["licence_name"])}</a></li>'] if info["licence_url"] else []
+        if info["data"]:
+            licences.append(f'<li><a href="{escape(relative(here, lang_prefix(lang) + "data/"))}">'
+                            f'{escape(ui["footer_data_licence"])}</a>: <a href="{DATA_LICENCE_URL}" '
+                            f'rel="license">{DATA_LICENCE_NAME}</a></li>')
+        source = [f"<li>{escape(ui['footer_built_with'])}</li>"]
+        if settings.source_url:
+            source.append(f'<li><a href="{escape(settings.source_url)}">{escape(ui["footer_source_code"])}</a></li>')
+        parts = [
+            f"# {ui['about_title']}\n",
+            f"\n{escape(settings.tagline.get(lang))}\n",
+            f"\n## {ui['about_publisher']}\n",
+            f"\n<p>{escape(settings.publisher.get(lang))}.{contact}</p>\n",
+            f"\n## {ui['about_content']}\n",
+            f"\n{escape(ui['about_content_text'])}\n",
+            f"\n## {ui['footer_licences']}\n",
+            '\n<ul class="lintas-plain">' + "".join(licences) + "</ul>\n",
+            f"\n## {ui['about_privacy']}\n",
+            f"\n{escape(ui['about_privacy_text'])}\n",
+            f"\n## {ui['footer_source']}\n",
+            '\n<ul class="lintas-plain">' + "".join(source) + "</ul>\n",
+            f'\n<p>{escape(ui["footer_built_on"])}: <time datetime="{info["built_iso"]}">'
+            f'{escape(info["built"])}</time></p>\n',
+        ]
+        return self.finish("about/index.md", ui["about_title"], parts,
+                           {"description": settings.tagline.get(lang), "kind": "about", "path": here,
+                            "lang": lang})
+
     def _term(self, gid: str, term: GlossaryTerm) -> str:
         expansion = (f' <span class="lintas-muted">({escape(self.ui["abbreviation_of"])} {escape(term.expansion)})</span>'
                      if term.expansion else "")
@@ -506,12 +544,43 @@ def render_pages(site: Site, lang: str, templates_dir: Path, extra: list[Page] |
         for eid, entity in site.kind_items(kind).items():
             pages.append(builder.render_entity(kind, eid, entity))
     pages.append(builder.archive())
+    pages.append(builder.about())
     pages.extend(extra or [])
     known = {p.src for p in pages}
     pages.insert(0, builder.home(known))
     return pages
 
 
+
+
+DATA_LICENCE_NAME = "CC BY 4.0"  # every dataset's (lintas/datasets/outputs.py LICENCE_URL)
+DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def footer_info(site: Site, lang: str, *, offline: bool = False) -> dict[str, Any]:
+    """What the footer of every page shows, in `lang`. Links are relative to the language's root
+    (the theme makes them relative to the page); the build date is SOURCE_DATE_EPOCH's, as every
+    other timestamp of a reproducible build."""
+    settings = site.settings
+    built = build_datetime().date()
+    page = "index.html" if offline else ""  # file:// has no directory index
+    return {
+        "labels": {k[len("footer_"):]: v for k, v in UI[lang].items() if k.startswith("footer_")},
+        "site_name": settings.name.get(lang),
+        "publisher": settings.publisher.get(lang),
+        "contact_email": settings.contact_email or "",
+        "licence_name": settings.licence.name if settings.licence else "",
+        "licence_url": settings.licence.url if settings.licence else "",
+        "data_licence_name": DATA_LICENCE_NAME,
+        "data_licence_url": DATA_LICENCE_URL,
+        "about": "about/" + page,
+        "about_title": UI[lang]["about_title"],
+        "data": "data/" + page if site.datasets else "",
+        "api": "" if offline else ("" if lang == "id" else "../") + "api/v1/index.json",
+        "source_url": settings.source_url or "",
+        "built": format_date(built, lang),
+        "built_iso": built.isoformat(),
+    }
 
 
 def render_entity_pages(site: Site, lang: str, templates_dir: Path, entities: Iterable[tuple[str, str]],

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem
+from ..problems import Problem
 from .schemas import ID_MAX, ID_RE, RESERVED_IDS
 from .yamlio import YamlDoc, parse_yaml, read_text
 
@@ -224,7 +224,7 @@ def load_sources(root: Path, kinds: tuple[str, ...] = CONTENT_KINDS,
                 continue  # a link to a folder is checked by load_kind: refused if it leaves the repo
             hint = None
             if entry.is_dir():
-                from .problems import did_you_mean
+                from ..problems import did_you_mean
                 hint = did_you_mean(entry.name, kinds)
             problems.append(Problem(f"content/{entry.name}", None, None,
                                     "unknown-kind" if entry.is_dir() else "stray-file",

@@ -17,6 +17,22 @@ from typing import Any, TypeVar
 import jsonschema
 from pydantic import BaseModel, ValidationError
 
+from ..config import BuildConfig
+from ..content.model import Site
+from ..content.schemas import (
+    Agreement,
+    GlossaryTerm,
+    Notice,
+    Organisation,
+    Post,
+    Procedure,
+    Schema,
+    Text,
+)
+from ..i18n import LANGS
+from ..outputs import Outputs
+from ..problems import Problem
+from ..urls import absolute, entity_path
 from .api_models import (
     API_VERSION,
     ApiAgreement,
@@ -48,24 +64,8 @@ from .api_models import (
     ApiText,
     ApiUrls,
 )
-from .config import BuildConfig
 from .geojson import MEDIA_TYPE as GEOJSON_TYPE
 from .geojson import PLACES_PATH, PlaceCollection, places
-from .i18n import LANGS
-from .model import Site
-from .outputs import Outputs
-from .problems import Problem
-from .schemas import (
-    Agreement,
-    GlossaryTerm,
-    Notice,
-    Organisation,
-    Post,
-    Procedure,
-    Schema,
-    Text,
-)
-from .urls import absolute, entity_path
 
 API_ROOT = "api/v1/"
 INDEX_PATH = f"{API_ROOT}index.json"
@@ -327,7 +327,7 @@ def _response(description: str, schema_name: str, media_type: str = "application
 
 def openapi(site: Site) -> dict[str, Any]:
     """OpenAPI 3.1: every endpoint, each response referring to its published JSON Schema."""
-    from .schemas import ID_PATTERN
+    from ..content.schemas import ID_PATTERN
 
     paths: dict[str, Any] = {
         "/index.json": {"get": {

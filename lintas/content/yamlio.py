@@ -26,7 +26,7 @@ from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from .problems import Problem
+from ..problems import Problem
 
 MAX_BYTES = 1 << 20  # 1 MiB: a content file is a few KB; anything bigger is a mistake or an attack
 MAX_DEPTH = 32

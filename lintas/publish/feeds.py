@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 
 import markdown
 
-from .config import BuildConfig
-from .i18n import LANGS, lang_prefix
-from .model import Site
-from .outputs import Outputs
-from .schemas import Text
-from .urls import absolute, entity_path
+from ..config import BuildConfig
+from ..content.model import Site
+from ..content.schemas import Text
+from ..i18n import LANGS, lang_prefix
+from ..outputs import Outputs
+from ..urls import absolute, entity_path
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

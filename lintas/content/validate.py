@@ -17,24 +17,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .checker.graph import check_flows
-from .content.sanitize import MarkdownChecker, check_markdown
+from ..checker.graph import check_flows
+from ..problems import Problem, did_you_mean
 from .kinds import KIND_MODELS
 from .load import SourceDoc, Sources
-from .problems import Problem, did_you_mean
+from .record import Record
+from .sanitize import MarkdownChecker, check_markdown
 from .schemas import ID_RE, Entity, RefTo, SiteSettings
 from .yamlio import Path_, YamlDoc
-
-
-@dataclass(frozen=True)
-class Record:
-    """A source that passed its schema: the typed entity and where it came from."""
-
-    kind: str
-    id: str
-    src_path: str
-    entity: BaseModel
-    doc: YamlDoc
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .schemas import (
+from ..content.schemas import (
     ID_PATTERN,
     AgreementKind,
     AgreementStatus,

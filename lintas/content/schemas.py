@@ -415,14 +415,28 @@ class OfflineSettings(Schema):
                     "('procedures/passport-application/'), a pattern ('posts/*'), 'flow:<id>' (every page "
                     "reachable in a travel checker) or 'notices:active'.")
 
+class Licence(Schema):
+    """A licence, by its usual short name and its address."""
+
+    name: NonEmpty = Field(description="Short name, e.g. 'CC BY 4.0'.")
+    url: Url = Field(description="Address of the licence text.")
+
 
 class SiteSettings(Schema):
     """content/site.yaml: the site's name, address and home-page tasks."""
 
     name: Text = Field(description="Site name.")
+    short_name: NonEmpty | None = Field(
+        None, description="Short name shown in the header on phones, e.g. 'Lintas' (default: the name).")
     tagline: Text = Field(description="One line under the name on the home page.")
     base_url: Url = Field(description="Public address the site is deployed at, ending in '/'.")
     publisher: Text = Field(description="Who publishes the site.")
+    contact_email: NonEmpty | None = Field(
+        None, description="Where readers write about the site (shown in the footer and on the about page).")
+    licence: Licence | None = Field(
+        None, description="Licence of the site's text (the footer and the about page name it).")
+    source_url: Url | None = Field(
+        None, description="Address of the site's sources (content and generator), if they are public.")
     tasks: list[Task] = Field(min_length=1, description="Home-page tasks, in order.")
     offline: OfflineSettings = Field(default_factory=OfflineSettings,
                                      description="Offline reading: the essentials every phone keeps and their budget.")

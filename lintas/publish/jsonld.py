@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..content.model import Site
+from ..content.schemas import Organisation, Post, Text
+from ..i18n import lang_prefix
+from ..urls import absolute, entity_path
 from .api import API_KINDS
-from .i18n import lang_prefix
-from .model import Site
-from .schemas import Organisation, Post, Text
-from .urls import absolute, entity_path
 
 CONTEXT = "https://schema.org"
 HOME = Text(id="Beranda", en="Home")

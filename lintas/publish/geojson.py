@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from ..content.model import Site
+from ..content.schemas import Coordinates, Text
 from .api_models import ApiModel, ApiText, ApiUrls
-from .model import Site
-from .schemas import Coordinates, Text
 
 PLACES_PATH = "api/v1/geo/places.geojson"
 MEDIA_TYPE = "application/geo+json"

@@ -11,9 +11,9 @@ import struct
 import zlib
 from collections.abc import Callable
 
-from .i18n import LANGS, lang_prefix
-from .outputs import Outputs
-from .schemas import SiteSettings
+from ..i18n import LANGS, lang_prefix
+from ..outputs import Outputs
+from ..content.schemas import SiteSettings
 
 THEME_COLOR = "#3f51b5"  # Material's indigo header, as the favicon
 BACKGROUND_COLOR = "#ffffff"

@@ -27,12 +27,12 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .i18n import lang_prefix
-from .outputs import OutputError
+from ..i18n import lang_prefix
+from ..outputs import OutputError
 from .pages import Page
 from .search_canon import CanonError, canonicalise
 from .ui import UI
-from .write import WriteError, write_outputs
+from ..write import WriteError, write_outputs
 
 PAGEFIND_DIR = "pagefind"
 

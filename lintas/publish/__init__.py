@@ -1,0 +1,1 @@
+"""Published files made from the model: JSON API, GeoJSON, feeds, JSON-LD, sitemaps and discovery."""

@@ -1,0 +1,216 @@
+"""The disclosure audit against an attacker who reads every published table and release.
+
+Each test plays an attack from issue 14 with the independent LP of tests/attacker.py (scipy, built
+only from the published files), and shows that the same attack succeeds on what the publisher
+would have produced without the joint audit (so the test fails without the fix).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lintas.datasets.aggregate import aggregate, build_table
+from lintas.datasets.disclosure import Rule, check, protect
+from lintas.datasets.publish import build, geography, release_dataset
+from tests.attacker import Pub, attack, published_tables
+from tests.conftest import unrelease
+from tests.test_datasets import ROOT, publish
+
+K = 5
+
+
+@pytest.fixture(scope="module")
+def sample():
+    site, datasets, out, problems = publish(ROOT)
+    assert not problems, [p.format() for p in problems]
+    return site, datasets, dict(out)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    for name in ("content", "data", "templates", "releases"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def pub(protected, slug: str, version: str, minimum: int) -> Pub:
+    """What the publisher would publish from `protected`, as the attacker reads it."""
+    return Pub(slug, version, f"{slug} {version}", protected.table.dims, dict(protected.published),
+               protected.rule.k, protected.rule.rounding, minimum)
+
+
+# ------------------------------------------------------------------ item 1: the zero rule
+
+
+def test_published_rule_is_true_and_no_hidden_cell_can_be_narrowed(sample):
+    """The hidden-zero attack: believe the page's rule, solve the LP over every table and release."""
+    site, datasets, files = sample
+    for ds in datasets:
+        if not ds.definition.disclosure.counts_people:
+            continue
+        doc = json.loads(files[f"data/{ds.slug}/{ds.slug}.json"])
+        minimum = doc["disclosure"]["hidden_cell_minimum"]
+        assert minimum == (1 if ds.definition.disclosure.zeros == "published" else 0)
+        words = doc["disclosure"]["rule"]["en"]
+        assert ("A true 0 is always published as 0" in words) == (minimum == 1)
+        built, _ = build(ds, site)
+        # The rule the page states is true of the published table.
+        for key, value in built.protected.published.items():
+            if value is None:
+                assert built.table.values[key] >= minimum, (ds.slug, key)
+        leaks = attack(published_tables(files, [ds.slug]))
+        assert leaks == [], (ds.slug, leaks[:3])
+
+
+def test_hidden_zeros_under_a_zeros_published_rule_are_an_attack():
+    """What the old publisher did: hide a 0 as a complement while the page said zeros are
+    published. The attacker who believes the sentence pins the small cell; the audit now refuses
+    such a publication, and protecting under that rule never hides a zero."""
+    base = {("a", "x"): 2, ("a", "y"): 0, ("a", "z"): 40, ("b", "x"): 9, ("b", "y"): 7,
+            ("b", "z"): 50}
+    t = build_table(("r", "c"), (("a", "b"), ("x", "y", "z")), (True, True), base)
+    hidden = {("a", "x"), ("a", "y"), ("b", "x"), ("b", "y")}  # the rectangle, a 0 among them
+    old = {key: (None if key in hidden else v) for key, v in t.values.items()}
+    believed = Pub("t", "1.0.0", "t", t.dims, old, K, None, 1)
+    leaks = attack([believed])
+    assert any(leak.key == ("a", "x") and (leak.lo, leak.hi) == (1.0, 1.0) for leak in leaks)
+    rule = Rule(K, zeros="published")
+    from lintas.datasets.disclosure import Protected
+
+    assert ("a", "y") in check(Protected(t, old, frozenset(), frozenset(), {}, (), rule))
+    new = protect(t, rule)
+    assert all(new.published[key] is not None for key, v in t.values.items() if v == 0)
+    if not new.failures:
+        assert attack([pub(new, "t", "1.0.0", 1)]) == []
+    else:  # too small to protect without hiding the 0: the build fails, the safe outcome
+        assert check(new)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.integers(0, 30), min_size=3, max_size=3), min_size=2, max_size=4),
+       st.sampled_from(["published", "suppressed"]))
+def test_random_tables_under_either_zero_rule(values, zeros):
+    base = {(f"r{i}", c): v for i, row in enumerate(values) for c, v in zip("abc", row, strict=True)}
+    t = build_table(("r", "c"), (tuple(f"r{i}" for i in range(len(values))), tuple("abc")),
+                    (True, True), base)
+    p = protect(t, Rule(K, zeros=zeros))
+    if p.failures:
+        assert check(p)
+        return
+    assert check(p) == []
+    minimum = 1 if zeros == "published" else 0
+    assert all(t.values[key] >= minimum for key, v in p.published.items() if v is None)
+    assert attack([pub(p, "t", "1.0.0", minimum)]) == []
+
+
+@pytest.mark.slow
+def test_structural_zeros_are_published_and_declared(repo: Path):
+    path = repo / "data/crossings-monthly.yaml"
+    text = path.read_text()
+    # No record of the OTHER group at Wini departing in the sample? Declare a combination that
+    # holds records instead, and the check refuses it.
+    path.write_text(text.replace("  zeros: suppressed\n", "  zeros: suppressed\n  structural_zeros:\n"
+                                 "    - {post: plbn-wini, nationality_group: WNI}\n"))
+    _site, _datasets, _out, problems = publish(repo)
+    assert any(p.code == "structural-zero" and "plbn-wini" in p.message for p in problems), \
+        [p.format() for p in problems]
+
+
+# ------------------------------------------------------------------ item 2: one audit per records
+
+
+QUARTERLY = """
+  - name: quarter
+    title: {id: Triwulan, en: Quarter}
+    source: crossed_on
+    derive: quarter
+"""
+
+
+def add_quarterly(repo: Path) -> None:
+    text = (repo / "data/crossings-monthly.yaml").read_text()
+    start = text.index("  - name: month")
+    end = text.index("  - name: post")
+    text = text[:start] + QUARTERLY.lstrip("\n") + text[end:]
+    text = text.replace("Monthly crossings", "Quarterly crossings").replace(
+        "Perlintasan bulanan", "Perlintasan triwulanan").replace("x: month", "x: quarter")
+    text = text[:text.index("releases:")] + (
+        "releases:\n  - version: 1.0.0\n    date: 2026-12-06\n    notes: {id: Rilis pertama., "
+        "en: First release.}\n")
+    (repo / "data/crossings-quarterly.yaml").write_text(text)
+
+
+@pytest.mark.slow
+def test_second_granularity_over_the_same_records_is_audited_jointly(repo: Path):
+    """A quarterly table over the records of the monthly one (a fresh project: no releases)."""
+    add_quarterly(unrelease(repo))
+    site, datasets, out, problems = publish(repo)
+    assert not problems, [p.format() for p in problems]
+    files = dict(out)
+    leaks = attack(published_tables(files, ["crossings-monthly", "crossings-quarterly"]))
+    assert leaks == [], leaks[:3]
+    # Without the joint audit (each table protected alone) the same attacker recovers cells.
+    geo = geography(site)
+    alone = []
+    for ds in datasets:
+        if ds.slug in ("crossings-monthly", "crossings-quarterly"):
+            table, _ = aggregate(ds, geo)
+            alone.append(pub(protect(table, Rule(K, zeros="suppressed")), ds.slug, ds.version, 0))
+    assert attack(alone) != []
+
+
+@pytest.mark.slow
+def test_second_granularity_next_to_released_history_is_refused_or_safe(repo: Path):
+    """With the frozen 1.0.0 monthly table (which published zeros the current rule hides), a new
+    quarterly table either finds a safe pattern or the build fails naming the cells at risk."""
+    add_quarterly(repo)
+    _, _, out, problems = publish(repo)
+    if problems:
+        assert {p.code for p in problems} == {"disclosure-audit"}
+        assert any("crossings-" in p.message and "in [" in p.message for p in problems)
+    else:
+        leaks = attack(published_tables(dict(out), ["crossings-monthly", "crossings-quarterly"]))
+        assert leaks == [], leaks[:3]
+
+
+# ------------------------------------------------------------------ item 3: releases
+
+
+@pytest.mark.slow
+def test_one_record_patch_release_does_not_point_at_the_record(repo: Path):
+    version, problems = release_dataset(repo, "crossings-monthly")
+    assert (version, problems) == ("1.0.1", [])
+    csv_path = repo / "data/tables/crossings-records.csv"
+    rows = csv_path.read_text().splitlines()
+    rows.append("9999999,2024-01-15,plbn-motamasin,departure,ASEAN,CONTOH 9999999,X9999999,"
+                "9900000009999999,1990-01-01")
+    csv_path.write_text("\n".join(rows) + "\n")
+    yaml_path = repo / "data/crossings-monthly.yaml"
+    yaml_path.write_text(yaml_path.read_text() + "  - version: 1.0.2\n    date: 2026-12-06\n"
+                         "    notes: {id: Satu catatan yang terlambat ditambahkan., "
+                         "en: One late record added.}\n")
+    # What the publisher would have released without the joint audit: the difference between
+    # the versions pins the added record.
+    site, datasets, out, problems = publish(repo)
+    ds = next(d for d in datasets if d.slug == "crossings-monthly")
+    table, _ = aggregate(ds, geography(site))
+    frozen = [t for t in published_tables(dict(out), ["crossings-monthly"]) if t.version != "1.0.2"]
+    naive = pub(protect(table, Rule(K, zeros="suppressed")), "crossings-monthly", "1.0.2", 0)
+    assert attack([*frozen, naive]) != []
+    # The release either applies the remedy (more suppression in 1.0.2) or refuses with the cells.
+    version, problems = release_dataset(repo, "crossings-monthly")
+    if version:
+        _, _, out, problems = publish(repo)
+        assert not problems
+        leaks = attack(published_tables(dict(out), ["crossings-monthly"]))
+        assert leaks == [], leaks[:3]
+    else:
+        assert problems and all(p.code == "disclosure-audit" for p in problems)
+        assert "month=2024-01" in problems[0].message
