@@ -13,8 +13,8 @@ import zlib
 from pathlib import Path
 
 from lintas.config import BuildConfig
-from lintas.site.offline import collect, resolve
 from lintas.pipeline import build
+from lintas.site.offline import collect, resolve
 
 PAGES = {"", "posts/", "posts/a/", "posts/b/", "posts/a/x/", "procedures/p/", "search/",
          "checker/f/", "checker/f/q/"}
