@@ -62,7 +62,7 @@ def checker_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     prebuilt = os.environ.get("LINTAS_TEST_SITE")
     if prebuilt:
         return _require_checker(Path(prebuilt))
-    if not (ROOT / "lintas" / "render.py").is_file():
+    if not (ROOT / "lintas" / "site" / "render.py").is_file():
         pytest.fail("lintas/site/render.py is missing: the site cannot be built")
     root = tmp_path_factory.mktemp("checker-site")
     for name in ("content", "data", "templates", "releases"):

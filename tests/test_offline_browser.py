@@ -82,7 +82,9 @@ def wait_until(page: Any, script: str, arg: Any = None, timeout: float = 60) -> 
     """Poll an async script (page.evaluate awaits its promise) until it returns true."""
     deadline = time.monotonic() + timeout
     while not page.evaluate(script, arg):
-        assert time.monotonic() < deadline, f"timed out waiting for {script}"
+        assert time.monotonic() < deadline, f"timed out waiting for {script}: " + str(page.evaluate(
+            "navigator.serviceWorker.getRegistration().then(r => caches.keys().then(k => [k, r && r.active && "
+            "r.active.scriptURL, r && !!r.installing, r && !!r.waiting, navigator.onLine]))"))
         page.wait_for_timeout(200)
 
 
@@ -205,7 +207,11 @@ def test_a_rebuild_reaches_the_phone_once_it_is_online_again(browser: Any, tmp_p
         context.set_offline(False)
         page.goto(f"{srv.url}/posts/plbn-wini/")
         assert marker in page.content() and page.locator(".lintas-saved").count() == 0  # from the network
-        # The new worker keeps the essentials again, then the old build's caches go.
+        # The new worker keeps the essentials again, then the old build's caches go (at the latest
+        # once the reader has closed the site's pages; here: the tab is closed and a new one opened).
+        page.close()
+        page = context.new_page()
+        page.goto(f"{srv.url}/")
         wait_until(page, "([n, o]) => caches.keys().then(k => k.includes(`lintas-${n}-id`) && !k.some(x => x.includes(o)))",
                    [new, old])
 

@@ -72,6 +72,7 @@ function keep(lang) {
 self.addEventListener("install", function (event) {
   /* A new build: keep again the languages an earlier build kept, before taking over (if that
    * fails the old worker and its caches stay); pages kept as visited are fetched again too. */
+  self.skipWaiting();  /* take over as soon as installed: caches are per build, pages network first */
   event.waitUntil(caches.keys().then(function (names) {
     var langs = {}, visited = [];
     names.forEach(function (name) {
@@ -92,7 +93,7 @@ self.addEventListener("install", function (event) {
         });
       }));
     });
-  }).then(function () { return self.skipWaiting(); }));
+  }));
 });
 
 self.addEventListener("activate", function (event) {
@@ -278,13 +279,13 @@ self.addEventListener("fetch", function (event) {
       var network = fetch(request.url, { cache: "no-cache", credentials: "same-origin", redirect: "manual" }).then(function (response) {
         clearTimeout(timer);
         if (response.ok && response.type === "basic") {
-          var saving = store(request, response.clone()).catch(function () { return null; });
-          event.waitUntil(saving);
+          store(request, response.clone()).catch(function () { return null; });
         }
         if (!settled) { settled = true; resolve(response); }
       }, function () { clearTimeout(timer); fallback(); });
-      /* When the cache answered first, the fetch still refreshes the kept copy. */
-      event.waitUntil(network.catch(function () { return null; }));
+      /* When the cache answered first, the fetch still refreshes the kept copy (best effort: the
+       * event is not extended for it, so a hanging connection never holds back a new worker). */
+      network.catch(function () { return null; });
     }));
     return;
   }
