@@ -35,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", type=Path, default=Path("schemas"))
     release = sub.add_parser("release", help="freeze a dataset's current files as its next version")
     release.add_argument("dataset", help="dataset slug, e.g. crossings-monthly")
+    withdraw = sub.add_parser("withdraw", help="withdraw a released version: its files go, a "
+                                               "tombstone page with the reason and checksums stays")
+    withdraw.add_argument("dataset", help="dataset slug, e.g. crossings-monthly")
+    withdraw.add_argument("version", help="released version, e.g. 1.0.0")
+    withdraw.add_argument("--reason", required=True, help="why, shown on the tombstone page")
     return parser
 
 
@@ -59,6 +64,19 @@ def main(argv: list[str] | None = None) -> int:
         if has_errors(problems) or not version:
             return 1
         print(f"released {args.dataset} {version}")
+        return 0
+    if command == "withdraw":
+        from .datasets.publish import withdraw_version
+
+        if not args.reason.strip():
+            print("build.py withdraw: --reason must say why", file=sys.stderr)
+            return 2
+        problems = withdraw_version(config.root, args.dataset, args.version, args.reason.strip(),
+                                    config.today)
+        sys.stderr.write(format_text(problems))
+        if has_errors(problems):
+            return 1
+        print(f"withdrew {args.dataset} {args.version}")
         return 0
     if command == "build":
         return _build(config)

@@ -32,6 +32,7 @@ from .site.pages import Page
 from .site.render import Variant, footer_info, render_pages
 from .site.renderer import RenderError, RenderSettings, render_site
 from .site.search import SearchIndexError, build_search_index, search_page, with_search_index
+from .site.ui import catalogue_problems
 from .write import WriteError, build_lock, discard, make_staging, swap_in, write_outputs
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def check(config: BuildConfig, cache: CheckCache | None = None) -> tuple[Site | 
     # Pages that are not content entities but may be linked from content text.
     extra = [f"/data/{ds.slug}/" for ds in datasets]
     validated, found = validate_sources(sources, config.today, extra_pages=extra)
-    problems = sort_problems([*problems, *found, *data_problems])
+    problems = sort_problems([*problems, *found, *data_problems, *catalogue_problems()])
     if has_errors(problems) or validated.settings is None:
         return None, problems
     site = build_model(validated, config.today)

@@ -19,8 +19,6 @@ the two trees). A new edit arriving during step 3 stops it; the next update redo
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 import tempfile
 import time
@@ -51,7 +49,7 @@ from .site.pages import Page
 from .site.render import Variant, render_entity_pages
 from .site.renderer import LiveRenderer, RenderError
 from .site.search import PAGEFIND_DIR, SearchIndexError, build_search_index
-from .write import WriteError, build_lock, discard, make_staging
+from .write import WriteError, replace_files, replace_folder
 
 # Kinds whose entities have a page of their own (step 2); an edit to any other file goes to step 3.
 PAGE_KINDS = ("organisations", "posts", "agreements", "procedures", "notices")
@@ -194,37 +192,12 @@ class Preview:
         return len(html)
 
     def _write_files(self, files: Mapping[str, bytes]) -> int:
-        """Replace files of site/, each in one rename, under the build lock."""
-        if not files:
-            return 0
-        site_dir = self.config.site_dir
-        with build_lock(site_dir):
-            work = make_staging(site_dir)  # on the same file system; a killed run's copy is cleared
-            try:
-                for i, (rel, data) in enumerate(sorted(files.items())):
-                    target = site_dir / rel
-                    if not target.parent.is_dir() or not target.resolve().is_relative_to(site_dir.resolve()):
-                        raise _Unpatchable(f"{rel} is not in site/")
-                    tmp = work / str(i)
-                    tmp.write_bytes(data)
-                    os.chmod(tmp, 0o644)
-                    os.replace(tmp, target)
-            finally:
-                discard(work)
-        return len(files)
+        """Replace files of site/, each in one rename (write.py)."""
+        return replace_files(self.config.site_dir, files)
 
     def _reindex(self, site: Site) -> None:
         site_dir = self.config.site_dir
-        with build_lock(site_dir):
-            work = make_staging(site_dir)
-            try:
-                build_search_index(site_dir, site, out_dir=work / PAGEFIND_DIR)
-                old = work / "old"
-                os.rename(site_dir / PAGEFIND_DIR, old)
-                os.rename(work / PAGEFIND_DIR, site_dir / PAGEFIND_DIR)
-                shutil.rmtree(old, ignore_errors=True)
-            finally:
-                discard(work)
+        replace_folder(site_dir, PAGEFIND_DIR, lambda out: build_search_index(site_dir, site, out_dir=out))
 
     def _report(self, problems: list[Problem]) -> None:
         sys.stderr.write(format_text(problems))

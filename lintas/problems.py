@@ -66,6 +66,7 @@ CODES: dict[str, str] = {
     "output": "The site could not be written.",
     "template": "A template under templates/ has a syntax error or fails while rendering a page.",
     "api-schema": "A published API document does not match its own JSON Schema.",
+    "ui-string": "An interface string in lintas/site/ui.yaml lacks a language, differs in its {fields}, or is unused.",
 }
 
 

@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from .outputs import OutputError, check_dest_path
@@ -151,6 +151,45 @@ def swap_in(staging: Path, site_dir: Path) -> None:
             os.rename(staging, site_dir)
     except OSError as exc:
         raise WriteError(_describe_os_error(exc, site_dir)) from exc
+
+
+def replace_files(site_dir: Path, files: Mapping[str, bytes]) -> int:
+    """Replace files of a live site/ (`serve`'s preview), each in one rename, under the build lock.
+
+    Only files whose folder already exists in site/ are written; anything else is an OutputError
+    and the caller builds in full."""
+    if not files:
+        return 0
+    with build_lock(site_dir):
+        work = make_staging(site_dir)  # on the same file system; a killed run's copy is cleared
+        try:
+            for i, (rel, data) in enumerate(sorted(files.items())):
+                check_dest_path(rel)
+                target = site_dir / rel
+                if not target.parent.is_dir() or not target.resolve().is_relative_to(site_dir.resolve()):
+                    raise OutputError(f"{rel} is not in site/")
+                tmp = work / str(i)
+                tmp.write_bytes(data)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, target)
+        finally:
+            discard(work)
+    return len(files)
+
+
+def replace_folder(site_dir: Path, name: str, fill: Callable[[Path], object]) -> None:
+    """Make site/<name>/ anew under the build lock: `fill` writes the folder it is given (beside
+    site/), which then takes the old one's place."""
+    with build_lock(site_dir):
+        work = make_staging(site_dir)
+        try:
+            fill(work / name)
+            old = work / "old"
+            os.rename(site_dir / name, old)
+            os.rename(work / name, site_dir / name)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            discard(work)
 
 
 def discard(staging: Path) -> None:

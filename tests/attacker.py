@@ -79,10 +79,11 @@ def published_tables(files: Mapping[str, bytes], slugs: Sequence[str]) -> list[P
         parts = path.split("/")
         if not path.endswith(".csv") or path.endswith(".excel.csv") or parts[0] != "data":
             continue
-        slug = parts[-1].removesuffix(".csv")
+        # synthetic data says so in its CSV file names (<slug>-SINTETIS-SYNTHETIC.csv)
+        slug = parts[-1].removesuffix(".csv").removesuffix("-SINTETIS-SYNTHETIC")
         if slug not in slugs:
             continue
-        doc = json.loads(files[path.removesuffix(".csv") + ".json"])
+        doc = json.loads(files["/".join([*parts[:-1], f"{slug}.json"])])
         version = str(doc["version"])
         out.append(read_table(data, doc, slug, version, path))
     # A version whose files predate the stated minimum is read as the later release notes say:

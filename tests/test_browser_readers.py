@@ -217,7 +217,11 @@ def test_checker_one_page_button_is_one_line_on_a_phone(lang: str, browser: Any,
         button.wait_for()
         state = button.evaluate("""b => { const r = document.createRange(); r.selectNodeContents(b);
             const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
-            return {lines: tops.size, right: b.getBoundingClientRect().right}; }""")
+            const hint = b.parentElement.querySelector('.lintas-muted');
+            return {lines: tops.size, right: b.getBoundingClientRect().right,
+                    hintTop: hint.getBoundingClientRect().top, bottom: b.getBoundingClientRect().bottom}; }""")
         assert state["lines"] == 1 and state["right"] <= 360, state
+        # The hint goes under the button, not wrapped around it ("Jawab di satu halaman | Anda / dapat…").
+        assert state["hintTop"] >= state["bottom"] - 1, state
     finally:
         context.close()

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lintas.checker.graph import walk_paths
 from lintas.checker.pages import STRINGS, checker_outputs, checker_pages, flow_data, outcome_notices
-from lintas.checker.rules import RULES, add_months, aged_17_or_over, passport_valid_6_months
 from lintas.config import BuildConfig
+from lintas.content.flows.graph import walk_paths
+from lintas.content.flows.rules import RULES, add_months, aged_17_or_over, passport_valid_6_months
 from lintas.content.model import Site
 from lintas.i18n import LANGS, format_date
 from lintas.pipeline import check
@@ -172,9 +172,11 @@ def test_active_notices_appear_in_the_outcomes_they_concern() -> None:
     assert title in banners(event_during[src])
     assert "Notices about this result in force on 5 September 2024 are shown above." in event_during[src]
     assert title not in event_after[src]
-    assert "No notice about this result was in force" not in event_after[src]  # the PLB notice is
-    # The PLB notice (from 12 September 2025, open-ended) concerns every PLBN: shown now, not in 2024.
+    # The PLB notice (from 12 September 2025, open-ended) concerns every PLBN, but it is for border
+    # residents: not for the pilgrim who answered that they cross with a passport (issue 16).
     plb = "The border crossing pass is not yet accepted on the Timor-Leste side"
+    assert plb not in banners(event_after[src])
+    assert "No notice about this result was in force on 25 November 2026." in event_after[src]
     assert plb in banners(event_after["checker/crossing-into-timor-leste/border-pass/index.md"])
     assert plb not in banners(event_during["checker/crossing-into-timor-leste/border-pass/index.md"])
     # The passport outcomes concern no post: nothing in force in 2026.

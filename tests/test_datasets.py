@@ -16,6 +16,7 @@ from conftest import unrelease
 
 from lintas.config import BuildConfig
 from lintas.datasets import dataset_pages, load_datasets, publish_datasets
+from lintas.datasets.outputs import file_names
 from lintas.datasets.pii import scan
 from lintas.pipeline import check, release_dataset
 
@@ -148,7 +149,7 @@ def test_stable_paths(built):
     _, datasets, out = built
     for ds in datasets:
         s = ds.slug
-        for name in (f"{s}.csv", f"{s}.excel.csv", f"{s}.xlsx", f"{s}.json", "datapackage.json",
+        for name in (*file_names(s, ds.definition.synthetic),
                      "changelog.json"):
             assert f"data/{s}/{name}" in out
     for path in ("data/catalog.jsonld", "data/catalog.ttl", "data/data.json", "data/lintas-data.zip"):
@@ -169,7 +170,7 @@ def _golden(name: str, data: bytes) -> None:
 @pytest.mark.parametrize("name", [
     "passport-applicants-atambua/passport-applicants-atambua.csv",
     "passport-applicants-atambua/datapackage.json",
-    "foreign-nationals-regency/foreign-nationals-regency.csv",
+    "foreign-nationals-regency/foreign-nationals-regency-SINTETIS-SYNTHETIC.csv",
     "crossings-motaain-papal-visit/crossings-motaain-papal-visit.json",
 ])
 def test_golden_outputs(built, name):
@@ -188,9 +189,9 @@ def test_real_figures_and_their_totals(built):
 
 def test_csv_forms(built):
     out = built[2]
-    csv_bytes = out["data/crossings-monthly/crossings-monthly.csv"]
+    csv_bytes = out["data/crossings-monthly/crossings-monthly-SINTETIS-SYNTHETIC.csv"]
     assert not csv_bytes.startswith(b"\xef\xbb\xbf")
-    assert out["data/crossings-monthly/crossings-monthly.excel.csv"] == b"\xef\xbb\xbf" + csv_bytes
+    assert out["data/crossings-monthly/crossings-monthly-SINTETIS-SYNTHETIC.excel.csv"] == b"\xef\xbb\xbf" + csv_bytes
     header = csv_bytes.split(b"\r\n", 1)[0].decode()
     assert header == "month,post,direction,nationality_group,crossings,crossings_flag"
     for name in ("full_name", "passport_no", "nik", "birth_date", "crossing_id"):
@@ -199,7 +200,7 @@ def test_csv_forms(built):
 
 def test_suppressed_cells_are_empty_and_flagged_never_zero(built):
     rows = list(csv.DictReader(io.StringIO(
-        built[2]["data/crossings-monthly/crossings-monthly.csv"].decode())))
+        built[2]["data/crossings-monthly/crossings-monthly-SINTETIS-SYNTHETIC.csv"].decode())))
     hidden = [r for r in rows if r["crossings_flag"] == "c"]
     assert hidden, "the synthetic table should need suppression"
     assert all(r["crossings"] == "" for r in hidden)
@@ -210,7 +211,7 @@ def test_suppressed_cells_are_empty_and_flagged_never_zero(built):
 
 def test_rounding_to_base_5(built):
     rows = list(csv.DictReader(io.StringIO(
-        built[2]["data/foreign-nationals-regency/foreign-nationals-regency.csv"].decode())))
+        built[2]["data/foreign-nationals-regency/foreign-nationals-regency-SINTETIS-SYNTHETIC.csv"].decode())))
     assert all(int(r["registered"]) % 5 == 0 for r in rows if r["registered"])
     assert any(r["registered_flag"] == "c" for r in rows)
 
@@ -221,9 +222,10 @@ def test_xlsx_sheets_numbers_and_text_codes(built):
     wb = load_workbook(io.BytesIO(built[2]["data/foreign-nationals-regency/foreign-nationals-regency.xlsx"]))
     assert wb.sheetnames == ["Data", "Kamus Data", "Metadata"]
     data = list(wb["Data"].iter_rows(values_only=True))
-    assert data[0][:4] == ("year", "regency", "nationality_group", "registered")
-    assert data[1][1] == "5305" and isinstance(data[1][1], str)  # codes stay text
-    assert isinstance(data[1][3], int | float)
+    assert data[0][0].startswith("DATA SINTETIS") and "SYNTHETIC" in data[0][0]  # the first row says it
+    assert data[1][:4] == ("year", "regency", "nationality_group", "registered")
+    assert data[2][1] == "5305" and isinstance(data[2][1], str)  # codes stay text
+    assert isinstance(data[2][3], int | float)
     meta = dict(wb["Metadata"].iter_rows(values_only=True))
     assert "SYNTHETIC" in meta["Sintetis / Synthetic"]
 
@@ -255,8 +257,8 @@ def test_reproducible_bytes(built):
         assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
         assert [i.filename for i in infos] == sorted(i.filename for i in infos)
         assert "catalog.ttl" in zf.namelist()
-        assert zf.read("crossings-monthly/crossings-monthly.csv") == first[
-            "data/crossings-monthly/crossings-monthly.csv"]
+        assert zf.read("crossings-monthly/crossings-monthly-SINTETIS-SYNTHETIC.csv") == first[
+            "data/crossings-monthly/crossings-monthly-SINTETIS-SYNTHETIC.csv"]
 
 
 # ------------------------------------------------------------------ validators
@@ -309,9 +311,13 @@ def test_catalog_parses_and_turtle_equals_jsonld(built):
     ttl = Graph().parse(data=out["data/catalog.ttl"].decode(), format="turtle")
     jsonld = Graph().parse(data=out["data/catalog.jsonld"].decode(), format="json-ld")
     assert isomorphic(ttl, jsonld)
-    datasets = set(ttl.subjects(RDF.type, DCAT.Dataset))
+    catalog = URIRef("https://lintas.example/data/#catalog")
+    datasets = set(ttl.objects(catalog, DCAT.dataset))
     assert URIRef("https://lintas.example/data/crossings-monthly/#dataset") in datasets
     assert len(datasets) == len(built[1])
+    # every released version is a dcat:Dataset of its own, linked by dcat:hasVersion
+    versions = set(ttl.subjects(RDF.type, DCAT.Dataset)) - datasets
+    assert versions and all((None, DCAT.hasVersion, v) in ttl for v in versions)
 
 
 def test_dcat_ap_shacl(built):
@@ -371,7 +377,7 @@ def test_build_fails_when_an_identifying_column_is_published(repo: Path):
     # Declared as an ordinary column by mistake, the passport number becomes a dimension code.
     path = repo / "data/crossings-wini-annual.yaml"
     text = path.read_text().replace("code: plbn-wini", "code: X0000001")
-    path.write_text(text)
+    path.write_text(text.replace("post: plbn-wini, direction:", "post: X0000001, direction:"))
     csv_path = repo / "data/tables/crossings-wini-annual.csv"
     csv_path.write_text(csv_path.read_text().replace(",plbn-wini,", ",X0000001,"))
     problems = problems_of(repo)
@@ -415,7 +421,8 @@ def test_changed_data_without_new_version_fails_the_build(repo: Path):
     unrelease(repo)
     release_dataset(repo, "crossings-wini-annual")
     csv_path = repo / "data/tables/crossings-wini-annual.csv"
-    csv_path.write_text(csv_path.read_text().replace("9566", "9565"))
+    # one crossing moves from WNI to WNA: the quoted departure total still holds
+    csv_path.write_text(csv_path.read_text().replace("9566", "9565").replace("25378", "25379"))
     problems = problems_of(repo)
     assert any("data/crossings-wini-annual.yaml: error[release-changed]: version 1.0.0 is released"
                in p for p in problems)
@@ -453,7 +460,9 @@ def test_pages(built):
         pages = dataset_pages(datasets, site, lang)
         srcs = [p.src for p in pages]
         assert srcs[0] == "data/index.md"
-        assert sorted(srcs[1:]) == sorted(f"data/{d.slug}/index.md" for d in datasets)
+        assert sorted(s for s in srcs[1:] if "/v/" not in s) == sorted(
+            f"data/{d.slug}/index.md" for d in datasets)
+        pages = [p for p in pages if "/v/" not in p.src]  # version pages: see test_history
         catalogue = pages[0].markdown
         assert 'id="theme-crossings"' in catalogue and 'id="place-5306"' in catalogue
         assert "(crossings-monthly/index.md)" in catalogue
@@ -468,6 +477,8 @@ def test_pages(built):
 
             for href in re.findall(r'href="(\.\./[^"]+)"', md):
                 target = os.path.normpath(os.path.join(f"{prefix}data/{slug}", href))
+                if target.startswith((f"{prefix}assets/", "assets/")):
+                    continue  # the site's stylesheet, not a data file (the build's link check has it)
                 assert target in out, (page.src, href)
             synthetic = next(d for d in datasets if d.slug == slug).definition.synthetic
             assert ("lintas-synthetic-banner" in md) == synthetic
@@ -501,11 +512,11 @@ def test_one_million_rows_aggregate_by_streaming(repo: Path):
     _, _, out, problems = publish(repo)
     codes = {p.code for p in problems}
     assert codes <= {"release-changed"}  # the released 1.0.0 was built from the small sample
-    rows = list(csv.DictReader(io.StringIO(out["data/crossings-monthly/crossings-monthly.csv"].decode())))
+    rows = list(csv.DictReader(io.StringIO(out["data/crossings-monthly/crossings-monthly-SINTETIS-SYNTHETIC.csv"].decode())))
     total = sum(int(r["crossings"]) for r in rows
                 if r["post"] == r["direction"] == r["nationality_group"] == "_T")
     assert total == 1_000_000
-    assert scan({"x.csv": out["data/crossings-monthly/crossings-monthly.csv"]}) == []
+    assert scan({"x.csv": out["data/crossings-monthly/crossings-monthly-SINTETIS-SYNTHETIC.csv"]}) == []
 
 
 def test_data_catalogue_links_the_api_and_the_feeds_of_its_language(built_site: Path) -> None:

@@ -308,7 +308,7 @@ def _outside(tmp_path: Path) -> Path:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
-    for name in ("content", "data", "templates"):
+    for name in ("content", "data", "templates", "releases"):
         shutil.copytree(ROOT / name, root / name)
     return root
 

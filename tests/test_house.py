@@ -16,8 +16,23 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "lintas"
 
 # The ground floor: every stage may use it, it uses nothing above it.
-GROUND = {"lintas", "lintas.config", "lintas.i18n", "lintas.outputs", "lintas.problems", "lintas.urls",
-          "lintas.write"}
+GROUND = {"lintas", "lintas.config", "lintas.escape", "lintas.i18n", "lintas.outputs", "lintas.problems",
+          "lintas.urls", "lintas.write"}
+# The floors of the house, bottom up (docs/architecture.md): a module imports only from its own
+# place or from a lower floor.
+FLOORS = [GROUND, {"lintas.content"}, {"lintas.publish"}, {"lintas.site"}, {"lintas.checker"},
+          {"lintas.datasets"}, {"lintas.pipeline"}, {"lintas.preview"}, {"lintas.serve"}, {"lintas.cli"}]
+
+
+def place(module: str) -> str:
+    """The folder of a module (lintas.site.render -> lintas.site), or the module on the top level."""
+    if module in GROUND:
+        return module
+    return ".".join(module.split(".")[:2])
+
+
+def floor(module: str) -> int:
+    return next(i for i, places in enumerate(FLOORS) if place(module) in places or module in places)
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -184,3 +199,25 @@ def test_the_pipeline_reads_no_files_itself(imports: Imports) -> None:
     # Ordering stages only: YAML, tables and regions are read by the stages that own them.
     assert not imports.arrows["lintas.pipeline"] & {"lintas.content.yamlio", "lintas.datasets.source"}
     assert not imports.libraries["lintas.pipeline"] & {"yaml", "duckdb", "csv"}
+
+
+
+def test_every_folder_imports_only_from_lower_floors(imports: Imports) -> None:
+    # Every module has a floor, so a new folder or top-level module has to be placed on purpose.
+    for mod in imports.files:
+        floor(mod)
+    upwards = sorted(f"{a} -> {b}" for a, targets in imports.arrows.items() for b in targets
+                     if floor(b) > floor(a))
+    assert upwards == []
+
+
+def test_the_floors_find_an_upward_import(tmp_path: Path) -> None:
+    root = write_package(tmp_path, {"__init__.py": "", "content/__init__.py": "", "site/__init__.py": "",
+                                    "content/model.py": "from ..site import render\n",
+                                    "site/render.py": "from ..content import model\n"})
+    graph = Imports(root)
+    upwards = [(a, b) for a, targets in graph.arrows.items() for b in targets
+               if place(a.replace("pkg", "lintas")) != place(b.replace("pkg", "lintas"))
+               and floor(b.replace("pkg", "lintas")) > floor(a.replace("pkg", "lintas"))]
+    assert ("pkg.content.model", "pkg.site") in upwards
+    assert ("pkg.site.render", "pkg.content") not in upwards

@@ -20,8 +20,9 @@ def tree(site: Path) -> dict[str, str]:
 
 def full_build_of(project: Path, dest: Path) -> dict[str, str]:
     """What `python build.py` (without the offline bundle) writes for the sources now in `project`."""
-    for name in ("content", "data", "templates"):
-        shutil.copytree(project / name, dest / name)
+    for name in ("content", "data", "templates", "releases"):  # releases: the notes' hashes anchor them
+        if (project / name).exists():
+            shutil.copytree(project / name, dest / name)
     result = build(BuildConfig.for_root(dest), bundle=False)
     assert result.written, result.problems
     return tree(dest / "site")

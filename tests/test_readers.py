@@ -222,3 +222,61 @@ def test_dataset_search_text_keeps_labels_apart_from_values(built_site: Path) ->
     assert datasets, "no dataset page in the search index"
     for c in datasets:
         assert re.search(r"Cakupan waktu \d", c) and re.search(r"Wilayah \w", c), c[:300]
+
+
+# ---------------------------------------------------------------- 4. checker notices by the answers
+
+PLB_TITLE = {"": "Pas Lintas Batas belum berlaku di sisi Timor-Leste",
+             "en/": "The border crossing pass is not yet accepted on the Timor-Leste side"}
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_checker_outcome_shows_the_notices_its_answers_concern(prefix: str, built_site: Path) -> None:
+    """The pilgrim who said they have a passport was warned that the PLB pass is not accepted."""
+    flow = f"{prefix}checker/crossing-into-timor-leste/"
+    for outcome in ("event", "tourist", "business"):  # answered 'an Indonesian citizen with a passport'
+        assert PLB_TITLE[prefix] not in text(html_of(built_site, flow + outcome + "/")), outcome
+    assert PLB_TITLE[prefix] in text(html_of(built_site, flow + "border-pass/"))  # the PLB holder's
+    # The notice still concerns the posts and the procedure (no answers there).
+    assert PLB_TITLE[prefix] in text(html_of(built_site, f"{prefix}posts/plbn-motamasin/"))
+
+
+def test_route_audiences_follow_the_answers() -> None:
+    from lintas.checker.pages import outcome_notices, route_audiences
+    from lintas.config import BuildConfig
+    from lintas.pipeline import check
+
+    site, problems = check(BuildConfig.for_root(ROOT))
+    assert site is not None, problems
+    flow = site.flows["crossing-into-timor-leste"]
+    assert route_audiences(flow, "event") == [frozenset({"wni", "travellers", "pilgrims"})]
+    assert set(route_audiences(flow, "get-a-passport-first")) == {frozenset({"wni"}),
+                                                                  frozenset({"wni", "travellers"})}
+    event = flow.outcomes["event"]
+    plb = "plb-not-accepted-by-timor-leste"
+    assert plb not in outcome_notices(site, event, route_audiences(flow, "event"))
+    assert plb in outcome_notices(site, event)  # unknown answers: every notice about its posts
+    assert plb in outcome_notices(site, event, [frozenset()])
+
+
+def test_search_aliases_come_from_what_the_page_is_about() -> None:
+    from lintas.site.search import prepare_html, synonyms_for
+
+    assert set(synonyms_for("Peziarah ke Misa Paus Fransiskus")) >= {"pope", "papal", "pilgrim", "mass"}
+    assert synonyms_for("Mengajukan paspor biasa") == []
+    assert synonyms_for("Kampus Pausan") == []  # whole words only
+    page = ('<div data-pagefind-body><span data-pagefind-meta="title:Mota&#39;ain" hidden></span>'
+            "<p>Dibuka untuk peziarah ke misa Paus</p></div>")
+    assert "papal" not in prepare_html(page)  # a mention in the text is not what the page is about
+    about = page.replace("title:Mota&#39;ain", "title:Peziarah ke Misa Paus")
+    assert 'title="paus pope papal' in prepare_html(about)
+
+
+def test_readme_says_what_the_preview_leaves_out() -> None:
+    """Item 9: after `serve`, site/ has no offline zip and no link to it (the preview builds without
+    the bundle, lintas/preview.py); the README must say so where it lists the command."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `.venv/bin/python build.py serve"))
+    assert "offline" in row and "downloads/lintas-offline.zip" in row and "build.py` before you publish" in row
+    preview = (ROOT / "lintas" / "preview.py").read_text(encoding="utf-8")
+    assert "bundle=False" in preview, "the preview now builds the bundle: update the README and this test"

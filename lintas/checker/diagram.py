@@ -12,8 +12,8 @@ import textwrap
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from .graph import depths, topological
-from .schema import Flow
+from ..content.flows.graph import depths, topological
+from ..content.flows.schema import Flow
 
 BOX_W = 200
 GAP_X = 28

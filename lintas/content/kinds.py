@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..checker.schema import Flow
+from .flows.schema import Flow
 from .schemas import BASE_KIND_MODELS, Entity
 
 KIND_MODELS: dict[str, type[Entity]] = {**BASE_KIND_MODELS}

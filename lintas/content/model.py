@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ..checker.schema import Flow
+from .flows.schema import Flow
 from .schemas import (
     Agreement,
     Entity,

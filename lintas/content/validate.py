@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..checker.graph import check_flows
 from ..problems import Problem, did_you_mean
+from .flows.graph import check_flows
 from .kinds import KIND_MODELS
 from .load import SourceDoc, Sources
 from .record import Record

@@ -15,7 +15,9 @@ from typing import Any
 from ..content.model import Site
 from ..urls import absolute
 from .definition import Dataset
+from .history import current_frozen, version_files, versioned_url
 from .outputs import LICENCE_URL, citation, sha256
+from .releases import Frozen
 
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -49,6 +51,9 @@ FORMATS = {
     ".xlsx": ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"),
     ".json": ("JSON", "application/json", "JSON"),
     "datapackage.json": ("JSON", "application/json", "Data Package (JSON)"),
+    "manifest.json": ("JSON", "application/json", "Release manifest (JSON)"),
+    "WITHDRAWN.json": ("JSON", "application/json", "Withdrawal record (JSON)"),
+    "SHA256SUMS": ("TXT", "text/plain", "SHA256SUMS"),
 }
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
@@ -69,15 +74,19 @@ def _date(value: Any) -> dict[str, str]:
 
 
 def file_format(name: str) -> tuple[str, str, str]:
-    for suffix in ("datapackage.json", ".excel.csv", ".xlsx", ".csv", ".json"):
+    for suffix in ("datapackage.json", "manifest.json", "WITHDRAWN.json", "SHA256SUMS", ".excel.csv",
+                   ".xlsx", ".csv", ".json"):
         if name.endswith(suffix):
             return FORMATS[suffix]
     raise KeyError(name)
 
 
 def catalog_jsonld(datasets: Sequence[Dataset], site: Site,
-                   files: Mapping[str, Mapping[str, bytes]]) -> dict[str, Any]:
-    """DCAT-AP 3 catalog. `files[slug]` maps a file name in data/<slug>/ to its bytes."""
+                   files: Mapping[str, Mapping[str, bytes]],
+                   frozen: Mapping[str, Sequence[Frozen]] | None = None) -> dict[str, Any]:
+    """DCAT-AP 3 catalog. `files[slug]` maps a file name in data/<slug>/ to its bytes; `frozen[slug]`
+    are its released versions, each a dcat:Dataset (dcat:hasVersion) with a distribution per file
+    and its manifest's checksum, linked to the version before (dcat:previousVersion): the chain."""
     base = site.settings.base_url
     catalog_iri = absolute(base, "data/#catalog")
     publisher_iri = absolute(base, "#publisher")
@@ -97,6 +106,31 @@ def catalog_jsonld(datasets: Sequence[Dataset], site: Site,
     licence = concept(EU + "licence/CC_BY_4_0", "dct:LicenseDocument")
     languages = [concept(EU + "language/IND", "dct:LinguisticSystem"),
                  concept(EU + "language/ENG", "dct:LinguisticSystem")]
+    def distribution(iri: str, title: str, access: str, url: str, name: str, digest: str,
+                     size: int, issued: Any) -> dict[str, str]:
+        eu_type, media, _ = file_format(name)
+        checksum = node(f"{iri}-sha256", "spdx:Checksum",
+                        spdx__algorithm=node("http://spdx.org/rdf/terms#checksumAlgorithm_sha256",
+                                             "spdx:ChecksumAlgorithm"),
+                        spdx__checksumValue={"@value": digest, "@type": "xsd:hexBinary"})
+        extra: dict[str, Any] = {}
+        if name == "datapackage.json":
+            extra["dct__conformsTo"] = node(DATAPACKAGE_PROFILE, "dct:Standard")
+        return node(
+            iri, "dcat:Distribution",
+            dct__title=[{"@value": title, "@language": "en"}],
+            dcat__accessURL=_ref(access),
+            dcat__downloadURL=_ref(url),
+            dct__format=concept(EU + f"file-type/{eu_type}", "dct:MediaTypeOrExtent"),
+            dcat__mediaType=concept(IANA + media, "dct:MediaType"),
+            dcat__byteSize={"@value": str(size), "@type": "xsd:nonNegativeInteger"},
+            spdx__checksum=checksum,
+            dct__license=licence,
+            dcatap__availability=concept(EU + "planned-availability/STABLE", label="stable"),
+            dct__issued=issued,
+            **extra,
+        )
+
     dataset_refs = []
     for ds in datasets:
         d = ds.definition
@@ -105,29 +139,48 @@ def catalog_jsonld(datasets: Sequence[Dataset], site: Site,
         distributions = []
         for name in sorted(files[ds.slug]):
             data = files[ds.slug][name]
-            eu_type, media, label = file_format(name)
             key = name.replace(ds.slug, "file").replace(".", "-")
-            checksum = node(f"{page}#{key}-sha256", "spdx:Checksum",
-                            spdx__algorithm=node("http://spdx.org/rdf/terms#checksumAlgorithm_sha256",
-                                                 "spdx:ChecksumAlgorithm"),
-                            spdx__checksumValue={"@value": sha256(data), "@type": "xsd:hexBinary"})
-            extra: dict[str, Any] = {}
-            if name == "datapackage.json":
-                extra["dct__conformsTo"] = node(DATAPACKAGE_PROFILE, "dct:Standard")
-            distributions.append(node(
-                f"{page}#{key}", "dcat:Distribution",
-                dct__title=[{"@value": f"{d.title.get('en')} ({label})", "@language": "en"}],
-                dcat__accessURL=_ref(page),
-                dcat__downloadURL=_ref(absolute(base, f"data/{ds.slug}/{name}")),
-                dct__format=concept(EU + f"file-type/{eu_type}", "dct:MediaTypeOrExtent"),
-                dcat__mediaType=concept(IANA + media, "dct:MediaType"),
-                dcat__byteSize={"@value": str(len(data)), "@type": "xsd:nonNegativeInteger"},
-                spdx__checksum=checksum,
-                dct__license=licence,
-                dcatap__availability=concept(EU + "planned-availability/STABLE", label="stable"),
-                dct__issued=_date(d.releases[-1].date),
-                **extra,
-            ))
+            distributions.append(distribution(
+                f"{page}#{key}", f"{d.title.get('en')} ({file_format(name)[2]})", page,
+                absolute(base, f"data/{ds.slug}/{name}"), name, sha256(data), len(data),
+                _date(d.releases[-1].date)))
+        version_refs = []
+        notes = {r.version: r for r in d.releases}
+        for f in (frozen or {}).get(ds.slug, []):
+            vpage = versioned_url(base, ds.slug, f.version)
+            vdist = []
+            for name in version_files(f):
+                digest, size = f.entries.get(name) or (sha256(f.files[name]), len(f.files[name]))
+                key = name.replace(ds.slug, "file").replace(".", "-")
+                vdist.append(distribution(
+                    f"{vpage}#{key}", f"{d.title.get('en')}, version {f.version} ({file_format(name)[2]})",
+                    vpage, versioned_url(base, ds.slug, f.version, name), name, digest, size,
+                    _date(notes[f.version].date) if f.version in notes else _date(d.releases[-1].date)))
+            note = notes.get(f.version)
+            vprops: dict[str, Any] = {
+                "dct__title": [{"@value": f"{t['@value']} ({'versi' if t['@language'] == 'id' else 'version'} "
+                                          f"{f.version})", "@language": t["@language"]}
+                               for t in _lang(d.title)],
+                "dct__description": _lang(d.description),
+                "dcat__version": f.version,
+                "dct__identifier": f"lintas:{ds.slug}:{f.version}",
+                "dcat__landingPage": node(vpage, "foaf:Document"),
+                "dcat__distribution": vdist,
+                "dct__publisher": _ref(publisher_iri),
+            }
+            if note is not None:
+                vprops["adms__versionNotes"] = _lang(note.notes)
+                vprops["dct__issued"] = _date(note.date)
+            if f.previous is not None:
+                vprops["dcat__previousVersion"] = _ref(
+                    versioned_url(base, ds.slug, f.previous[0]) + "#dataset")
+            if f.withdrawn is not None:
+                vprops["adms__status"] = concept("http://purl.org/adms/status/Withdrawn",
+                                                 label="Withdrawn")
+                vprops["adms__versionNotes"] = [*vprops.get("adms__versionNotes", []),
+                                                {"@value": f"Withdrawn on {f.withdrawn.date}: "
+                                                           f"{f.withdrawn.reason}", "@language": "en"}]
+            version_refs.append(node(vpage + "#dataset", "dcat:Dataset", **vprops))
         description = _lang(d.description)
         props: dict[str, Any] = {
             "dct__title": _lang(d.title),
@@ -158,6 +211,8 @@ def catalog_jsonld(datasets: Sequence[Dataset], site: Site,
             "dcat__landingPage": node(page, "foaf:Document"),
             "dcat__distribution": distributions,
         }
+        if version_refs:
+            props["dcat__hasVersion"] = version_refs
         if d.synthetic:
             props["adms__status"] = concept("http://purl.org/adms/status/UnderDevelopment",
                                             label="Under development")
@@ -190,12 +245,21 @@ def catalog_turtle(jsonld: Mapping[str, Any]) -> bytes:
 
 
 def data_json(datasets: Sequence[Dataset], site: Site,
-              files: Mapping[str, Mapping[str, bytes]]) -> dict[str, Any]:
-    """DCAT-US (Project Open Data v1.1) catalog."""
+              files: Mapping[str, Mapping[str, bytes]],
+              frozen: Mapping[str, Sequence[Frozen]] | None = None) -> dict[str, Any]:
+    """DCAT-US (Project Open Data v1.1) catalog: each file at its stable address and, once the
+    version is released, at its versioned address (which never changes)."""
     base = site.settings.base_url
     out = []
     for ds in datasets:
         d = ds.definition
+        released = current_frozen(ds, (frozen or {}).get(ds.slug, []))
+        versioned = [] if released is None else [
+            {"@type": "dcat:Distribution",
+             "title": f"{file_format(name)[2]}, version {released.version}",
+             "downloadURL": versioned_url(base, ds.slug, released.version, name),
+             "mediaType": file_format(name)[1], "format": file_format(name)[2]}
+            for name in version_files(released)]
         entry: dict[str, Any] = {
             "@type": "dcat:Dataset",
             "title": d.title.get("en"),
@@ -214,13 +278,15 @@ def data_json(datasets: Sequence[Dataset], site: Site,
             "language": ["id", "en"],
             "landingPage": absolute(base, f"data/{ds.slug}/"),
             "theme": list(d.themes),
-            "describedBy": absolute(base, f"data/{ds.slug}/datapackage.json"),
+            "describedBy": (versioned_url(base, ds.slug, released.version, "datapackage.json")
+                            if released else absolute(base, f"data/{ds.slug}/datapackage.json")),
             "describedByType": "application/json",
             "distribution": [
-                {"@type": "dcat:Distribution", "title": file_format(name)[2],
-                 "downloadURL": absolute(base, f"data/{ds.slug}/{name}"),
-                 "mediaType": file_format(name)[1], "format": file_format(name)[2]}
-                for name in sorted(files[ds.slug])
+                *versioned,
+                *[{"@type": "dcat:Distribution", "title": f"{file_format(name)[2]} (latest)",
+                   "downloadURL": absolute(base, f"data/{ds.slug}/{name}"),
+                   "mediaType": file_format(name)[1], "format": file_format(name)[2]}
+                  for name in sorted(files[ds.slug])],
             ],
         }
         if d.frequency in POD_FREQUENCY:
@@ -235,7 +301,8 @@ def data_json(datasets: Sequence[Dataset], site: Site,
     }
 
 
-def schema_org(ds: Dataset, site: Site, lang: str, sizes: Mapping[str, int]) -> dict[str, Any]:
+def schema_org(ds: Dataset, site: Site, lang: str, sizes: Mapping[str, int],
+               cite_url: str | None = None) -> dict[str, Any]:
     """schema.org Dataset for the landing page (what Google Dataset Search reads)."""
     d = ds.definition
     base = site.settings.base_url
@@ -260,7 +327,7 @@ def schema_org(ds: Dataset, site: Site, lang: str, sizes: Mapping[str, int]) -> 
         "temporalCoverage": f"{d.temporal.start.isoformat()}/{d.temporal.end.isoformat()}",
         "spatialCoverage": [{"@type": "Place", "name": ds.region_name(c, lang),
                              "identifier": c} for c in d.spatial],
-        "citation": citation(d, lang, page),
+        "citation": citation(d, lang, cite_url or page),
         "variableMeasured": [dim.title.get(lang) for dim in d.dimensions] + [d.measure.title.get(lang)],
         "distribution": [
             {"@type": "DataDownload", "encodingFormat": file_format(name)[1],

@@ -104,6 +104,14 @@ class Disclosure(Schema):
         "cell with these codes is 0 and always published as 0 (the input must hold no record there)."))
 
 
+class QuotedTotal(Schema):
+    """A figure the methodology quotes, checked against the data at `check`."""
+
+    cell: dict[ColumnName, NonEmpty] = Field(description="The published cell: a code (or '_T') for "
+                                             "every dimension, e.g. {direction: arrival, citizenship: _T}.")
+    value: int = Field(ge=0, description="The figure as quoted in the methodology.")
+
+
 class Temporal(Schema):
     start: Date = Field(description="First day covered.")
     end: Date = Field(description="Last day covered.")
@@ -139,6 +147,9 @@ class DatasetDefinition(Schema):
     description: Text = Field(description="What is counted, from where, and what is left out "
                                           "(50 characters or more).")
     synthetic: bool = Field(description="True for generated demonstration data; shown on every output.")
+    official: bool = Field(False, description="True only when the figures are an official data release "
+                                              "of their producer; real figures quoted from the press or "
+                                              "other reports leave it false, and their page says so.")
     publisher: Text = Field(description="Who publishes the dataset (used in the citation).")
     producers: list[OrganisationRef] = Field(default_factory=list,
                                                   description="Ids of the organisations whose figures these are.")
@@ -163,6 +174,13 @@ class DatasetDefinition(Schema):
     releases: list[Release] = Field(min_length=1, description="Release notes, oldest first; the last "
                                                               "one is the version being built.")
     note: Text | None = Field(None, description="Extra remark shown on the page.")
+    expected: list[dict[ColumnName, NonEmpty]] | None = Field(None, description=(
+        "Counted inputs: the combinations that must each have a row, as patterns of dimension "
+        "codes (e.g. {direction: arrival}). Leave out: every combination of the code lists and "
+        "periods. A missing one is an error at check, unless it is a structural zero."))
+    quoted_totals: list[QuotedTotal] = Field(default_factory=list, description=(
+        "Totals the methodology quotes in its text; each must equal the data and appear in the "
+        "methodology (e.g. 36.418 or 36,418)."))
 
     @property
     def version(self) -> str:
@@ -208,6 +226,23 @@ class DatasetDefinition(Schema):
                 if found.codes and code not in {c.code for c in found.codes}:
                     raise PydanticCustomError("unknown-reference", "disclosure.structural_zeros: "
                                               "'{c}' is not a code of '{n}'", {"c": code, "n": name})
+        for total in self.quoted_totals:
+            if set(total.cell) != set(by_name):
+                raise PydanticCustomError("bad-value", "quoted_totals: a cell names every "
+                                          "dimension ({n})", {"n": ", ".join(by_name)})
+            for name, code in total.cell.items():
+                dim = by_name[name]
+                if code == TOTAL and not dim.total:
+                    raise PydanticCustomError("bad-value", "quoted_totals: '{n}' has no total",
+                                              {"n": name})
+                if code != TOTAL and dim.codes and code not in {c.code for c in dim.codes}:
+                    raise PydanticCustomError("unknown-reference", "quoted_totals: '{c}' is not a "
+                                              "code of '{n}'", {"c": code, "n": name})
+        for pattern in self.expected or []:
+            for name in pattern:
+                if name not in by_name:
+                    raise PydanticCustomError("unknown-reference", "expected: '{n}' is not a "
+                                              "dimension", {"n": name})
         if self.attribute and self.input.level != "counts":
             raise PydanticCustomError("bad-value", "attribute is only for counted inputs")
         return self

@@ -77,8 +77,10 @@ def frozen_view(slug: str, version: str, files: Mapping[str, bytes], dims: Seque
     dimensions (a structure changed by a MAJOR release is not related to the current one)."""
     try:
         doc = json.loads(files[f"{slug}.json"])
-        text = files[f"{slug}.csv"].decode("utf-8")
-    except (KeyError, ValueError):
+        # the CSV's name is the package's (synthetic data says so in it: <slug>-SINTETIS-SYNTHETIC.csv)
+        path = json.loads(files["datapackage.json"])["resources"][0]["path"]
+        text = files[path].decode("utf-8")
+    except (KeyError, ValueError, IndexError, TypeError):
         return None
     reader = csv.reader(io.StringIO(text))
     header = next(reader, [])

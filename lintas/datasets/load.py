@@ -17,6 +17,7 @@ from ..content.load import check_id, inside, list_files
 from ..content.validate import unsafe_html
 from ..content.yamlio import YamlDoc
 from ..problems import Problem
+from .complete import check_completeness
 from .definition import Dataset, DatasetDefinition
 from .regions import REGIONS_FILE, load_regions
 from .releases import verify as verify_releases
@@ -211,6 +212,8 @@ def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Probl
             continue
         dataset = Dataset(path.stem, src_path, definition, root, input_src, regions)
         found = check_input_rows(dataset)
+        if not found:
+            found = check_completeness(dataset)
         if found:
             problems.extend(found)
             continue

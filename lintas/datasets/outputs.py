@@ -16,13 +16,30 @@ from typing import Any
 
 import xlsxwriter
 
-from .definition import TOTAL, Dataset, DatasetDefinition
+from .definition import TOTAL, Dataset, DatasetDefinition, Release
 from .disclosure import FLAG, Protected, rule_text
 
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LICENCE_TITLE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
 JSON_SHAPE = "lintas.dataset/1"
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
+
+
+SYNTHETIC_LABEL = ("DATA SINTETIS untuk demonstrasi, bukan statistik resmi — jangan dikutip / "
+                   "SYNTHETIC demonstration data, not official statistics — do not quote")
+
+
+def csv_name(slug: str, synthetic: bool, excel: bool = False) -> str:
+    """The CSV files of a synthetic dataset say so in their names (a CSV has no place for a
+    label that every reader keeps)."""
+    stem = f"{slug}-SINTETIS-SYNTHETIC" if synthetic else slug
+    return f"{stem}.excel.csv" if excel else f"{stem}.csv"
+
+
+def file_names(slug: str, synthetic: bool) -> list[str]:
+    """The files of a version, in the order the download list shows them."""
+    return [csv_name(slug, synthetic), f"{slug}.xlsx", csv_name(slug, synthetic, excel=True),
+            f"{slug}.json", "datapackage.json"]
 
 
 def neutralise(text: str) -> str:
@@ -110,33 +127,43 @@ def _release_datetime(d: DatasetDefinition) -> dt.datetime:
     return dt.datetime.combine(d.releases[-1].date, dt.time(0, 0), tzinfo=dt.UTC)
 
 
-def citation(d: DatasetDefinition, lang: str, url: str | None = None) -> str:
-    year = d.releases[-1].date.year
-    kind = "Data set"
-    text = (f"{d.publisher.get(lang)} ({year}). {d.title.get(lang)} "
-            f"({'versi' if lang == 'id' else 'version'} {d.version}) [{kind}]")
-    if d.synthetic:
-        text += " [SINTETIS]" if lang == "id" else " [SYNTHETIC]"
+def citation(d: DatasetDefinition, lang: str, url: str | None = None,
+             release: Release | None = None) -> str:
+    """'Publisher (year). Title (version v) [Data set]. URL', of the current version or `release`;
+    a synthetic dataset says so once (its title carries the marker, or it is added here)."""
+    note = release or d.releases[-1]
+    title = d.title.get(lang)
+    text = (f"{d.publisher.get(lang)} ({note.date.year}). {title} "
+            f"({'versi' if lang == 'id' else 'version'} {note.version}) [Data set]")
+    if d.synthetic and synthetic_marker(lang) not in title:
+        text += f" {synthetic_marker(lang)}"
     text += "."
     if url:
         text += f" {url}"
     return text
 
 
-def metadata_pairs(d: DatasetDefinition) -> list[tuple[str, str]]:
+def synthetic_marker(lang: str) -> str:
+    return "[SINTETIS]" if lang == "id" else "[SYNTHETIC]"
+
+
+def metadata_pairs(ds: Dataset) -> list[tuple[str, str]]:
     """Label/value pairs for the Metadata sheet (Indonesian label / English label)."""
+    d = ds.definition
     synthetic = ("YA — DATA SINTETIS untuk demonstrasi, bukan statistik resmi / YES — SYNTHETIC "
                  "demonstration data, not official statistics") if d.synthetic else "Tidak / No"
     return [
         ("Judul / Title", f"{d.title.id} / {d.title.get('en')}"),
         ("Sintetis / Synthetic", synthetic),
+        ("Status", f"{status(d)['id']} / {status(d)['en']}"),
         ("Deskripsi", d.description.id),
         ("Description", d.description.get("en")),
         ("Versi / Version", d.version),
         ("Tanggal rilis / Release date", d.releases[-1].date.isoformat()),
         ("Cakupan waktu / Temporal coverage",
          f"{d.temporal.start.isoformat()}/{d.temporal.end.isoformat()}"),
-        ("Wilayah / Regions", ", ".join(d.spatial)),
+        ("Wilayah / Regions", ", ".join(f"{ds.region_name(c, 'id')} / {ds.region_name(c, 'en')} "
+                                        f"({c})" for c in d.spatial)),
         ("Penerbit / Publisher", d.publisher.id),
         ("Kontak / Contact", f"{d.contact.name.id} <{d.contact.email}>"),
         ("Lisensi / Licence", f"{LICENCE_TITLE} {LICENCE_URL}"),
@@ -164,9 +191,14 @@ def _xlsx(ds: Dataset, cols: list[Column], body: list[list[str | int | None]]) -
     bold = wb.add_format({"bold": True})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     data = wb.add_worksheet("Data")
+    top = 0
+    if d.synthetic:  # the first row says it, before any figure
+        warn = wb.add_format({"bold": True, "font_color": "#8a3b12", "bg_color": "#fff4e5"})
+        data.merge_range(0, 0, 0, len(cols) - 1, SYNTHETIC_LABEL, warn)
+        top = 1
     for c, col in enumerate(cols):
-        data.write_string(0, c, col.name, bold)
-    for r, row in enumerate(body, start=1):
+        data.write_string(top, c, col.name, bold)
+    for r, row in enumerate(body, start=top + 1):
         for c, (value, col) in enumerate(zip(row, cols, strict=True)):
             if value is None or value == "":
                 data.write_blank(r, c, None)
@@ -174,7 +206,7 @@ def _xlsx(ds: Dataset, cols: list[Column], body: list[list[str | int | None]]) -
                 data.write_number(r, c, value)
             else:
                 data.write_string(r, c, neutralise(str(value)))  # codes stay text
-    data.freeze_panes(1, 0)
+    data.freeze_panes(top + 1, 0)
     data.set_column(0, len(cols) - 1, 16)
     dictionary = wb.add_worksheet("Kamus Data")
     head = ["Kolom / Column", "Tipe / Type", "Judul", "Title", "Definisi", "Definition"]
@@ -189,7 +221,7 @@ def _xlsx(ds: Dataset, cols: list[Column], body: list[list[str | int | None]]) -
     meta = wb.add_worksheet("Metadata")
     meta.write_string(0, 0, "Keterangan / Field", bold)
     meta.write_string(0, 1, "Isi / Value", bold)
-    for r, (k, v) in enumerate(metadata_pairs(d), start=1):
+    for r, (k, v) in enumerate(metadata_pairs(ds), start=1):
         meta.write_string(r, 0, k, wrap)
         meta.write_string(r, 1, neutralise(v), wrap)
     meta.set_column(0, 0, 30)
@@ -231,7 +263,7 @@ def _dumps(obj: Any) -> bytes:
 def datapackage(ds: Dataset, protected: Protected, csv_bytes: bytes) -> dict[str, Any]:
     d = ds.definition
     desc = d.description.get("en")
-    if d.synthetic:
+    if d.synthetic and "SYNTHETIC" not in desc:  # said once, not twice
         desc = "SYNTHETIC demonstration data, not official statistics. " + desc
     return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
@@ -252,7 +284,7 @@ def datapackage(ds: Dataset, protected: Protected, csv_bytes: bytes) -> dict[str
         "resources": [{
             "name": ds.slug,
             "type": "table",
-            "path": f"{ds.slug}.csv",
+            "path": csv_name(ds.slug, d.synthetic),
             "scheme": "file",
             "format": "csv",
             "mediatype": "text/csv",
@@ -275,6 +307,42 @@ def datapackage(ds: Dataset, protected: Protected, csv_bytes: bytes) -> dict[str
     }
 
 
+def status(d: DatasetDefinition) -> dict[str, Any]:
+    """What kind of figures these are, in words (synthetic, quoted from reports, or official)."""
+    if d.synthetic:
+        kind, text_id, text_en = ("synthetic", "Data sintetis untuk demonstrasi, bukan statistik resmi.",
+                                  "Synthetic demonstration data, not official statistics.")
+    elif d.official:
+        kind, text_id, text_en = ("official", "Rilis data resmi dari produsennya.",
+                                  "An official data release of its producer.")
+    else:
+        kind, text_id, text_en = ("reported", "Angka nyata yang dikutip dari sumber yang tercantum, "
+                                  "bukan rilis data resmi.", "Real figures quoted from the sources "
+                                  "listed, not an official data release.")
+    return {"kind": kind, "id": text_id, "en": text_en}
+
+
+def _field(d: DatasetDefinition, col: Column) -> dict[str, Any]:
+    """A published column with its titles, definition and the label of every code."""
+    out: dict[str, Any] = {"name": col.name, "type": col.type,
+                           "title": {"id": col.title_id, "en": col.title_en},
+                           "description": {"id": col.description_id, "en": col.description_en}}
+    if col.kind == "dimension":
+        dim = next(x for x in d.dimensions if x.name == col.name)
+        codes = [{"code": c.code, "label": {"id": c.label.id, "en": c.label.get("en")}}
+                 for c in dim.codes]
+        if dim.total:
+            codes.append({"code": TOTAL, "label": {"id": "Jumlah semua", "en": "Total of all"}})
+        if codes:
+            out["codes"] = codes
+    elif col.kind == "measure":
+        out["unit"] = {"id": d.measure.unit.id, "en": d.measure.unit.get("en")}
+    elif col.kind == "flag":
+        out["codes"] = [{"code": FLAG, "label": {"id": "dirahasiakan (kontrol pengungkapan)",
+                                                 "en": "confidential (disclosure control)"}}]
+    return out
+
+
 def dataset_files(ds: Dataset, protected: Protected) -> dict[str, bytes]:
     """File name (inside data/<slug>/) -> bytes, for the files that a release freezes."""
     d = ds.definition
@@ -295,13 +363,21 @@ def dataset_files(ds: Dataset, protected: Protected) -> dict[str, bytes]:
                        **zero_rule(d),
                        "rule": {"id": rule_text(d.disclosure, "id"),
                                 "en": rule_text(d.disclosure, "en")}},
-        "fields": [{"name": c.name, "type": c.type, "title": {"id": c.title_id, "en": c.title_en}}
-                   for c in cols],
+        "description": {"id": d.description.id, "en": d.description.get("en")},
+        "status": status(d),
+        "methodology": {"id": d.methodology.id, "en": d.methodology.get("en")},
+        "sources": [{"title": s.title, "publisher": s.publisher,
+                     "date": s.date.isoformat() if s.date else None, "url": s.url} for s in d.sources],
+        "temporal": {"start": d.temporal.start.isoformat(), "end": d.temporal.end.isoformat()},
+        "spatial": [{"code": c, "name": {"id": ds.region_name(c, "id"), "en": ds.region_name(c, "en")}}
+                    for c in d.spatial],
+        "unit": {"id": d.measure.unit.id, "en": d.measure.unit.get("en")},
+        "fields": [_field(d, c) for c in cols],
         "rows": records,
     }
     files = {
-        f"{ds.slug}.csv": csv_bytes,
-        f"{ds.slug}.excel.csv": b"\xef\xbb\xbf" + csv_bytes,
+        csv_name(ds.slug, d.synthetic): csv_bytes,
+        csv_name(ds.slug, d.synthetic, excel=True): b"\xef\xbb\xbf" + csv_bytes,
         f"{ds.slug}.xlsx": _xlsx(ds, cols, body),
         f"{ds.slug}.json": _dumps(doc),
     }

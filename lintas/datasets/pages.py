@@ -7,6 +7,7 @@ The chart is an SVG drawn here at build time, no JavaScript.
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from collections.abc import Sequence
 from functools import lru_cache
@@ -21,91 +22,21 @@ from ..publish.api import INDEX_PATH, OPENAPI_PATH
 from ..publish.feeds import feed_path
 from ..publish.geojson import PLACES_PATH
 from ..site.pages import Page
+from ..site.ui import section
 from ..urls import absolute, relative
 from .catalog import file_format, schema_org
 from .definition import TOTAL, Dataset
 from .disclosure import FLAG, rule_text
-from .outputs import LICENCE_URL, citation, columns
+from .history import Version, current_frozen, version_files, versioned_url, versions
+from .outputs import LICENCE_URL, citation, columns, file_names, status, synthetic_marker
 from .publish import build, changelog, publish_datasets
+from .releases import MANIFEST, SUMS, WITHDRAWN, Frozen
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PREVIEW_ROWS = 10
 DATA_CSS = "assets/data.css"  # the tables and chart of dataset pages (templates/assets/data.css)
 
-UI: dict[str, dict[str, str]] = {
-    "id": {
-        "catalogue": "Data terbuka", "coverage": "Cakupan waktu", "places": "Wilayah",
-        "frequency": "Pembaruan", "version": "Versi", "publisher": "Penerbit", "contact": "Kontak",
-        "licence": "Lisensi", "downloads": "Unduh", "preview": "Pratinjau", "chart": "Grafik",
-        "dictionary": "Kamus data", "disclosure": "Kerahasiaan: kontrol pengungkapan",
-        "cite": "Cara mengutip", "versions": "Riwayat versi", "method": "Metodologi dan sumber",
-        "date": "Tanggal", "notes": "Catatan", "files": "Berkas", "not_frozen": "belum dibekukan",
-        "suppressed": "dirahasiakan (kontrol pengungkapan)", "column": "Kolom", "type": "Tipe",
-        "meaning": "Arti", "synthetic_title": "DATA SINTETIS.",
-        "synthetic_text": "Angka-angka ini dibuat untuk demonstrasi dan BUKAN statistik resmi. "
-                          "Jangan dikutip sebagai data keimigrasian.",
-        "synthetic_badge": "sintetis", "by_theme": "Menurut tema", "by_place": "Menurut wilayah",
-        "filters": "Saring katalog", "bulk": "Unduh semua dan metadata katalog",
-        "preview_caption": "{n} baris pertama dari {total}", "changelog": "Riwayat dalam JSON",
-        "all_datasets": "Semua dataset", "intro": "Data agregat tentang perlintasan, paspor, dan "
-        "orang asing di perbatasan NTT dan Maluku. Setiap dataset bisa diunduh sebagai CSV, Excel, "
-        "JSON, dan Data Package, dengan versi yang tidak pernah berubah.",
-        "back": "Kembali ke katalog data", "chart_caption": "{measure} menurut {x}",
-        "zip": "Semua data (ZIP)", "note": "Catatan", "sources": "Sumber",
-        "machine": "API dan data untuk mesin",
-        "machine_intro": "Semua isi situs ini juga terbit sebagai berkas JSON statis, dalam dua "
-                         "bahasa: tanpa kunci, tanpa batas permintaan. Di versi v1 hanya ada "
-                         "penambahan, tidak ada yang diubah atau dihapus.",
-        "api_index": "Indeks API v1 (JSON): semua jenis dan dokumen",
-        "openapi": "Deskripsi OpenAPI 3.1 semua endpoint",
-        "geojson": "GeoJSON pos lintas batas dan kantor yang punya koordinat",
-        "feed_notices": "Umpan Atom pengumuman", "feed_agreements": "Umpan Atom perjanjian",
-        "feed_releases": "Umpan Atom rilis dataset",
-    },
-    "en": {
-        "catalogue": "Open data", "coverage": "Period covered", "places": "Places",
-        "frequency": "Updated", "version": "Version", "publisher": "Publisher", "contact": "Contact",
-        "licence": "Licence", "downloads": "Download", "preview": "Preview", "chart": "Chart",
-        "dictionary": "Data dictionary", "disclosure": "Confidentiality: disclosure control",
-        "cite": "How to cite", "versions": "Version history", "method": "Method and sources",
-        "date": "Date", "notes": "Notes", "files": "Files", "not_frozen": "not frozen yet",
-        "suppressed": "confidential (disclosure control)", "column": "Column", "type": "Type",
-        "meaning": "Meaning", "synthetic_title": "SYNTHETIC DATA.",
-        "synthetic_text": "These figures were generated for demonstration and are NOT official "
-                          "statistics. Do not quote them as immigration data.",
-        "synthetic_badge": "synthetic", "by_theme": "By theme", "by_place": "By place",
-        "filters": "Filter the catalogue", "bulk": "Download everything and catalogue metadata",
-        "preview_caption": "First {n} of {total} rows", "changelog": "History as JSON",
-        "all_datasets": "All datasets", "intro": "Aggregate data on crossings, passports and "
-        "foreign nationals at the NTT and Maluku borders. Every dataset can be downloaded as CSV, "
-        "Excel, JSON and Data Package, in versions that never change.",
-        "back": "Back to the data catalogue", "chart_caption": "{measure} by {x}",
-        "zip": "All data (ZIP)", "note": "Note", "sources": "Sources",
-        "machine": "API and machine-readable data",
-        "machine_intro": "Everything on this site is also published as static JSON files, in both "
-                         "languages: no key, no rate limit. Within v1 changes are only additive: "
-                         "nothing is renamed or removed.",
-        "api_index": "API v1 index (JSON): every kind and document",
-        "openapi": "OpenAPI 3.1 description of every endpoint",
-        "geojson": "GeoJSON of the border posts and offices that have coordinates",
-        "feed_notices": "Atom feed of notices", "feed_agreements": "Atom feed of agreements",
-        "feed_releases": "Atom feed of dataset releases",
-    },
-}
-THEMES = {
-    "crossings": {"id": "Perlintasan", "en": "Border crossings"},
-    "passports": {"id": "Paspor", "en": "Passports"},
-    "foreign-nationals": {"id": "Orang asing", "en": "Foreign nationals"},
-}
-FREQUENCY = {
-    "daily": ("harian", "daily"), "weekly": ("mingguan", "weekly"), "monthly": ("bulanan", "monthly"),
-    "quarterly": ("triwulanan", "quarterly"), "annual": ("tahunan", "annual"),
-    "irregular": ("tidak tetap", "irregular"), "never": ("tidak diperbarui", "not updated"),
-}
-FORMAT_NOTES = {
-    ".excel.csv": ("untuk Excel (UTF-8 dengan BOM)", "for Excel (UTF-8 with BOM)"),
-    "datapackage.json": ("metadata dan skema tabel", "metadata and table schema"),
-}
+UI = section("datasets")  # the strings of these pages, from lintas/site/ui.yaml
 
 
 @lru_cache(maxsize=4)
@@ -119,7 +50,7 @@ def _render(templates_dir: Path, name: str, **ctx: Any) -> str:
 
 
 def theme_label(theme: str, lang: str) -> str:
-    return THEMES.get(theme, {}).get(lang, theme.replace("-", " ").capitalize())
+    return str(UI[lang]["themes"].get(theme, theme.replace("-", " ").capitalize()))
 
 
 def human_size(n: int, lang: str) -> str:
@@ -179,6 +110,8 @@ def chart_svg(ds: Dataset, protected: Any, lang: str, templates_dir: Path = TEMP
     desc = "; ".join(f"{b['label']}: {b['label_value'] or FLAG}" for b in bars)
     caption = UI[lang]["chart_caption"].format(measure=measure, x=x_title) + (
         f" ({fixed})" if fixed else "")
+    if d.synthetic:  # a chart copied on its own still says it
+        caption = f"{UI[lang]['synthetic_title']} {caption}"
     return _render(templates_dir, "chart.svg", id=f"chart-{ds.slug}", width=CHART_WIDTH,
                    height=max(y, 1), line_h=CHART_LINE, bars=bars, title=caption, desc=desc,
                    caption=caption, flag=FLAG)
@@ -204,25 +137,25 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
         start=format_date(d.temporal.start, lang), start_iso=d.temporal.start.isoformat(),
         end=format_date(d.temporal.end, lang), end_iso=d.temporal.end.isoformat(),
         places=[f"{ds.region_name(c, lang)} ({c})" for c in d.spatial],
-        frequency=FREQUENCY[d.frequency][0 if lang == "id" else 1], version=d.version,
+        frequency=UI[lang]["frequencies"][d.frequency], version=d.version,
         released=format_date(d.releases[-1].date, lang),
         released_iso=d.releases[-1].date.isoformat(), publisher=d.publisher.get(lang),
         contact_name=d.contact.name.get(lang), contact_email=d.contact.email,
-        licence_url=LICENCE_URL))
+        licence_url=LICENCE_URL,
+        reported=None if d.synthetic or d.official else status(d)[lang]))
     md.append(d.description.get(lang))
     if d.note:
         md.append(f"**{ui['note']}:** {d.note.get(lang)}")
     if built is not None:
         downloads = []
-        for name in ["{s}.csv", "{s}.xlsx", "{s}.excel.csv", "{s}.json", "datapackage.json"]:
-            fname = name.format(s=ds.slug)
-            note = next((v for k, v in FORMAT_NOTES.items() if fname.endswith(k)), None)
+        for fname in file_names(ds.slug, d.synthetic):
+            note = next((v for k, v in UI[lang]["format_notes"].items() if fname.endswith(k)), None)
             downloads.append({"href": relative(here, f"data/{ds.slug}/{fname}"),
                               "label": ("Data Package" if fname == "datapackage.json" else
                                         file_format(fname)[2].split(" (")[0]
                                         + (" (Excel)" if fname.endswith(".excel.csv") else "")),
                               "size": human_size(len(built.files[fname]), lang),
-                              "note": note[0 if lang == "id" else 1] if note else None})
+                              "note": note})
         md += [f"## {ui['downloads']}", _render(templates_dir, "downloads.html", downloads=downloads)]
         chart = chart_svg(ds, built.protected, lang, templates_dir)
         if chart:
@@ -251,16 +184,14 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
         n = len(built.protected.suppressed)
         md.append(f"{n} sel dirahasiakan dalam versi ini." if lang == "id"
                   else f"{n} cells are suppressed in this version.")
+    frozen = built.releases if built else []
+    released = current_frozen(ds, frozen)
     page_url = absolute(site.settings.base_url, here)
-    md += [f"## {ui['cite']}", f"> {citation(d, lang, page_url)}"]
-    released = {f.version for f in built.releases} if built else set()
-    versions = [{"version": r.version, "date": format_date(r.date, lang),
-                 "date_iso": r.date.isoformat(), "notes": r.notes.get(lang),
-                 "href": relative(here, f"data/{ds.slug}/v/{r.version}/datapackage.json")
-                 if r.version in released else None,
-                 "sums": relative(here, f"data/{ds.slug}/v/{r.version}/SHA256SUMS")}
-                for r in reversed(d.releases)]
-    md += [f"## {ui['versions']}", _render(templates_dir, "versions.html", ui=ui, versions=versions),
+    cite_url = (versioned_url(site.settings.base_url, ds.slug, released.version) if released
+                else page_url)
+    md += [f"## {ui['cite']}", f"> {citation(d, lang, cite_url)}"]
+    md += [f"## {ui['versions']}", _render(templates_dir, "versions.html", ui=ui,
+                                           versions=version_rows(ds, frozen, here, lang)),
            f"[{ui['changelog']}]({relative(here, f'data/{ds.slug}/changelog.json')})"]
     md += [f"## {ui['method']}", d.methodology.get(lang), f"**{ui['sources']}:**", ""]
     for s in d.sources:
@@ -270,15 +201,86 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
     sizes = {n: len(b) for n, b in built.files.items()} if built else {}
     title = d.title.get(lang)
     description = d.description.get(lang)
-    meta = {"description": description[:300], "jsonld": schema_org(ds, site, lang, sizes),
+    meta = {"description": description[:300], "jsonld": schema_org(ds, site, lang, sizes, cite_url),
             "kind": "dataset", "synthetic": d.synthetic,
             "alternate": [relative(here, f"data/{ds.slug}/datapackage.json")]}
     return Page(f"data/{ds.slug}/index.md", title, "\n\n".join(md) + "\n", meta)
 
 
+def _file_label(name: str) -> str:
+    if name == "datapackage.json":
+        return "Data Package"
+    if name.endswith(".excel.csv"):
+        return "CSV (Excel)"
+    if name in (MANIFEST, SUMS, WITHDRAWN):
+        return name
+    return file_format(name)[2]
+
+
+def version_rows(ds: Dataset, frozen: Sequence[Frozen], here: str, lang: str) -> list[dict[str, Any]]:
+    """The version history: every version with a link to each of its files and to its page."""
+    rows = []
+    for v in versions(ds, frozen):
+        f = v.frozen
+        folder = f"data/{ds.slug}/{v.folder}"
+        rows.append({
+            "version": v.version, "date": format_date(v.note.date, lang),
+            "date_iso": v.note.date.isoformat(), "notes": v.note.notes.get(lang), "status": v.status,
+            "page": relative(here, lang_prefix(lang) + folder) if f is not None else None,
+            "files": [{"label": _file_label(n), "href": relative(here, folder + n)}
+                      for n in version_files(f)] if f is not None else [],
+            "withdrawn": f.withdrawn if f is not None else None,
+        })
+    return rows
+
+
+def version_page(ds: Dataset, site: Site, v: Version, lang: str,
+                 templates_dir: Path = TEMPLATES) -> Page:
+    """data/<slug>/v/<version>/: what the version holds, its link in the chain, how to cite it;
+    for a withdrawn version, the tombstone: when, why, and the old checksums."""
+    f = v.frozen
+    assert f is not None
+    d = ds.definition
+    ui = UI[lang]
+    here = f"{lang_prefix(lang)}data/{ds.slug}/{v.folder}"
+    url = versioned_url(site.settings.base_url, ds.slug, v.version)
+    md: list[str] = [f'<link rel="stylesheet" href="{relative(here, lang_prefix(lang) + DATA_CSS)}">']
+    if f.withdrawn is not None:
+        md.append(_render(templates_dir, "withdrawn.html", ui=ui,
+                          date=format_date(dt.date.fromisoformat(f.withdrawn.date), lang),
+                          date_iso=f.withdrawn.date, reason=f.withdrawn.reason))
+    elif d.synthetic:
+        md.append(f'<div class="lintas-synthetic-banner" role="note"><strong>{ui["synthetic_title"]}'
+                  f'</strong> {ui["synthetic_text"]}</div>')
+    previous = f"[{f.previous[0]}](../{f.previous[0]}/index.md)" if f.previous else ui["none"]
+    md += [f"**{ui['date']}:** {format_date(v.note.date, lang)}",
+           f"**{ui['notes']}:** {v.note.notes.get(lang)}",
+           f"**{ui['previous']}:** {previous}",
+           f"**{ui['manifest_hash']}:** `{f.digest}`"]
+    rows = [[{"text": n}, {"text": format_number(size, lang), "num": True}, {"text": digest}]
+            for n, (digest, size) in sorted(f.entries.items())]
+    md += [f"## {ui['files']}", _render(templates_dir, "table.html", id=f"files-{ds.slug}-{v.version}",
+                                        ui=ui, header=[ui["file"], "bytes", "SHA-256"], rows=rows,
+                                        caption=ui["files"])]
+    md += ["", *[f"- [{_file_label(n)}]({relative(here, f'data/{ds.slug}/{v.folder}{n}')})"
+                 for n in version_files(f)], ""]
+    if f.withdrawn is None:
+        md += [f"## {ui['cite']}", f"> {citation(d, lang, url, v.note)}"]
+    md += [f"## {ui['verify']}", ui["verify_text"],
+           f"[{ui['back_dataset']}](../../index.md)"]
+    title = f"{d.title.get(lang)} — {ui['version']} {v.version}" + (
+        f" ({ui['withdrawn']})" if f.withdrawn else "")
+    meta = {"description": f"{d.title.get(lang)}, {ui['version'].lower()} {v.version}"[:300],
+            "kind": "dataset-version", "synthetic": d.synthetic}
+    return Page(f"data/{ds.slug}/{v.folder}index.md", title, "\n\n".join(md) + "\n", meta)
+
+
 def _entry(ds: Dataset, lang: str) -> str:
-    badge = f" *({UI[lang]['synthetic_badge']})*" if ds.definition.synthetic else ""
-    return f"- [{ds.title.get(lang)}]({ds.slug}/index.md){badge}"
+    title = ds.title.get(lang)
+    # said once: no "(sintetis)" after a title that already starts with "[SINTETIS]"
+    badge = (f" *({UI[lang]['synthetic_badge']})*" if ds.definition.synthetic
+             and synthetic_marker(lang) not in title else "")
+    return f"- [{title}]({ds.slug}/index.md){badge}"
 
 
 def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
@@ -322,7 +324,11 @@ def dataset_pages(datasets: Sequence[Dataset], site: Site, lang: str,
     """The catalogue page and one page per dataset, for one language, from the project's
     templates (`templates_dir`; the package's own by default)."""
     pages = [catalogue_page(datasets, site, lang)]
-    pages += [dataset_page(ds, site, lang, templates_dir) for ds in sorted(datasets, key=lambda d: d.slug)]
+    for ds in sorted(datasets, key=lambda d: d.slug):
+        pages.append(dataset_page(ds, site, lang, templates_dir))
+        built, _ = build(ds, site)
+        pages += [version_page(ds, site, v, lang, templates_dir) for v in versions(ds, built.releases if built else [])
+                  if v.frozen is not None]
     return pages
 
 

@@ -7,6 +7,7 @@ passport- or NIK-like value in an output, a released byte that would change).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -19,6 +20,7 @@ from ..content.model import Site
 from ..content.yamlio import parse_yaml
 from ..outputs import Outputs
 from ..problems import Problem, has_errors, sort_problems
+from . import history
 from .aggregate import Table, aggregate
 from .catalog import catalog_jsonld, catalog_turtle, data_json
 from .definition import Dataset
@@ -35,7 +37,7 @@ from .joint import current_view, describe_findings, frozen_view, joint_protect, 
 from .load import load_datasets
 from .outputs import dataset_files, dumps
 from .pii import scan
-from .releases import Frozen, compare_current, freeze, read_releases, record_anchor
+from .releases import Frozen, compare_current, freeze, read_releases, record_anchor, withdraw
 
 ZIP_NAME = "data/lintas-data.zip"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -200,17 +202,7 @@ def audit_lines(datasets: Sequence[Dataset]) -> list[str]:
 
 
 def changelog(ds: Dataset, built: Built) -> dict[str, object]:
-    released = {f.version for f in built.releases}
-    return {
-        "name": ds.slug,
-        "current": ds.version,
-        "versions": [
-            {"version": r.version, "date": r.date.isoformat(),
-             "notes": {"id": r.notes.id, "en": r.notes.get("en")},
-             "path": f"v/{r.version}/" if r.version in released else None}
-            for r in reversed(ds.definition.releases)
-        ],
-    }
+    return history.changelog(ds, built.releases)
 
 
 def _zip(files: Mapping[str, bytes]) -> bytes:
@@ -233,6 +225,7 @@ def publish_datasets(datasets: Sequence[Dataset], site: Site,
     out = Outputs()
     problems: list[Problem] = []
     current: dict[str, dict[str, bytes]] = {}
+    frozen: dict[str, list[Frozen]] = {}
     zipped: dict[str, bytes] = {}
     published = []
     for ds in sorted(datasets, key=lambda d: d.slug):
@@ -241,21 +234,26 @@ def publish_datasets(datasets: Sequence[Dataset], site: Site,
         if built is None:
             continue
         published.append(ds)
-        current[ds.slug] = built.files
+        frozen[ds.slug] = built.releases
+        current[ds.slug] = {}
         for name, data in built.files.items():
+            zipped[f"{ds.slug}/{name}"] = data  # as frozen: its paths work inside the zip
+            if name == "datapackage.json":
+                data = history.latest_datapackage(data, site.settings.base_url, ds,
+                                                  history.current_frozen(ds, built.releases))
+            current[ds.slug][name] = data
             out.add(f"data/{ds.slug}/{name}", data)
-            zipped[f"{ds.slug}/{name}"] = data
         log = dumps(changelog(ds, built))
         out.add(f"data/{ds.slug}/changelog.json", log)
         zipped[f"{ds.slug}/changelog.json"] = log
-        for frozen in built.releases:
-            for name, data in frozen.files.items():
-                out.add(f"data/{ds.slug}/v/{frozen.version}/{name}", data)
-    jsonld = catalog_jsonld(published, site, current)
+        for f in built.releases:
+            for name in history.version_files(f):
+                out.add(f"data/{ds.slug}/v/{f.version}/{name}", f.files[name])
+    jsonld = catalog_jsonld(published, site, current, frozen)
     catalog = {
         "data/catalog.jsonld": dumps(jsonld),
         "data/catalog.ttl": catalog_turtle(jsonld),
-        "data/data.json": dumps(data_json(published, site, current)),
+        "data/data.json": dumps(data_json(published, site, current, frozen)),
     }
     for path, data in catalog.items():
         out.add(path, data)
@@ -313,6 +311,28 @@ def release(config: BuildConfig, site: Site | None, problems: list[Problem],
     problems = [p for p in problems if not p.src_path.startswith(f"releases/{slug}/.")]
     problems += anchor(config.root, ds, digest)
     return ("" if has_errors(problems) else ds.version), sort_problems(problems)
+
+
+def withdraw_version(root: Path, slug: str, version: str, reason: str,
+                     today: dt.date) -> list[Problem]:
+    """Withdraw a released version: its data files are removed; its manifest, SHA256SUMS and a
+    WITHDRAWN.json (date, reason) stay, so the chain still verifies and a tombstone is published."""
+    src = f"releases/{slug}/{version}"
+    if not (root / "data" / f"{slug}.yaml").is_file():
+        return [Problem(f"data/{slug}.yaml", None, None, "unknown-reference", f"no dataset '{slug}' in data/")]
+    frozen, problems = read_releases(root, slug)
+    f = next((f for f in frozen if f.version == version), None)
+    if f is None:
+        return [*problems, Problem(src, None, None, "unknown-reference",
+                                   f"{slug} has no released version {version}",
+                                   hint=f"released: {', '.join(x.version for x in frozen) or 'none'}")]
+    if has_errors(problems):
+        return sort_problems(problems)
+    try:
+        withdraw(root, f, today, reason)
+    except OSError as exc:
+        return [Problem(src, None, None, "output", f"cannot write: {exc.strerror or exc}")]
+    return []
 
 
 def anchor(root: Path, ds: Dataset, digest: str) -> list[Problem]:

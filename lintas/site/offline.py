@@ -173,8 +173,10 @@ def content_version(site_dir: Path, kept: Mapping[str, Essentials], code: bytes)
 
 def worker_strings(lang: str) -> dict[str, str]:
     ui = UI[lang]
-    return {k: ui[f"offline_{k}"] for k in ("saved", "stale", "ended", "search_offline", "search_none",
-                                            "not_kept_title", "not_kept_text")} | {"home": ui["home"]}
+    return {"saved": ui["offline_saved"], "stale": ui["offline_stale"], "ended": ui["offline_ended"],
+            "search_offline": ui["offline_search_offline"], "search_none": ui["offline_search_none"],
+            "not_kept_title": ui["offline_not_kept_title"], "not_kept_text": ui["offline_not_kept_text"],
+            "home": ui["home"]}
 
 
 def worker_source(templates_dir: Path, config: dict[str, object]) -> str:

@@ -193,9 +193,32 @@ def _weight(value: float) -> str:
     return f"{min(MAX_WEIGHT, value):.2f}".rstrip("0").rstrip(".")
 
 
+# Words people search with that a page may not use (issue 16: "papal visit" found only a dataset).
+# A page whose title contains a term of a group (whole words, any case, in either language) is also
+# found by the group's other terms: they are added to what Pagefind indexes, never to the published
+# page. Only the title: a page that merely mentions the Pope must not crowd out the one about him.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("paus", "pope", "papal", "papal visit", "kunjungan paus", "paus fransiskus", "pope francis"),
+    ("ziarah", "peziarah", "berziarah", "pilgrim", "pilgrims", "pilgrimage"),
+    ("misa", "mass"),
+)
+_SYNONYM_RES = tuple(re.compile(r"\b(?:" + "|".join(re.escape(t) for t in group) + r")\b", re.I)
+                     for group in SYNONYMS)
+
+
+def synonyms_for(text: str) -> list[str]:
+    """The search aliases of a page's text: every term of each group one of whose terms it uses."""
+    words: list[str] = []
+    for group, pattern in zip(SYNONYMS, _SYNONYM_RES, strict=True):
+        if pattern.search(text):
+            words += [t for t in group if t not in words]
+    return words
+
+
 def prepare_html(html: str) -> str:
     """The page as Pagefind should read it: headings weighted by the page's weight, related-page
-    lists down-weighted, and abbreviations searchable by their expansion (their title)."""
+    lists down-weighted, abbreviations searchable by their expansion (their title), and the
+    page's search aliases (SYNONYMS) indexed with its title."""
     body = _BODY.search(html)
     if body is None:
         return html
@@ -209,7 +232,11 @@ def prepare_html(html: str) -> str:
         return f'<h{m.group(1)}{m.group(2)} data-pagefind-weight="{weight}">'
 
     rest = _HEADING.sub(heading, rest)
-    rest = _TITLE.sub(lambda m: f'{m.group(0)}<span data-pagefind-meta="{rank_field(page_weight)}:{m.group(1)}" hidden></span>',
+    title = _TITLE.search(rest)
+    aliases = synonyms_for(title.group(1)) if title else []  # what the page is about, not every mention
+    extra = (f'<span data-pagefind-index-attrs="title" title="{escape(" ".join(aliases))}" hidden></span>'
+             if aliases else "")
+    rest = _TITLE.sub(lambda m: f'{m.group(0)}<span data-pagefind-meta="{rank_field(page_weight)}:{m.group(1)}" hidden></span>{extra}',
                       rest, count=1)
     rest = _LINK_LIST.sub(f'<ul data-pagefind-weight="{_weight(LINK_LIST_FACTOR * page_weight)}" class="lintas-links"', rest)
     rest = _ABBR.sub('<abbr data-pagefind-index-attrs="title"', rest)
@@ -332,8 +359,7 @@ def build_search_index(site_dir: Path, site: Any = None, langs: Sequence[str] = 
             files, count = pool.submit(asyncio.run, _index(site_dir, records, out_dir)).result()
         if "pagefind-entry.json" not in files:
             raise SearchIndexError("Pagefind returned no index")
-        write_outputs(out_dir, files)
-        canonicalise(out_dir)
+        write_outputs(out_dir, canonicalise(files))
         return count
     except CanonError as exc:
         raise SearchIndexError(f"Pagefind's output could not be made reproducible: {exc}") from exc

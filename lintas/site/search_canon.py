@@ -14,7 +14,6 @@ import gzip
 import hashlib
 import json
 import struct
-from pathlib import Path
 from typing import Any
 
 SIGNATURE = b"pagefind_dcd"
@@ -93,13 +92,13 @@ def decode(data: bytes, i: int = 0) -> tuple[Any, int]:
     raise CanonError(f"unsupported CBOR item 0x{first:02x}")
 
 
-def read(path: Path) -> Any:
-    raw = gzip.decompress(path.read_bytes())
+def read(name: str, data: bytes) -> Any:
+    raw = gzip.decompress(data)
     if not raw.startswith(SIGNATURE):
-        raise CanonError(f"{path.name}: not a Pagefind file")
+        raise CanonError(f"{name}: not a Pagefind file")
     value, end = decode(raw, len(SIGNATURE))
     if end != len(raw):
-        raise CanonError(f"{path.name}: trailing bytes")
+        raise CanonError(f"{name}: trailing bytes")
     return value
 
 
@@ -111,31 +110,37 @@ def _hash(data: bytes, length: int) -> str:
     return hashlib.sha256(data).hexdigest()[:length]
 
 
-def canonicalise(out_dir: Path) -> None:
-    """Rewrite out_dir (a Pagefind bundle) so that its bytes depend only on its content."""
-    entry_path = out_dir / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+def canonicalise(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A Pagefind bundle ({path: bytes}, as the service returns it) whose bytes depend only on its
+    content; the build writes it (write.py), so nothing here touches the disk."""
+    out = dict(files)
+
+    def take(name: str) -> bytes:
+        if name not in out:
+            raise CanonError(f"{name} is missing")
+        return out.pop(name)
+
+    entry = json.loads(take("pagefind-entry.json").decode("utf-8"))
     for lang, info in sorted(entry.get("languages", {}).items()):
-        meta_path = out_dir / f"pagefind.{info['hash']}.pf_meta"
-        meta = read(meta_path)
+        meta_name = f"pagefind.{info['hash']}.pf_meta"
+        meta = read(meta_name, take(meta_name))
         if not (isinstance(meta, list) and len(meta) >= 4 and isinstance(meta[3], list)):
-            raise CanonError(f"{meta_path.name}: unexpected layout")
+            raise CanonError(f"{meta_name}: unexpected layout")
         filters = []
         for name, old in meta[3]:
-            old_path = out_dir / "filter" / f"{old}.pf_filter"
-            value = read(old_path)
+            old_name = f"filter/{old}.pf_filter"
+            value = read(old_name, take(old_name))
             if isinstance(value, list) and len(value) == 2 and isinstance(value[1], list):
                 value = [value[0], sorted(value[1], key=lambda entry: str(entry[0]))]
             data = payload(value)
             new = f"{lang}_{_hash(data, 7)}"
-            old_path.unlink()
-            (out_dir / "filter" / f"{new}.pf_filter").write_bytes(data)
+            out[f"filter/{new}.pf_filter"] = data
             filters.append([name, new])
         meta[3] = sorted(filters)
         data = payload(meta)
         new_meta = f"{lang}_{_hash(data, 10)}"
-        meta_path.unlink()
-        (out_dir / f"pagefind.{new_meta}.pf_meta").write_bytes(data)
+        out[f"pagefind.{new_meta}.pf_meta"] = data
         info["hash"] = new_meta
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-                          encoding="utf-8")
+    out["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, sort_keys=True,
+                                            separators=(",", ":")).encode("utf-8")
+    return out

@@ -1,396 +1,194 @@
-"""Interface strings of the site in Indonesian and English."""
+"""Interface strings of the site in Indonesian and English, read from the catalogue `ui.yaml`.
+
+The catalogue beside this module is what a translator edits (docs/decisions/0005): each string has
+its `id` and `en` text side by side, in three sections (site, datasets, checker); a group holds
+strings by code (post kinds, statuses). `UI` is the site section as {lang: {name: text or group}};
+`section()` gives the others the same way. A group's codes must not be language codes (a mapping
+whose keys are all languages is a string). `catalogue_problems()` is the check run by `check` and
+the tests: a string missing in one language, `{fields}` that differ, a string nothing uses.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-_ID: dict[str, Any] = {
-    "home": "Beranda",
-    "facts": "Ringkasan",
-    "kind": "Jenis",
-    "status": "Status",
-    "since": "sejak",
-    "opened_on": "Diresmikan",
-    "location": "Lokasi",
-    "region": "Wilayah",
-    "neighbour": "Negara tetangga",
-    "counterpart": "Pos pasangan",
-    "opening_hours": "Jam buka",
-    "services": "Layanan",
-    "operating_office": "Kantor imigrasi",
-    "managed_by": "Pengelola",
-    "coordinates": "Koordinat",
-    "approximate": "perkiraan",
-    "open_in_map_app": "buka di aplikasi peta",
-    "not_known": "Belum diketahui",
-    "office_class": "Kelas kantor",
-    "short_name": "Singkatan",
-    "parent": "Induk",
-    "working_area": "Wilayah kerja",
-    "address": "Alamat",
-    "contact": "Kontak",
-    "phone": "Telepon",
-    "email": "Surel",
-    "website": "Situs web",
-    "steps": "Langkah demi langkah",
-    "optional": "jika perlu",
-    "logic_and": "lalu",
-    "logic_or": "atau",
-    "requirements": "Persyaratan",
-    "if_applicable": "jika berlaku",
-    "fees": "Biaya",
-    "fees_caption": "Tarif resmi beserta dasar hukumnya",
-    "fee_item": "Layanan",
-    "fee_amount": "Tarif",
-    "legal_basis": "Dasar hukum",
-    "effective_from": "Berlaku sejak",
-    "processing_time": "Lama proses",
-    "where": "Tempat layanan",
-    "related_procedures": "Prosedur terkait",
-    "number": "Nomor",
-    "signed_on": "Tanggal tanda tangan",
-    "parties": "Para pihak",
-    "scope": "Ruang lingkup",
-    "documents": "Dokumen",
-    "timeline": "Riwayat",
-    "sources_title": "Sumber dan peninjauan",
-    "last_reviewed": "Terakhir ditinjau",
-    "caveats_title": "Perlu diperhatikan",
-    "notice": "Pengumuman",
-    "valid": "Berlaku",
-    "valid_until_open": "sampai ada pemberitahuan lain",
-    "audience": "Untuk",
-    "issued_by": "Diterbitkan oleh",
-    "archived": "Pengumuman ini sudah tidak berlaku dan disimpan di arsip.",
-    "upcoming": "Pengumuman ini belum berlaku.",
-    "archive": "Arsip pengumuman",
-    "archive_intro": "Pengumuman yang masa berlakunya sudah lewat. Pengumuman tidak pernah dihapus.",
-    "active_notices": "Pengumuman yang berlaku",
-    "no_active_notices": "Tidak ada pengumuman yang berlaku saat ini.",
-    "sections_heading": "Jelajahi",
-    "tasks_heading": "Apa yang ingin Anda lakukan?",
-    "posts_here": "Pos lintas batas",
-    "agreements_here": "Perjanjian",
-    "procedures_here": "Prosedur",
-    "notices_here": "Pengumuman",
-    "children": "Unit di bawahnya",
-    "related_posts": "Pos terkait",
-    "term": "Istilah",
-    "glossary_intro": "Istilah dan singkatan yang dipakai di situs ini.",
-    "abbreviation_of": "singkatan dari",
-    "all_items": "Semua",
-    "levels": {"info": "Info", "advisory": "Imbauan", "warning": "Peringatan"},
-    "caveat_kinds": {"uncertain": "belum pasti", "conflict": "sumber berbeda", "unverified": "belum terverifikasi"},
-    "sections": {
-        "procedures": "Prosedur",
-        "posts": "Pos lintas batas",
-        "organisations": "Lembaga",
-        "agreements": "Perjanjian",
-        "notices": "Pengumuman",
-        "glossary": "Glosarium",
-        "data": "Data terbuka",
-        "checker": "Cek perjalanan",
-    },
-    "section_intro": {
-        "procedures": "Langkah, persyaratan, dan biaya layanan keimigrasian.",
-        "posts": "Pos lintas batas negara dan pos imigrasi di perbatasan.",
-        "organisations": "Kantor imigrasi, pemerintah daerah, dan lembaga terkait.",
-        "agreements": "Perjanjian kerja sama, nota kesepahaman, dan surat dukungan.",
-        "notices": "Pengumuman dan imbauan yang berlaku.",
-        "glossary": "Istilah dan singkatan.",
-    },
-    "post_kinds": {
-        "plbn": "Pos Lintas Batas Negara (PLBN)",
-        "plb-traditional": "Pos lintas batas tradisional",
-        "tpi-land": "TPI darat",
-        "tpi-sea": "TPI laut",
-        "tpi-air": "TPI udara",
-        "immigration-post": "Pos imigrasi",
-    },
-    "post_status": {"active": "Aktif", "inactive": "Tidak aktif", "planned": "Direncanakan",
-                    "closed": "Ditutup", "unknown": "Belum diketahui"},
-    "org_kinds": {
-        "immigration-office": "Kantor imigrasi",
-        "regional-immigration-office": "Kantor wilayah imigrasi",
-        "directorate-general": "Direktorat jenderal",
-        "ministry": "Kementerian",
-        "regional-government": "Pemerintah daerah",
-        "regional-agency": "Perangkat daerah",
-        "national-agency": "Lembaga nasional",
-        "inter-agency-team": "Tim lintas instansi",
-    },
-    "office_classes": {
-        "kelas-i-khusus": "Kelas I Khusus", "kelas-i-tpi": "Kelas I TPI", "kelas-i-non-tpi": "Kelas I Non TPI",
-        "kelas-ii-tpi": "Kelas II TPI", "kelas-ii-non-tpi": "Kelas II Non TPI",
-    },
-    "agreement_kinds": {"pks": "Perjanjian kerja sama (PKS)", "mou": "Nota kesepahaman (MoU)",
-                        "nota-kesepakatan": "Nota kesepakatan", "letter-of-support": "Surat dukungan",
-                        "arrangement": "Pengaturan antarpemerintah", "other": "Lainnya"},
-    "agreement_status": {"draft": "Rancangan", "signed": "Ditandatangani", "in-force": "Berlaku",
-                         "expired": "Berakhir", "terminated": "Diakhiri", "unknown": "Belum diketahui"},
-    "event_kinds": {"signed": "Ditandatangani", "in-force": "Mulai berlaku", "amended": "Diubah",
-                    "expired": "Berakhir", "terminated": "Diakhiri", "reviewed": "Ditinjau", "other": "Lainnya"},
-    "audiences": {"public": "masyarakat umum", "wni": "WNI", "wna": "WNA", "pilgrims": "peziarah",
-                  "border-residents": "warga perbatasan", "travellers": "pelaku perjalanan",
-                  "accommodation-providers": "pengelola penginapan", "local-government": "pemerintah daerah"},
-    "countries": {"TL": "Timor-Leste", "MY": "Malaysia", "PG": "Papua Nugini", "AU": "Australia"},
-    "not_found_title": "Halaman tidak ditemukan",
-    "not_found_text": "Maaf, halaman yang Anda cari tidak ada. Mungkin alamatnya salah ketik atau halamannya sudah dipindah.",
-    "language_name": "Bahasa Indonesia",
-    "other_language": "English",
-    "switch_language": "Baca dalam bahasa Inggris",
-    "skip_to_content": "Langsung ke isi",
-    "search_title": "Cari",
-    "search_label": "Cari di situs ini",
-    "search_button": "Cari",
-    "search_filters": "Saring hasil",
-    "search_none": "Tidak ada hasil. Coba kata lain.",
-    "search_found": "{n} hasil ditemukan.",
-    "search_loading": "Mencari…",
-    "search_more": "Tampilkan hasil lainnya",
-    "search_failed": "Pencarian gagal dimuat. Coba muat ulang halaman.",
-    "search_needs_js": "Pencarian memerlukan JavaScript. Tanpa JavaScript, gunakan daftar di menu.",
-    "kind_names": {"procedures": "Prosedur", "posts": "Pos lintas batas", "organisations": "Lembaga",
-                   "agreements": "Perjanjian", "notices": "Pengumuman", "data": "Data", "glossary": "Glosarium",
-                   "checker": "Cek perjalanan"},
-    "filter_kind": "Jenis",
-    "filter_province": "Provinsi",
-    "filter_regency": "Kabupaten/kota",
-    "offline_download": "Unduh situs untuk dibaca tanpa internet",
-    "offline_explain": "Buka file index.html di dalamnya dengan peramban; pencarian tetap berfungsi.",
-    "offline_note": "Ini versi luring (offline) situs Lintas. Pencarian memakai pencarian bawaan tema, "
-                    "yang bekerja tanpa server; isinya sama dengan situs daring pada tanggal pembuatannya.",
-    "about_title": "Tentang situs ini",
-    "about_publisher": "Siapa yang menerbitkan",
-    "about_content": "Dari mana isinya",
-    "about_content_text": "Setiap halaman menyebut sumbernya dan kapan terakhir ditinjau. Fakta yang "
-                          "menurut sumbernya belum pasti atau berbeda-beda ditandai dalam kotak "
-                          "\u201cPerlu diperhatikan\u201d. Tidak ada yang dikarang: bila tidak ada sumber "
-                          "untuk nomor telepon, koordinat, atau tarif, halaman menyebutnya belum diketahui.",
-    "about_privacy": "Privasi",
-    "about_privacy_text": "Situs ini tidak memakai cookie, analitik, atau layanan pihak ketiga: tidak ada "
-                          "permintaan yang keluar dari situs ini. Pencarian berjalan di peramban Anda.",
-    "footer_publisher": "Penerbit",
-    "footer_contact": "Kontak",
-    "footer_licences": "Lisensi",
-    "footer_text_licence": "Teks situs",
-    "footer_data_licence": "Data terbuka",
-    "footer_source": "Sumber situs",
-    "footer_source_code": "Kode dan isi situs",
-    "footer_built_with": "Dibuat dengan Lintas, perangkat lunak sumber terbuka (Apache-2.0).",
-    "footer_api": "Isi situs sebagai JSON (API v1)",
-    "footer_built_on": "Dibangun",
-    "footer_label": "Informasi situs",
-    # Offline reading on phones (lintas/site/offline.py, templates/assets/sw.js and offline.js).
-    "offline_keep": "Simpan untuk dibaca tanpa internet",
-    "offline_keep_intro": "Halaman penting (prosedur, pos lintas batas, cek perjalanan, pengumuman) disimpan "
-                          "di perangkat ini agar tetap bisa dibuka tanpa sinyal.",
-    "offline_keep_saved": "Tersimpan di perangkat ini pada {date}.",
-    "offline_keep_progress": "Menyimpan {done} dari {total} berkas…",
-    "offline_keep_none": "Belum tersimpan di perangkat ini.",
-    "offline_keep_failed": "Gagal menyimpan. Coba lagi saat terhubung ke internet.",
-    "offline_saved": "Disimpan pada {date}.",
-    "offline_stale": "Mungkin sudah tidak mutakhir.",
-    "offline_ended": "Pengumuman di halaman ini berakhir pada {date}.",
-    "offline_search_offline": "Pencarian memerlukan koneksi internet. Halaman tersimpan yang memuat kata-kata ini:",
-    "offline_search_none": "Tidak ada halaman tersimpan yang memuat kata-kata ini.",
-    "offline_not_kept_title": "Halaman ini tidak tersimpan",
-    "offline_not_kept_text": "Anda tidak terhubung ke internet, dan halaman ini belum pernah disimpan di perangkat ini.",
-}
+import yaml
 
-_EN: dict[str, Any] = {
-    "home": "Home",
-    "facts": "At a glance",
-    "kind": "Type",
-    "status": "Status",
-    "since": "since",
-    "opened_on": "Inaugurated",
-    "location": "Location",
-    "region": "Region",
-    "neighbour": "Neighbouring country",
-    "counterpart": "Counterpart post",
-    "opening_hours": "Opening hours",
-    "services": "Services",
-    "operating_office": "Immigration office",
-    "managed_by": "Managed by",
-    "coordinates": "Coordinates",
-    "approximate": "approximate",
-    "open_in_map_app": "open in a map app",
-    "not_known": "Not known yet",
-    "office_class": "Office class",
-    "short_name": "Short name",
-    "parent": "Part of",
-    "working_area": "Working area",
-    "address": "Address",
-    "contact": "Contact",
-    "phone": "Phone",
-    "email": "Email",
-    "website": "Website",
-    "steps": "Step by step",
-    "optional": "if needed",
-    "logic_and": "then",
-    "logic_or": "or",
-    "requirements": "What you need",
-    "if_applicable": "if it applies",
-    "fees": "Fees",
-    "fees_caption": "Official fees and their legal basis",
-    "fee_item": "Service",
-    "fee_amount": "Fee",
-    "legal_basis": "Legal basis",
-    "effective_from": "Applies from",
-    "processing_time": "How long it takes",
-    "where": "Where to go",
-    "related_procedures": "Related procedures",
-    "number": "Number",
-    "signed_on": "Date signed",
-    "parties": "Parties",
-    "scope": "Scope",
-    "documents": "Documents",
-    "timeline": "Timeline",
-    "sources_title": "Sources and review",
-    "last_reviewed": "Last reviewed",
-    "caveats_title": "Please note",
-    "notice": "Notice",
-    "valid": "Valid",
-    "valid_until_open": "until further notice",
-    "audience": "For",
-    "issued_by": "Issued by",
-    "archived": "This notice is no longer in force and is kept in the archive.",
-    "upcoming": "This notice is not in force yet.",
-    "archive": "Notice archive",
-    "archive_intro": "Notices whose validity has ended. Notices are never deleted.",
-    "active_notices": "Notices in force",
-    "no_active_notices": "There are no notices in force at the moment.",
-    "sections_heading": "Explore",
-    "tasks_heading": "What do you want to do?",
-    "posts_here": "Border posts",
-    "agreements_here": "Agreements",
-    "procedures_here": "Procedures",
-    "notices_here": "Notices",
-    "children": "Units under it",
-    "related_posts": "Related posts",
-    "term": "Term",
-    "glossary_intro": "Terms and abbreviations used on this site.",
-    "abbreviation_of": "short for",
-    "all_items": "All",
-    "levels": {"info": "Info", "advisory": "Advisory", "warning": "Warning"},
-    "caveat_kinds": {"uncertain": "uncertain", "conflict": "sources differ", "unverified": "unverified"},
-    "sections": {
-        "procedures": "Procedures",
-        "posts": "Border posts",
-        "organisations": "Organisations",
-        "agreements": "Agreements",
-        "notices": "Notices",
-        "glossary": "Glossary",
-        "data": "Open data",
-        "checker": "Travel checker",
-    },
-    "section_intro": {
-        "procedures": "Steps, requirements and fees for immigration services.",
-        "posts": "State border posts and immigration posts on the border.",
-        "organisations": "Immigration offices, regional governments and related agencies.",
-        "agreements": "Cooperation agreements, memoranda and letters of support.",
-        "notices": "Announcements and advisories in force.",
-        "glossary": "Terms and abbreviations.",
-    },
-    "post_kinds": {
-        "plbn": "State border post (PLBN)",
-        "plb-traditional": "Traditional border crossing post",
-        "tpi-land": "Land immigration checkpoint",
-        "tpi-sea": "Sea immigration checkpoint",
-        "tpi-air": "Air immigration checkpoint",
-        "immigration-post": "Immigration post",
-    },
-    "post_status": {"active": "Active", "inactive": "Inactive", "planned": "Planned",
-                    "closed": "Closed", "unknown": "Not known"},
-    "org_kinds": {
-        "immigration-office": "Immigration office",
-        "regional-immigration-office": "Regional immigration office",
-        "directorate-general": "Directorate general",
-        "ministry": "Ministry",
-        "regional-government": "Regional government",
-        "regional-agency": "Regional agency",
-        "national-agency": "National agency",
-        "inter-agency-team": "Inter-agency team",
-    },
-    "office_classes": {
-        "kelas-i-khusus": "Special Class I", "kelas-i-tpi": "Class I with checkpoints (TPI)",
-        "kelas-i-non-tpi": "Class I without checkpoints", "kelas-ii-tpi": "Class II with checkpoints (TPI)",
-        "kelas-ii-non-tpi": "Class II without checkpoints",
-    },
-    "agreement_kinds": {"pks": "Cooperation agreement (PKS)", "mou": "Memorandum of understanding (MoU)",
-                        "nota-kesepakatan": "Memorandum of agreement", "letter-of-support": "Letter of support",
-                        "arrangement": "Intergovernmental arrangement", "other": "Other"},
-    "agreement_status": {"draft": "Draft", "signed": "Signed", "in-force": "In force",
-                         "expired": "Expired", "terminated": "Terminated", "unknown": "Not known"},
-    "event_kinds": {"signed": "Signed", "in-force": "Entered into force", "amended": "Amended",
-                    "expired": "Expired", "terminated": "Terminated", "reviewed": "Reviewed", "other": "Other"},
-    "audiences": {"public": "the public", "wni": "Indonesian citizens", "wna": "foreign nationals",
-                  "pilgrims": "pilgrims", "border-residents": "border residents", "travellers": "travellers",
-                  "accommodation-providers": "accommodation providers", "local-government": "local government"},
-    "countries": {"TL": "Timor-Leste", "MY": "Malaysia", "PG": "Papua New Guinea", "AU": "Australia"},
-    "not_found_title": "Page not found",
-    "not_found_text": "Sorry, the page you are looking for does not exist. The address may be mistyped or the page may have moved.",
-    "language_name": "English",
-    "other_language": "Bahasa Indonesia",
-    "switch_language": "Baca dalam Bahasa Indonesia",
-    "skip_to_content": "Skip to content",
-    "search_title": "Search",
-    "search_label": "Search this site",
-    "search_button": "Search",
-    "search_filters": "Filter results",
-    "search_none": "No results. Try other words.",
-    "search_found": "{n} results found.",
-    "search_loading": "Searching…",
-    "search_more": "Show more results",
-    "search_failed": "Search could not be loaded. Try reloading the page.",
-    "search_needs_js": "Search needs JavaScript. Without it, use the lists in the menu.",
-    "kind_names": {"procedures": "Procedure", "posts": "Border post", "organisations": "Organisation",
-                   "agreements": "Agreement", "notices": "Notice", "data": "Dataset", "glossary": "Glossary",
-                   "checker": "Travel checker"},
-    "filter_kind": "Type",
-    "filter_province": "Province",
-    "filter_regency": "Regency/city",
-    "offline_download": "Download the site to read without internet",
-    "offline_explain": "Open the index.html file inside it in a browser; search still works.",
-    "offline_note": "This is the offline copy of the Lintas site. Search uses the theme's built-in search, "
-                    "which works without a server; the content is the same as the online site on the day it was built.",
-    "about_title": "About this site",
-    "about_publisher": "Who publishes it",
-    "about_content": "Where the content comes from",
-    "about_content_text": "Every page names its sources and when it was last reviewed. Facts the "
-                          "sources mark as uncertain or conflicting are shown in a \u201cPlease note\u201d "
-                          "box. Nothing is invented: where no source gives a phone number, coordinate "
-                          "or fee, the page says it is not known.",
-    "about_privacy": "Privacy",
-    "about_privacy_text": "This site uses no cookies, no analytics and no third-party services: no "
-                          "request leaves the site. Search runs in your browser.",
-    "footer_publisher": "Publisher",
-    "footer_contact": "Contact",
-    "footer_licences": "Licences",
-    "footer_text_licence": "Site text",
-    "footer_data_licence": "Open data",
-    "footer_source": "Source of the site",
-    "footer_source_code": "Code and content of the site",
-    "footer_built_with": "Made with Lintas, open-source software (Apache-2.0).",
-    "footer_api": "The site's content as JSON (API v1)",
-    "footer_built_on": "Built",
-    "footer_label": "About the site",
-    # Offline reading on phones (lintas/site/offline.py, templates/assets/sw.js and offline.js).
-    "offline_keep": "Keep for offline reading",
-    "offline_keep_intro": "The key pages (procedures, border posts, travel checker, notices) are kept on this "
-                          "device, so they open without a signal.",
-    "offline_keep_saved": "Kept on this device on {date}.",
-    "offline_keep_progress": "Saving {done} of {total} files…",
-    "offline_keep_none": "Not kept on this device yet.",
-    "offline_keep_failed": "Could not keep the pages. Try again when you are connected.",
-    "offline_saved": "Saved on {date}.",
-    "offline_stale": "May be out of date.",
-    "offline_ended": "A notice on this page ended on {date}.",
-    "offline_search_offline": "Search needs an internet connection. Kept pages that contain these words:",
-    "offline_search_none": "No kept page contains these words.",
-    "offline_not_kept_title": "This page was not kept",
-    "offline_not_kept_text": "You are not connected to the internet, and this page has not been kept on this device.",
-}
+from ..content.yamlio import YamlDoc, parse_yaml, read_text
+from ..i18n import LANGS
+from ..problems import Problem, Severity
 
-UI: dict[str, dict[str, Any]] = {"id": _ID, "en": _EN}
+CATALOGUE = Path(__file__).with_name("ui.yaml")
+SRC_PATH = "lintas/site/ui.yaml"
+_THIS = Path(__file__).resolve()
+_REPO = _THIS.parents[2]
+# Where the strings of each section may be used: code (quoted names) and templates (ui.name, s.name).
+USERS: dict[str, tuple[str, ...]] = {
+    "site": ("lintas", "templates"),
+    "datasets": ("lintas/datasets", "templates/datasets"),
+    "checker": ("lintas/checker", "templates/checker"),
+}
+_FIELD = re.compile(r"\{(\w*)\}")  # str.format fields, e.g. "{n} results found."
+_QUOTED = re.compile(r"""["']([\w.-]+)["']""")
+_READ = re.compile(r"\b(?:ui|s)\.(\w+)")
+# Names built or picked by prefix in code: ui[f"feed_{name}"], k.startswith("footer_").
+_PREFIX = re.compile(r"""f["']([a-z_]+)\{|startswith\(\s*["']([a-z_]+)["']""")
+
+Tree = dict[str, Any]
+
+
+def _is_text(node: Any) -> bool:
+    """A string of the catalogue: a mapping whose keys are languages (a group has other keys)."""
+    return isinstance(node, dict) and bool(node) and set(node) <= set(LANGS)
+
+
+def _split(node: Any, loc: tuple[str, ...], doc: YamlDoc, problems: list[Problem]) -> dict[str, Tree]:
+    """{lang: tree of texts} of one group; a problem for whatever a translator got wrong."""
+    out: dict[str, Tree] = {lang: {} for lang in LANGS}
+    if not isinstance(node, dict) or not node:
+        problems.append(Problem(SRC_PATH, *doc.position(loc), "ui-string",
+                                f"{'.'.join(loc)}: must be a group of strings, or a string with its "
+                                f"{' and '.join(LANGS)} texts"))
+        return out
+    for name, value in node.items():
+        here = (*loc, str(name))
+        if not _is_text(value):
+            for lang, sub in _split(value, here, doc, problems).items():
+                out[lang][str(name)] = sub
+            continue
+        given = {lang: value[lang] for lang in LANGS if isinstance(value.get(lang), str)}
+        for lang in LANGS:
+            if lang not in given:
+                problems.append(Problem(SRC_PATH, *doc.position(here, key=True), "ui-string",
+                                        f"{'.'.join(here)}: no {lang} text" if value.get(lang) is None
+                                        else f"{'.'.join(here)}.{lang}: must be text"))
+            elif not given[lang].strip() and any(t.strip() for t in given.values()):
+                problems.append(Problem(SRC_PATH, *doc.position((*here, lang)), "ui-string",
+                                        f"{'.'.join(here)}.{lang}: empty, but not in the other language"))
+        fields = {lang: sorted(set(_FIELD.findall(t))) for lang, t in given.items()}
+        if len({tuple(f) for f in fields.values()}) > 1:
+            shown = "; ".join(f"{lang} {' '.join('{' + f + '}' for f in names) or 'none'}"
+                              for lang, names in fields.items())
+            problems.append(Problem(SRC_PATH, *doc.position(here, key=True), "ui-string",
+                                    f"{'.'.join(here)}: the languages fill in different fields ({shown})",
+                                    hint="keep the same {names} in every language"))
+        fallback = next(iter(given.values()), "")
+        for lang in LANGS:
+            out[lang][str(name)] = given.get(lang, fallback)
+    return out
+
+
+def _sections(doc: YamlDoc, problems: list[Problem]) -> dict[str, dict[str, Tree]]:
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(SRC_PATH, 1, 1, "ui-string", "the catalogue must be a mapping of sections"))
+        return {}
+    return {str(name): _split(node, (str(name),), doc, problems) for name, node in doc.data.items()}
+
+
+def read_catalogue(path: Path = CATALOGUE) -> tuple[dict[str, dict[str, Tree]], YamlDoc | None, list[Problem]]:
+    """{section: {lang: tree}}, the parsed file and its problems, read strictly with positions."""
+    problems: list[Problem] = []
+    text = read_text(path, SRC_PATH, problems)
+    doc = parse_yaml(text, SRC_PATH, problems) if text is not None else None
+    return (_sections(doc, problems) if doc is not None else {}), doc, problems
+
+
+class _FastLoader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[misc]
+    """The C parser with every scalar as text (no YAML 1.1 re-typing); notes a duplicate key."""
+
+    duplicate = False
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        keys = [k.value for k, _ in node.value]
+        self.duplicate = self.duplicate or len(keys) != len(set(keys))
+        return super().construct_mapping(node, deep)
+
+
+def _read_fast(path: Path) -> tuple[Any, bool]:
+    """The data of the file and whether the strict reader would see more (a duplicate key, bad YAML)."""
+    try:
+        loader = _FastLoader(path.read_text(encoding="utf-8"))
+        try:
+            return loader.get_single_data(), loader.duplicate
+        finally:
+            loader.dispose()
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None, True
+
+
+@cache
+def _catalogue() -> dict[str, dict[str, Tree]]:
+    """The catalogue as the site uses it, read fast; a malformed entry falls back as in
+    `read_catalogue` (which `check` runs and reports)."""
+    data, _ = _read_fast(CATALOGUE)
+    return _sections(YamlDoc(SRC_PATH, data, ()), [])
+
+
+def section(name: str) -> dict[str, Tree]:
+    """The strings of one section of the catalogue, by language."""
+    return _catalogue().get(name) or {lang: {} for lang in LANGS}
+
+
+def _sources(roots: Iterable[Path]) -> tuple[str, str]:
+    """All Python text and all template text under `roots` (this module left out: it names none)."""
+    code, templates = [], []
+    for root in roots:
+        for path in sorted(root.rglob("*")) if root.is_dir() else []:
+            if path.suffix == ".py" and path != _THIS:
+                code.append(path.read_text(encoding="utf-8"))
+            elif path.suffix in (".html", ".js", ".svg", ".md"):
+                templates.append(path.read_text(encoding="utf-8"))
+    return "\n".join(code), "\n".join(templates)
+
+
+def unused(names: Iterable[str], code: str, templates: str) -> list[str]:
+    """The names that the code never quotes and no template reads (`ui.name`, `s.name`, `ui['name']`).
+
+    A name built at run time (`ui[f"feed_{name}"]`) or picked by prefix (`k.startswith("footer_")`)
+    counts every name starting with that prefix."""
+    used = {*_QUOTED.findall(code), *_QUOTED.findall(templates), *_READ.findall(templates)}
+    prefixes = tuple(a or b for a, b in _PREFIX.findall(code))
+    return [name for name in names if name not in used and not name.startswith(prefixes)]
+
+
+def catalogue_problems(path: Path | None = None, repo: Path = _REPO) -> list[Problem]:
+    """Every problem of the catalogue: its own errors, then a warning for each string that nothing
+    in `repo` uses (the site still builds, but no translator should be asked to translate it).
+
+    Read fast first; only a catalogue with a problem is read again strictly, for the positions."""
+    path = path or CATALOGUE
+    data, odd = _read_fast(path)
+    if not odd:
+        fast = YamlDoc(SRC_PATH, data, ())
+        found: list[Problem] = []
+        if not _problems(_sections(fast, found), fast, found, repo):
+            return []
+    sections, doc, problems = read_catalogue(path)
+    return _problems(sections, doc, problems, repo)
+
+
+def _problems(sections: dict[str, dict[str, Tree]], doc: YamlDoc | None, problems: list[Problem],
+              repo: Path) -> list[Problem]:
+    def at(*loc: str) -> tuple[int | None, int | None]:
+        return doc.position(loc, key=True) if doc is not None and doc.lines else (None, None)
+
+    problems = list(problems)
+    problems.extend(Problem(SRC_PATH, None, None, "ui-string", f"section '{name}' is missing")
+                    for name in USERS if doc is not None and isinstance(doc.data, dict) and name not in sections)
+    for name, by_lang in sections.items():
+        if name not in USERS:
+            problems.append(Problem(SRC_PATH, *at(name), "ui-string", f"unknown section '{name}'",
+                                    hint=f"the sections are {', '.join(USERS)}"))
+            continue
+        code, templates = _sources(repo / rel for rel in USERS[name])
+        problems.extend(Problem(SRC_PATH, *at(name, key), "ui-string", f"{name}.{key}: no page uses this string",
+                                severity=Severity.WARNING, hint="remove it, or use it")
+                        for key in unused(by_lang[LANGS[0]], code, templates))
+    return problems
+
+
+UI: dict[str, Tree] = section("site")

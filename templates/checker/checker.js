@@ -2,7 +2,7 @@
  * loaded when the reader presses "Answer on one page" (see templates/checker/app.html).
  * Without this script every question is its own page with plain links; the form reaches the same
  * outcome pages. Classic script (no modules, no fetch): it works from file:// too. The rules mirror
- * lintas/checker/rules.py; a browser test compares both on edge-case dates. */
+ * lintas/content/flows/rules.py; a browser test compares both on edge-case dates. */
 (function () {
   "use strict";
 

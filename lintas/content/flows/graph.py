@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..content.record import Record
-from ..content.schemas import Text
-from ..problems import Problem, did_you_mean
+from ...problems import Problem, did_you_mean
+from ..record import Record
+from ..schemas import Text
 from .rules import RULES
 from .schema import RESERVED_NODE_IDS, Flow, Question
 

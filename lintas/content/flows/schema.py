@@ -13,8 +13,9 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field
 
-from ..content.schemas import (
+from ..schemas import (
     ID_PATTERN,
+    Audience,
     Caveat,
     Entity,
     Id,
@@ -46,6 +47,11 @@ class Option(Schema):
     result: NonEmpty | None = Field(
         None, description="For a question with a rule: the rule result this answer stands for "
                           "('yes' or 'no'); the optional script picks this answer from the dates.")
+    audience: list[Audience] = Field(
+        default_factory=list, description="Who the reader is when they give this answer (notice "
+                                          "audiences, e.g. [wni, travellers]). An outcome shows a notice about its "
+                                          "posts or procedures only when the notice is for someone the answers "
+                                          "on a route to it describe (or for everyone); named notices always show.")
 
 
 class Question(Schema):
@@ -57,7 +63,7 @@ class Question(Schema):
     hint: Text | None = Field(None, description="One or two sentences under the question (Markdown).")
     help: Text | None = Field(None, description="'How to check' help shown below the options (Markdown).")
     rule: NonEmpty | None = Field(
-        None, description="Name of a rule function in lintas/checker/rules.py that answers this "
+        None, description="Name of a rule function in lintas/content/flows/rules.py that answers this "
                           "question from dates (e.g. passport_valid_6_months).")
     options: list[Option] = Field(description="The answers, in order; at least two.")
 

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..content.schemas import Text
+from ..schemas import Text
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -79,7 +79,7 @@ RULES: dict[str, Rule] = {
 
 def example(rule: Rule, today: dt.date, lang: str) -> str | None:
     """A worked example for the question page, computed by the rule itself from the build day."""
-    from ..i18n import format_date
+    from ...i18n import format_date
 
     if rule.name == "passport_valid_6_months":
         need = add_months(today, 6)
