@@ -287,7 +287,7 @@ def _render_variant(site: Site, config: BuildConfig, outputs: Outputs, out_dir: 
 def offline_step(site: Site, config: BuildConfig, site_dir: Path, pages: dict[str, list[Page]]) -> list[Problem]:
     """Offline reading (lintas/site/offline.py): the page script, manifests and icons, then the worker
     with this build's essentials; problems when the essentials name nothing or exceed the budget."""
-    from .checker.graph import reachable
+    from .content.flows.graph import reachable
     from .site.offline import offline_outputs, static_outputs
     from .site.webapp import webapp_outputs
 
