@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from .config import BuildConfig
 from .problems import format_json, format_text, has_errors
@@ -21,8 +23,30 @@ def _today(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date (YYYY-MM-DD)") from None
 
 
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0 to 65535)")
+    return port
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are one line on stderr and exit code 2 (no usage block, no traceback)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def usage_error(message: str) -> int:
+    print(f"build.py: {message}", file=sys.stderr)
+    return 2
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="build.py", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: here)")
     parser.add_argument("--today", type=_today, help="judge notices as of this date (YYYY-MM-DD)")
     sub = parser.add_subparsers(dest="command")
@@ -30,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     sub.add_parser("build", help="validate, then build the whole site into site/ (the default)")
     serve = sub.add_parser("serve", help="preview on 127.0.0.1 and rebuild when a source changes")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
     schema = sub.add_parser("schema", help="write the JSON Schema of every kind")
     schema.add_argument("--out", type=Path, default=Path("schemas"))
     release = sub.add_parser("release", help="freeze a dataset's current files as its next version")
@@ -47,13 +71,20 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     config = BuildConfig.for_root(args.root, today=args.today)
     if not (config.root / "content").is_dir():
-        print(f"build.py: no content/ folder in {config.root}", file=sys.stderr)
-        return 2
+        return usage_error(f"no content/ folder in {config.root}")
+    try:
+        os.listdir(config.root / "content")
+    except OSError as exc:
+        return usage_error(f"cannot read {config.root / 'content'}: {exc.strerror or exc}")
     command = args.command or "build"
     if command == "schema":
         from .content.schema_export import write_schemas
 
-        for path in write_schemas(args.out):
+        try:
+            written = write_schemas(args.out)
+        except OSError as exc:
+            return usage_error(f"cannot write schemas to {args.out}: {exc.strerror or exc}")
+        for path in written:
             print(path)
         return 0
     if command == "release":
@@ -81,9 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     if command == "build":
         return _build(config)
     if command == "serve":
-        from .serve import serve
+        from .serve import PortError, serve
 
-        return serve(config, port=args.port)
+        try:
+            return serve(config, port=args.port)
+        except PortError as exc:
+            return usage_error(str(exc))
     from .pipeline import check as run_check
 
     _site, problems = run_check(config)

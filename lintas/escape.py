@@ -15,11 +15,12 @@ from typing import Any
 from markupsafe import Markup, escape
 
 # Inline Markdown anywhere in a line: emphasis, code, links and images, attribute lists, tables,
-# escapes; plus what markupsafe escapes for HTML.
-_INLINE = str.maketrans({**{c: f"&#{ord(c)};" for c in "\\`*_[]{}|\"'"},
+# escapes; plus what markupsafe escapes for HTML. ('_' is left: Markdown ignores it inside words,
+# so URLs and codes stay readable, and emphasis alone can neither run nor load anything.)
+_INLINE = str.maketrans({**{c: f"&#{ord(c)};" for c in "\\`*[]{}|\"'"},
                         "&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # Block Markdown at the start of a line: headings, lists, quotes, setext lines, admonitions.
-_LINE_START = re.compile(r"^([#+\-=!:]|\d+(?=[.)]))")
+_LINE_START = re.compile(r"^(?:(#)|([-+])(?=\s|$)|(=)+\s*$|(!)!!|\d+([.)])(?=\s|$))")
 _BREAKS = re.compile(r"\s*[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]\s*")
 
 
@@ -30,12 +31,10 @@ def plain(text: Any) -> Markup:
     value = _BREAKS.sub(" ", str(text)).lstrip()
     value = value.translate(_INLINE)
     match = _LINE_START.match(value)
-    if match:
-        end = match.end()
-        if match.group(1).isdigit():
-            value = value[:end] + f"&#{ord(value[end])};" + value[end + 1:]
-        else:
-            value = f"&#{ord(value[0])};" + value[1:]
+    if match:  # write the one character that makes the block as a reference
+        group = next(g for g in range(1, 6) if match.group(g) is not None)
+        at = match.start(group)
+        value = value[:at] + f"&#{ord(value[at])};" + value[at + 1:]
     return Markup(value)
 
 

@@ -33,7 +33,7 @@ from .site.render import Variant, footer_info, render_pages
 from .site.renderer import RenderError, RenderSettings, render_site
 from .site.search import SearchIndexError, build_search_index, search_page, with_search_index
 from .site.ui import catalogue_problems
-from .write import WriteError, build_lock, discard, make_staging, swap_in, write_outputs
+from .write import WriteError, build_lock, discard, make_staging, mark_ours, swap_in, write_outputs
 
 if TYPE_CHECKING:
     from .datasets.definition import Dataset
@@ -330,6 +330,7 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
         if bundle:
             # The offline bundle first: the online home page links to it with its size.
             with tempfile.TemporaryDirectory(prefix="lintas-offline-", dir=staging.parent) as tmp:
+                mark_ours(Path(tmp))  # a kill leaves it behind; the next build knows it as ours
                 offline_dir = Path(tmp) / "site"
                 offline_dir.mkdir()
                 _render_variant(site, config, outputs, offline_dir, Variant(offline=True, regions=regions))

@@ -45,6 +45,8 @@ CODES: dict[str, str] = {
     "date-order": "Two dates are in the wrong order (e.g. valid_until before valid_from).",
     "future-date": "A date that must be in the past lies in the future.",
     "unknown-reference": "A reference names an entity that does not exist.",
+    "hidden-character": "An invisible character (zero-width, soft hyphen, tag character, ...) in a text.",
+    "markdown-limit": "Markdown nests too deep or packs too many markers to render cheaply.",
     "unsafe-html": "Markdown turns into HTML that the allowlist does not allow (it would be removed).",
     "unknown-kind": "A folder in content/ that is not a known kind.",
     "stray-file": "A file in content/ or data/ that Lintas does not read.",

@@ -12,6 +12,9 @@ import http.server
 import sys
 import threading
 import time
+import urllib.parse
+from http import HTTPStatus
+from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -33,16 +36,51 @@ class _Changes(FileSystemEventHandler):
         self.changed.set()
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves site/ only to this machine: a request whose Host is not the address we listen on is
+    refused (a web page elsewhere could point a DNS name at 127.0.0.1: DNS rebinding), a path that
+    cannot name a file (a NUL byte, say) is a 400 with one log line, and no folder is listed."""
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def _allowed_host(self) -> bool:
+        host = (self.headers.get("Host") or "").strip().lower()
+        port = getattr(self.server, "server_port", None)
+        return host in {f"127.0.0.1:{port}", f"localhost:{port}"}
+
+    def send_head(self) -> Any:
+        if not self._allowed_host():
+            self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "Host not allowed")
+            print(f"serve: refused a request for Host {self.headers.get('Host')!r}", file=sys.stderr)
+            return None
+        if "\x00" in urllib.parse.unquote(self.path) or "\\" in urllib.parse.unquote(self.path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad path")
+            print(f"serve: 400 for a path that names no file: {self.path[:80]!r}", file=sys.stderr)
+            return None
+        return super().send_head()
+
+    def list_directory(self, path: Any) -> Any:
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        return None
+
+
+class PortError(Exception):
+    """The preview's port cannot be used."""
+
+
+def open_server(site_dir: str, port: int) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(_Handler, directory=site_dir)
+    try:
+        return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        raise PortError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from exc
+
 
 def serve(config: BuildConfig, *, port: int = 8000) -> int:
+    server = open_server(str(config.site_dir), port)  # before the build: a busy port fails at once
     preview = Preview(config)
     preview.full()
-    handler = functools.partial(_Quiet, directory=str(config.site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     print(f"serve: http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)

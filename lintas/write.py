@@ -99,21 +99,54 @@ def build_lock(site_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
+# Every folder a build makes beside site/ holds this file with exactly this content; recovery
+# removes a leftover folder only when it does, so a folder of someone else's that happens to be
+# called `.site.new-notes` or `lintas-offline-archive` is never touched (issue 13).
+WORK_MARKER = ".lintas-work"
+WORK_TOKEN = b"Lintas build work folder: the next build removes it.\n"
+
+
+def mark_ours(folder: Path) -> None:
+    """Claim `folder` as a Lintas work folder (see WORK_MARKER)."""
+    (folder / WORK_MARKER).write_bytes(WORK_TOKEN)
+
+
+def is_ours(folder: Path) -> bool:
+    try:
+        marker = folder / WORK_MARKER
+        return (folder.is_dir() and not folder.is_symlink() and not marker.is_symlink()
+                and marker.read_bytes() == WORK_TOKEN)
+    except OSError:
+        return False
+
+
 def recover(site_dir: Path) -> None:
-    """Clean up after a killed build: restore a site caught between renames, drop stale staging."""
+    """Clean up after a killed build: restore a site caught between renames, drop stale staging.
+
+    Only folders holding Lintas' work marker are touched."""
     parent = site_dir.parent
-    olds = sorted(parent.glob(f".{site_dir.name}.old-*"))
+    olds = [p for p in sorted(parent.glob(f".{site_dir.name}.old-*")) if is_ours(p)]
     if not site_dir.exists() and olds:
         os.rename(olds[-1], site_dir)
         olds = olds[:-1]
+    if is_ours(site_dir):  # a site restored above, or one killed just before it was set aside
+        (site_dir / WORK_MARKER).unlink()
     # `lintas-offline-*`: the offline bundle's work folder (pipeline.py), also left by a kill.
     for stale in [*olds, *parent.glob(f".{site_dir.name}.new-*"), *parent.glob("lintas-offline-*")]:
-        shutil.rmtree(stale, ignore_errors=True)
+        if is_ours(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+        elif stale.is_dir() and not stale.is_symlink():
+            # A build killed between making a folder and marking it leaves it empty; an empty
+            # folder holds nothing to lose, so it goes whoever made it.
+            with contextlib.suppress(OSError):
+                stale.rmdir()
 
 
 def make_staging(site_dir: Path) -> Path:
     try:
-        return Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+        mark_ours(staging)
+        return staging
     except OSError as exc:
         raise WriteError(_describe_os_error(exc, site_dir.parent)) from exc
 
@@ -139,16 +172,22 @@ def swap_in(staging: Path, site_dir: Path) -> None:
     """Make `staging` the new site/; the old one is removed afterwards."""
     try:
         os.chmod(staging, 0o755)
+        # The staging keeps its marker until it is site/ (a kill before that leaves it recognisably
+        # ours); then the marker goes, and recovery removes one that a kill left in site/.
         if site_dir.exists():
             if _renameat2_exchange(staging, site_dir):
+                (site_dir / WORK_MARKER).unlink(missing_ok=True)
                 shutil.rmtree(staging, ignore_errors=True)  # now holds the old site
                 return
             old = site_dir.parent / f".{site_dir.name}.old-{os.getpid()}"
+            mark_ours(site_dir)  # set aside next: recovery may restore or remove it
             os.rename(site_dir, old)
             os.rename(staging, site_dir)
+            (site_dir / WORK_MARKER).unlink(missing_ok=True)
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.rename(staging, site_dir)
+            (site_dir / WORK_MARKER).unlink(missing_ok=True)
     except OSError as exc:
         raise WriteError(_describe_os_error(exc, site_dir)) from exc
 

@@ -83,7 +83,9 @@ def published_tables(files: Mapping[str, bytes], slugs: Sequence[str]) -> list[P
         slug = parts[-1].removesuffix(".csv").removesuffix("-SINTETIS-SYNTHETIC")
         if slug not in slugs:
             continue
-        doc = json.loads(files["/".join([*parts[:-1], f"{slug}.json"])])
+        # A region package's table carries its dataset's rule (data/<slug>/<slug>.json).
+        own = "/".join([*parts[:-1], f"{slug}.json"])
+        doc = json.loads(files[own] if own in files else files[f"data/{slug}/{slug}.json"])
         version = str(doc["version"])
         out.append(read_table(data, doc, slug, version, path))
     # A version whose files predate the stated minimum is read as the later release notes say:

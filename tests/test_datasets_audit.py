@@ -172,6 +172,10 @@ def test_second_granularity_next_to_released_history_is_refused_or_safe(repo: Pa
     """With the frozen 1.0.0 monthly table (which published zeros the current rule hides), a new
     quarterly table either finds a safe pattern or the build fails naming the cells at risk."""
     add_quarterly(repo)
+    # the joint audit may hide more of the monthly table: that is a new monthly version
+    yaml_path = repo / "data/crossings-monthly.yaml"
+    yaml_path.write_text(yaml_path.read_text() + "  - version: 1.0.2\n    date: 2026-12-06\n"
+                         "    notes: {id: Pola baru., en: New suppression pattern.}\n")
     _, _, out, problems = publish(repo)
     if problems:
         # refused by the audit, or (the remedy hides more of the released current monthly table)
@@ -268,3 +272,51 @@ def test_quoted_total_must_be_in_the_methodology(repo: Path):
     problems = check_problems(repo)
     assert any("error[total-mismatch]" in p and "not quoted in the methodology" in p
                for p in problems), problems
+
+
+# ------------------------------------------------------------------ item 7: region packages
+
+
+def test_region_packages_are_published_and_add_nothing_an_attacker_can_use(sample):
+    import io
+    import zipfile
+
+    _site, datasets, files = sample
+    codes = sorted({c for ds in datasets for c in ds.spatial})
+    assert codes == ["5305", "5306", "5321", "8172"]
+    for code in codes:
+        folder = f"data/regions/{code}/"
+        with zipfile.ZipFile(io.BytesIO(files[f"{folder}{code}.zip"])) as zf:
+            names = set(zf.namelist())
+            assert {"README.txt", "datapackage.json"} <= names
+            assert "Paket data wilayah" in zf.read("README.txt").decode("utf-8")
+            package = json.loads(zf.read("datapackage.json"))
+        slugs = [r["name"] for r in package["resources"]]
+        csvs = {r["name"]: r["path"] for r in package["resources"]}
+        assert slugs and names == {"README.txt", "datapackage.json", *csvs.values(),
+                                   *[f"{s}.xlsx" for s in slugs]}
+        for slug in slugs:
+            main_csv = f"data/{slug}/{csvs[slug]}"  # the same file name as the full table's
+            doc = f"data/{slug}/{slug}.json"
+            region = published_tables({f"{folder}{csvs[slug]}": files[f"{folder}{csvs[slug]}"],
+                                       doc: files[doc]}, [slug])[0]
+            full = published_tables({main_csv: files[main_csv], doc: files[doc]}, [slug])[0]
+            # The same figures and flags as the full table, rows of this region only, no new total.
+            assert region.cells and all(full.cells[key] == v for key, v in region.cells.items())
+    # Kota Tual's package holds only Tual's rows of the regency table.
+    tual = files["data/regions/8172/foreign-nationals-regency-SINTETIS-SYNTHETIC.csv"].decode().splitlines()
+    assert len(tual) == 5 and all(",8172," in line for line in tual[1:])
+    # An attacker with every table, release and region package narrows nothing.
+    for slug in ("crossings-monthly", "foreign-nationals-regency"):
+        assert attack(published_tables(files, [slug])) == []
+
+
+def test_region_pages_in_both_languages(sample):
+    from lintas.datasets.pages import region_pages
+
+    site, datasets, _ = sample
+    for lang, words in (("id", "Unduh semua (zip)"), ("en", "Download all (zip)")):
+        pages = {p.src: p for p in region_pages(datasets, site, lang)}
+        assert set(pages) == {f"data/regions/{c}/index.md" for c in ("5305", "5306", "5321", "8172")}
+        assert words in pages["data/regions/5306/index.md"].markdown
+        assert "5306.zip" in pages["data/regions/5306/index.md"].markdown

@@ -373,7 +373,7 @@ def test_unsafe_markdown_in_a_dataset_definition_is_refused_at_its_place(repo: P
     site, problems = check(BuildConfig.for_root(repo))
     assert site is None
     line = text[:text.index(old)].count("\n") + 1
-    mine = [p.format() for p in problems if p.src_path == "data/crossings-wini-annual.yaml"]
+    mine = [p.format() for p in problems if p.src_path == "data/crossings-wini-annual.yaml" and p.code == "unsafe-html"]
     assert mine == [
         f"data/crossings-wini-annual.yaml:{line}:7: error[unsafe-html]: description.en: the <script> element is not allowed",
         f"data/crossings-wini-annual.yaml:{line}:40: error[unsafe-html]: description.en: the link "
@@ -541,3 +541,56 @@ def assert_published_as_written(raw: bytes, published: bytes) -> None:
                              "".join(row)), row
         shown = out[tuple(row[:4])]
         assert shown[4] == str(int(cells["crossings"])) or (shown[4], shown[5]) == ("", "c"), (row, shown)
+
+
+# ------------------------------------------------------------------ bounded Markdown cost (issue 13)
+
+# The issue's pathological inputs, each past its limit by a little: `check` must refuse them at the
+# place the limit is passed, naming the limit, without rendering them (full-size ones ran for
+# minutes in Python-Markdown). Sizes are small so the test runs in seconds.
+PATHOLOGICAL = [
+    ('"' * 2000 + "[" * 300, "[", "more than 200 '['"),
+    ("*a _" * 500, "*", "more than 400 '*'"),
+    ("<a " * 150, "<", "more than 100 '<'"),
+    ("".join("    " * i + "- x\n" for i in range(14)), "- x", "more than 10 levels"),
+    ("".join(">" * i + " x\n" for i in range(1, 16)), ">", "nested 11 deep"),
+]
+
+
+@pytest.mark.parametrize(("text", "char", "named"), PATHOLOGICAL, ids=["brackets", "emphasis", "angles", "list", "quotes"])
+def test_pathological_markdown_is_refused_at_its_limit(text: str, char: str, named: str) -> None:
+    from lintas.content.sanitize import cost_limits
+
+    problems = [p for p in load_one(body_file(text), "organisations") if p.code == "markdown-limit"]
+    assert len(problems) >= 1 and named in problems[0].message, [p.format() for p in problems]
+    offset, _ = cost_limits(text)[0]
+    assert text[offset:].startswith(char)  # the place where the limit is passed
+    assert problems[0].line is not None and problems[0].line >= 4
+
+
+def test_markdown_just_within_the_limits_is_rendered(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lintas.content import sanitize
+
+    rendered: list[str] = []
+    original = sanitize.MarkdownChecker.render
+    monkeypatch.setattr(sanitize.MarkdownChecker, "render",
+                        lambda self, text: rendered.append(text) or original(self, text))
+    text = '"' * 200 + "[" * 200 + "\n\n" + "".join("    " * i + "- x\n" for i in range(10))
+    problems = load_one(body_file(text), "organisations")
+    assert [p for p in problems if p.code == "markdown-limit"] == []
+    assert text in rendered
+
+
+def test_refused_markdown_is_not_rendered(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lintas.content import sanitize
+
+    refused = {text for text, _, _ in PATHOLOGICAL}
+    original = sanitize.MarkdownChecker.render
+
+    def render(self: sanitize.MarkdownChecker, text: str) -> tuple[str, list[sanitize.Removal]]:
+        assert text not in refused, "a field past a limit was rendered"
+        return original(self, text)
+
+    monkeypatch.setattr(sanitize.MarkdownChecker, "render", render)
+    for text in refused:
+        assert any(p.code == "markdown-limit" for p in load_one(body_file(text), "organisations"))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..config import BuildConfig
 from ..content.flows.graph import topological, walk_paths
@@ -28,6 +28,7 @@ from ..content.flows.rules import RULES, example
 from ..content.flows.schema import Flow, Outcome, Question
 from ..content.model import Site
 from ..content.schemas import Requirement, Source, Text
+from ..escape import plain
 from ..i18n import LANGS, format_date, lang_prefix
 from ..outputs import Outputs
 from ..site.assets import minify_css
@@ -39,28 +40,24 @@ from .diagram import flow_svg, svg_size
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 SCRIPT_PATH = "checker/checker.js"
+START_PATH = "checker/start.js"  # shows the one-page form's button (no inline script: CSP)
 STYLE_PATH = "checker/checker.css"
 
 STRINGS = section("checker")  # the strings of the checker pages, from lintas/site/ui.yaml
-
 
 def flow_path(fid: str, lang: str) -> str:
     """Site path of a flow's start page, e.g. 'en/checker/getting-a-passport/'."""
     return f"{lang_prefix(lang)}checker/{fid}/"
 
-
 def node_path(fid: str, node: str, lang: str) -> str:
     return f"{flow_path(fid, lang)}{node}/"
-
 
 def node_src(fid: str, node: str) -> str:
     return f"checker/{fid}/{node}/index.md"
 
-
 def _md_link_text(value: str) -> Markup:
     """Plain text made safe as Markdown link text inside an HTML-escaped template."""
-    return Markup(str(escape(value)).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]"))
-
+    return plain(value)
 
 @dataclass
 class _Ctx:
@@ -82,12 +79,11 @@ class _Ctx:
         return "\n" + out.strip() + "\n"
 
     def style(self, here: str) -> str:
-        return f'\n<link rel="stylesheet" href="{escape(relative(here, STYLE_PATH))}">\n'
+        return f'\n<link rel="stylesheet" href="{plain(relative(here, STYLE_PATH))}">\n'
 
     def meta(self, fid: str, flow: Flow, here: str, description: str, kind: str) -> dict[str, Any]:
         return {"description": description, "kind": kind, "flow": fid, "path": here,
                 "lang": self.lang, "reviewed_on": flow.reviewed_on.isoformat()}
-
 
 def _question_part(c: _Ctx, fid: str, question: Question, here: str) -> str:
     options = [{"label": o.label, "hint": o.hint,
@@ -98,18 +94,16 @@ def _question_part(c: _Ctx, fid: str, question: Question, here: str) -> str:
     return c.part("question", here, question=question, options=options, help_html=help_html,
                   show_help=bool(question.help or ex), example=ex)
 
-
 def _md_href(here: str, target: str) -> str:
     """Markdown link from page folder `here` to the page at folder `target` (its index.md)."""
     rel = relative(here, target)
     return (rel if rel.endswith("/") else rel + "/") + "index.md" if rel != "./" else "index.md"
 
-
 def _question_page(c: _Ctx, fid: str, flow: Flow, qid: str, question: Question) -> Page:
     here = node_path(fid, qid, c.lang)
     parts = [
         c.style(here),
-        f'\n<p class="lintas-checker__eyebrow">{escape(flow.title.get(c.lang))}</p>\n',
+        f'\n<p class="lintas-checker__eyebrow">{plain(flow.title.get(c.lang))}</p>\n',
         _question_part(c, fid, question, here),
         c.part("restart", here, start_href=relative(here, flow_path(fid, c.lang)), back=False)
         if qid != flow.start else "",
@@ -161,7 +155,6 @@ def outcome_notices(site: Site, outcome: Outcome, routes: list[frozenset[str]] |
     ids.update(n for n in about if relevant(n))
     return sorted(ids)
 
-
 def outcome_sources(site: Site, flow: Flow, outcome: Outcome) -> list[Source]:
     """The flow's sources that back the outcome (all when it names none), then the sources of the
     procedures whose documents or fees the outcome shows; each once."""
@@ -177,7 +170,6 @@ def outcome_sources(site: Site, flow: Flow, outcome: Outcome) -> list[Source]:
             seen.add(key)
             unique.append(source)
     return unique
-
 
 def _outcome_page(c: _Ctx, fid: str, flow: Flow, oid: str, outcome: Outcome) -> Page:
     site, lang, s = c.site, c.lang, c.s
@@ -199,7 +191,7 @@ def _outcome_page(c: _Ctx, fid: str, flow: Flow, oid: str, outcome: Outcome) -> 
     docs_part = ""
     if documents:
         docs_part = c.r.partial("requirements", lang, here, requirements=documents)
-        docs_part = docs_part.replace(str(escape(UI[lang]["requirements"])), str(escape(s["documents"])), 1)
+        docs_part = docs_part.replace(str(plain(UI[lang]["requirements"])), str(plain(s["documents"])), 1)
     other_flows = "".join(
         f"- [{_md_link_text(site.flows[f].title.get(lang))}]({_md_href(here, flow_path(f, lang))})\n"
         for f in outcome.flows)
@@ -214,7 +206,7 @@ def _outcome_page(c: _Ctx, fid: str, flow: Flow, oid: str, outcome: Outcome) -> 
         fees_part,
         _links(c, here, "posts", outcome.posts, s["posts"], "posts"),
         _links(c, here, "procedures", outcome.procedures, s["procedures"], "procedures"),
-        f"\n## {escape(s['flows'])}\n\n{other_flows}" if other_flows else "",
+        f"\n## {plain(s['flows'])}\n\n{other_flows}" if other_flows else "",
         c.r.partial("caveats", lang, here, caveats=caveats) if caveats else "",
         c.part("upcoming", here, upcoming=upcoming, active=bool(active), today=site.today,
                notices_href=relative(here, f"{lang_prefix(lang)}notices/")),
@@ -226,13 +218,11 @@ def _outcome_page(c: _Ctx, fid: str, flow: Flow, oid: str, outcome: Outcome) -> 
     meta = c.meta(fid, flow, here, outcome.title.get(lang), "checker-outcome")
     return c.b.finish(node_src(fid, oid), outcome.title.get(lang), parts, meta)
 
-
 def _links(c: _Ctx, here: str, kind: str, ids: list[str], heading: str, anchor: str) -> str:
     if not ids:
         return ""
     items = c.b.links(here, kind, ids)
     return c.r.partial("link_list", c.lang, here, heading=heading, anchor=anchor, items=items)
-
 
 def flow_data(site: Site, fid: str, lang: str) -> dict[str, Any]:
     """What checker.js needs to run a flow on one page (texts in `lang`)."""
@@ -256,12 +246,10 @@ def flow_data(site: Site, fid: str, lang: str) -> dict[str, Any]:
     return {"flow": fid, "start": flow.start, "questions": questions, "outcomes": outcomes,
             "strings": strings, "today": site.today.isoformat()}
 
-
 def _json_for_html(data: Any) -> Markup:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     # Nothing in a <script> may close it, and a blank line would end the Markdown HTML block.
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
 
 def _start_page(c: _Ctx, fid: str, flow: Flow) -> Page:
     lang, s = c.lang, c.s
@@ -270,23 +258,22 @@ def _start_page(c: _Ctx, fid: str, flow: Flow) -> Page:
     parts = [
         c.style(here),
         c.b.lead(flow.summary),
-        f"\n{escape(s['start_intro'])}\n",
-        f'\n<div class="lintas-checker-static" markdown="1">\n\n## {escape(first.text.get(lang))}'
+        f"\n{plain(s['start_intro'])}\n",
+        f'\n<div class="lintas-checker-static" markdown="1">\n\n## {plain(first.text.get(lang))}'
         ' {: #first-question }\n',
         _question_part(c, fid, first, here),
         "\n</div>\n",
         c.part("app", here, data_json=_json_for_html(flow_data(c.site, fid, lang)),
-               script_href=relative(here, SCRIPT_PATH)),
+               script_href=relative(here, SCRIPT_PATH), start_href=relative(here, START_PATH)),
         f"\n[{_md_link_text(s['review_link'])}](review/index.md)\n",
         c.b.caveats(flow, here),
         c.b.keep_control(here),
         # Sources are listed on every outcome page; the start page stays light.
-        f'\n<p class="lintas-reviewed">{escape(UI[lang]["last_reviewed"])}: '
-        f'<time datetime="{flow.reviewed_on.isoformat()}">{escape(format_date(flow.reviewed_on, lang))}</time></p>\n',
+        f'\n<p class="lintas-reviewed">{plain(UI[lang]["last_reviewed"])}: '
+        f'<time datetime="{flow.reviewed_on.isoformat()}">{plain(format_date(flow.reviewed_on, lang))}</time></p>\n',
     ]
     return c.b.finish(f"checker/{fid}/index.md", flow.title.get(lang), parts,
                       c.meta(fid, flow, here, flow.summary.get(lang), "checker-start"))
-
 
 def _review_page(c: _Ctx, fid: str, flow: Flow) -> Page:
     lang, s = c.lang, c.s
@@ -304,7 +291,7 @@ def _review_page(c: _Ctx, fid: str, flow: Flow) -> Page:
         })
     width, height = svg_size(flow)
     parts = [
-        f"\n{escape(s['review_intro'])}\n",
+        f"\n{plain(s['review_intro'])}\n",
         c.part("review", here, svg_href=relative(here, f"{flow_path(fid, lang)}diagram.svg"),
                width=width, height=height, nodes=nodes, paths=walk_paths(flow)),
     ]
@@ -313,14 +300,13 @@ def _review_page(c: _Ctx, fid: str, flow: Flow) -> Page:
     return c.b.finish(f"checker/{fid}/review/index.md", s["review_title"].format(title=flow.title.get(lang)),
                       parts, meta)
 
-
 def _index_page(c: _Ctx) -> Page:
     lang, s = c.lang, c.s
     here = f"{lang_prefix(lang)}checker/"
-    rows = [f'<li><a href="{escape(relative(here, flow_path(fid, lang)))}">{escape(flow.title.get(lang))}</a>'
-            f'<br><span class="lintas-muted">{escape(flow.summary.get(lang))}</span></li>'
+    rows = [f'<li><a href="{plain(relative(here, flow_path(fid, lang)))}">{plain(flow.title.get(lang))}</a>'
+            f'<br><span class="lintas-muted">{plain(flow.summary.get(lang))}</span></li>'
             for fid, flow in sorted(c.site.flows.items(), key=lambda kv: kv[1].title.get(lang).casefold())]
-    parts = [f"\n{escape(s['intro'])}\n", f"\n## {escape(s['flows_heading'])}\n",
+    parts = [f"\n{plain(s['intro'])}\n", f"\n## {plain(s['flows_heading'])}\n",
              '\n<ul class="lintas-index">\n' + "\n".join(rows) + "\n</ul>\n"]
     return c.b.finish("checker/index.md", s["section"], parts,
                       {"description": s["intro"], "kind": "section", "path": here, "lang": lang})
@@ -343,7 +329,6 @@ def checker_pages(site: Site, lang: str, templates_dir: Path | None = None,
         pages.append(_review_page(c, fid, flow))
     return pages
 
-
 def checker_outputs(site: Site, config: BuildConfig | None = None) -> Outputs:
     """checker.js and checker.css (shared), and one SVG diagram per flow and language."""
     out = Outputs()
@@ -351,6 +336,7 @@ def checker_outputs(site: Site, config: BuildConfig | None = None) -> Outputs:
         return out
     folder = (config.root / "templates" if config else TEMPLATES_DIR) / "checker"
     out.add(SCRIPT_PATH, (folder / "checker.js").read_bytes())
+    out.add(START_PATH, (folder / "start.js").read_bytes())
     out.add(STYLE_PATH, minify_css((folder / "checker.css").read_text(encoding="utf-8")))
     for lang in LANGS:
         for fid, flow in site.flows.items():

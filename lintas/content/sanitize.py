@@ -257,9 +257,68 @@ def locate(text: str, needles: tuple[str, ...], start: int) -> int | None:
     return None
 
 
+# ------------------------------------------------------------------------------- cost
+
+# Python-Markdown's inline patterns and nested blocks cost more than linear time on some inputs
+# (20,000 '[' after a '"', '*a _' repeated, '<a ' repeated, lists or quotes nested thousands deep).
+# Text past these limits is refused before it is rendered, so `check` and `build` stay fast on any
+# file up to the 1 MiB size limit. Real pages are far below them.
+MAX_NESTING = 10  # levels of nested lists, code indentation or block quotes
+INDENT = 4  # columns per level (Python-Markdown's tab_length)
+MAX_PER_PARAGRAPH = {"[": 200, "]": 200, "*": 400, "_": 400, "`": 200}
+# An unclosed '<' makes the HTML block parser rescan the rest of the field: a limit per field.
+MAX_PER_FIELD = {"<": 100}
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_QUOTES = re.compile(r"[ \t]*(?:>[ \t]?)+")
+
+
+def cost_limits(text: str) -> list[tuple[int, str]]:
+    """(offset, message) where `text` passes a limit that keeps rendering it cheap."""
+    found: list[tuple[int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        width = len(line.expandtabs(INDENT)) - len(line.expandtabs(INDENT).lstrip(" "))
+        if line.strip() and width > MAX_NESTING * INDENT:
+            found.append((offset + len(line) - len(line.lstrip()),
+                          f"the line is indented {width} columns: more than {MAX_NESTING} "
+                          f"levels of {INDENT} (the limit)"))
+            break
+        quotes = _QUOTES.match(line)
+        depth = quotes.group().count(">") if quotes else 0
+        if depth > MAX_NESTING:
+            found.append((offset + quotes.start(), f"block quotes nested {depth} deep: more than "  # type: ignore[union-attr]
+                                                   f"{MAX_NESTING} (the limit)"))
+            break
+        offset += len(line) + 1
+    start = 0
+    for match in [*_PARAGRAPH.finditer(text), None]:
+        end = match.start() if match else len(text)
+        paragraph = text[start:end]
+        for char, limit in MAX_PER_PARAGRAPH.items():
+            if paragraph.count(char) > limit:
+                at = start + _nth(paragraph, char, limit + 1)
+                found.append((at, f"more than {limit} '{char}' in one paragraph (the limit): split it "
+                                  "with blank lines or write fewer"))
+        if match:
+            start = match.end()
+    for char, limit in MAX_PER_FIELD.items():
+        if text.count(char) > limit:
+            found.append((_nth(text, char, limit + 1), f"more than {limit} '{char}' in one text (the "
+                                                       "limit): write fewer, or 'less than' in words"))
+    return sorted(found)
+
+
+def _nth(text: str, char: str, n: int) -> int:
+    at = -1
+    for _ in range(n):
+        at = text.index(char, at + 1)
+    return at
+
+
 def check_markdown(text: str, checker: MarkdownChecker) -> Iterator[tuple[int, str]]:
     """(offset in `text`, what is removed) for everything the allowlist removes from the rendered
-    Markdown `text`; offsets point at the source of each removal where it can be found."""
+    Markdown `text`; offsets point at the source of each removal where it can be found. Call it
+    only for text within `cost_limits`."""
     html, refused = checker.render(text)
     cursor = 0
     for removal in [*refused, *removals(html)]:

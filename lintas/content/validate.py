@@ -17,12 +17,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..problems import Problem, did_you_mean
+from ..problems import Problem, Severity, did_you_mean
 from .flows.graph import check_flows
+from .hidden import fold, hidden_in
 from .kinds import KIND_MODELS
 from .load import SourceDoc, Sources
 from .record import Record
-from .sanitize import MarkdownChecker, check_markdown
+from .sanitize import MarkdownChecker, check_markdown, cost_limits
 from .schemas import ID_RE, Entity, RefTo, SiteSettings
 from .yamlio import Path_, YamlDoc
 
@@ -261,6 +262,13 @@ def unsafe_html(model: type[BaseModel], doc: YamlDoc, src_path: str | None = Non
     problems = []
     checker = _markdown_checker()
     for loc, text in markdown_texts(model, doc.data):
+        limits = cost_limits(text)
+        for offset, what in limits:
+            line, col = doc.position_in_text(loc, offset)
+            problems.append(Problem(src_path or doc.src_path, line, col, "markdown-limit",
+                                    f"{_dotted(loc)}: {what}"))
+        if limits:
+            continue  # not rendered: that is what could take minutes
         for offset, what in check_markdown(text, checker):
             line, col = doc.position_in_text(loc, offset)
             problems.append(Problem(src_path or doc.src_path, line, col, "unsafe-html",
@@ -271,6 +279,19 @@ def unsafe_html(model: type[BaseModel], doc: YamlDoc, src_path: str | None = Non
 @functools.cache
 def _markdown_checker() -> MarkdownChecker:
     return MarkdownChecker()
+
+
+def hidden_characters(doc: YamlDoc, src_path: str | None = None) -> list[Problem]:
+    """Invisible characters: errors in names, titles, terms and codes; warnings in prose."""
+    problems = []
+    for loc, offset, char, strict in hidden_in(iter_strings(doc.data)):
+        line, col = doc.position_in_text(loc, offset)
+        where = "a name, title, term or code" if strict else "text"
+        problems.append(Problem(src_path or doc.src_path, line, col, "hidden-character",
+                                f"{_dotted(loc)}: invisible character {char} in {where}",
+                                severity=Severity.ERROR if strict else Severity.WARNING,
+                                hint="delete it and retype the text around it"))
+    return problems
 
 
 def _raw_references(model: type[BaseModel], data: Any,
@@ -374,7 +395,8 @@ def check_duplicates(records: list[Record]) -> list[Problem]:
         by_id.setdefault((rec.kind, rec.id), []).append(rec)
         term = getattr(rec.entity, "term", None)
         if rec.kind == "glossary" and isinstance(term, str):
-            by_term.setdefault(term.casefold(), []).append(rec)
+            # Hidden characters, NFKC and look-alike letters do not make a term different.
+            by_term.setdefault(fold(term), []).append(rec)
     for (_, id_), group in by_id.items():
         problems.extend(Problem(rec.src_path, 1, 1, "duplicate-id",
                                 f"id '{id_}' is already used by {group[0].src_path}")
@@ -489,6 +511,7 @@ def validate_sources(sources: Sources, today: dt.date,
         entity, found = validate_doc(source, KIND_MODELS[source.kind])
         problems.extend(found)
         problems.extend(unsafe_html(KIND_MODELS[source.kind], source.doc))
+        problems.extend(hidden_characters(source.doc))
         problems.extend(link_problems(KIND_MODELS[source.kind], source.doc, pages))
         if entity is not None:
             records.append(Record(source.kind, source.id, source.src_path, entity, source.doc))
@@ -497,6 +520,7 @@ def validate_sources(sources: Sources, today: dt.date,
     settings = None
     if sources.settings is not None:
         problems.extend(unsafe_html(SiteSettings, sources.settings.doc))
+        problems.extend(hidden_characters(sources.settings.doc))
         problems.extend(link_problems(SiteSettings, sources.settings.doc, pages))
         entity, found = validate_doc(sources.settings, SiteSettings)
         problems.extend(found)

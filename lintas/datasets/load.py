@@ -13,8 +13,9 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..content.hidden import fold
 from ..content.load import check_id, inside, list_files
-from ..content.validate import unsafe_html
+from ..content.validate import hidden_characters, unsafe_html
 from ..content.yamlio import YamlDoc
 from ..problems import Problem
 from .complete import check_completeness
@@ -181,9 +182,21 @@ def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Probl
             continue
         doc = source.doc
         problems.extend(unsafe_html(DatasetDefinition, doc, src_path))
+        problems.extend(hidden_characters(doc, src_path))
         definition = validate_model(DatasetDefinition, doc, src_path, problems)
         if definition is None:
             continue
+        for i, dim in enumerate(definition.dimensions):
+            seen: dict[str, str] = {}  # folded code -> the code as first written
+            for j, code in enumerate(dim.codes):
+                key = fold(code.code)
+                if key in seen:
+                    problems.append(Problem(src_path, *doc.position(("dimensions", i, "codes", j, "code")),
+                                            "duplicate-id", f"dimensions[{i}].codes[{j}].code: "
+                                            f"'{code.code}' reads the same as '{seen[key]}'"))
+                else:
+                    seen[key] = code.code
+
         def where(i: int, key: str, doc: YamlDoc = doc) -> tuple[int, int]:
             return doc.position(("releases", i, key))
 

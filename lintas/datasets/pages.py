@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..content.model import Site
+from ..escape import finalize, plain
 from ..i18n import format_date, format_number, lang_prefix
 from ..publish.api import INDEX_PATH, OPENAPI_PATH
 from ..publish.feeds import feed_path
@@ -42,7 +43,8 @@ UI = section("datasets")  # the strings of these pages, from lintas/site/ui.yaml
 @lru_cache(maxsize=4)
 def _env(templates_dir: Path) -> Environment:
     return Environment(loader=FileSystemLoader(str(templates_dir)), autoescape=select_autoescape(
-        ["html", "svg"]), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+        ["html", "svg"]), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+        finalize=finalize)  # the parts land in Markdown: printed text is plain text
 
 
 def _render(templates_dir: Path, name: str, **ctx: Any) -> str:
@@ -189,14 +191,14 @@ def dataset_page(ds: Dataset, site: Site, lang: str, templates_dir: Path = TEMPL
     page_url = absolute(site.settings.base_url, here)
     cite_url = (versioned_url(site.settings.base_url, ds.slug, released.version) if released
                 else page_url)
-    md += [f"## {ui['cite']}", f"> {citation(d, lang, cite_url)}"]
+    md += [f"## {ui['cite']}", f"> {plain(citation(d, lang, cite_url))}"]
     md += [f"## {ui['versions']}", _render(templates_dir, "versions.html", ui=ui,
                                            versions=version_rows(ds, frozen, here, lang)),
            f"[{ui['changelog']}]({relative(here, f'data/{ds.slug}/changelog.json')})"]
     md += [f"## {ui['method']}", d.methodology.get(lang), f"**{ui['sources']}:**", ""]
     for s in d.sources:
         text = s.title + f", {s.publisher}" + (f", {format_date(s.date, lang)}" if s.date else "")
-        md.append(f"- [{text}]({s.url})" if s.url else f"- {text}")
+        md.append(f"- [{plain(text)}](<{s.url}>)" if s.url else f"- {plain(text)}")
     md += ["", f"[{ui['back']}](../index.md)"]
     sizes = {n: len(b) for n, b in built.files.items()} if built else {}
     title = d.title.get(lang)
@@ -280,7 +282,7 @@ def _entry(ds: Dataset, lang: str) -> str:
     # said once: no "(sintetis)" after a title that already starts with "[SINTETIS]"
     badge = (f" *({UI[lang]['synthetic_badge']})*" if ds.definition.synthetic
              and synthetic_marker(lang) not in title else "")
-    return f"- [{title}]({ds.slug}/index.md){badge}"
+    return f"- [{plain(title)}]({ds.slug}/index.md){badge}"
 
 
 def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
@@ -290,18 +292,20 @@ def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
     themes = sorted({t for d in datasets for t in d.themes}, key=lambda t: theme_label(t, lang))
     places = sorted({c for d in datasets for c in d.spatial})
     md = [ui["intro"]]
-    filters = " · ".join(f"[{theme_label(t, lang)}](#theme-{t})" for t in themes)
+    filters = " · ".join(f"[{plain(theme_label(t, lang))}](#theme-{t})" for t in themes)
     place_links = " · ".join(
-        f"[{datasets[0].region_name(c, lang)}](#place-{c})" for c in places) if datasets else ""
+        f"[{plain(datasets[0].region_name(c, lang))}](#place-{c})" for c in places) if datasets else ""
     md += [f"**{ui['filters']}:** {ui['by_theme']}: {filters} — {ui['by_place']}: {place_links}",
            f"## {ui['all_datasets']}", *[_entry(d, lang) for d in ordered]]
     md.append(f"## {ui['by_theme']}")
     for t in themes:
-        md.append(f'<h3 id="theme-{t}">{theme_label(t, lang)}</h3>')
+        md.append(f'<h3 id="theme-{t}">{plain(theme_label(t, lang))}</h3>')
         md += [_entry(d, lang) for d in ordered if t in d.themes]
     md.append(f"## {ui['by_place']}")
     for c in places:
-        md.append(f'<h3 id="place-{c}">{datasets[0].region_name(c, lang)} ({c})</h3>')
+        md.append(f'<h3 id="place-{c}">{plain(datasets[0].region_name(c, lang))} ({c})</h3>')
+        md.append(f"[{_REGION_UI[lang]['package']}: {plain(datasets[0].region_name(c, lang))}]"
+                  f"(regions/{c}/index.md)")
         md += [_entry(d, lang) for d in ordered if c in d.spatial]
     out, _ = publish_datasets(datasets, site, None)  # type: ignore[arg-type]
     bulk = [("data/lintas-data.zip", ui["zip"]), ("data/catalog.jsonld", "DCAT-AP 3 (JSON-LD)"),
@@ -319,16 +323,67 @@ def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
     return Page("data/index.md", ui["catalogue"], "\n\n".join(md) + "\n", meta)
 
 
+_REGION_UI = {
+    "id": {"title": "Data untuk {name} ({code})", "package": "Paket data wilayah",
+           "intro": "Setiap set data Lintas yang mencakup {name}, hanya baris yang tempatnya berada "
+                    "di wilayah ini. Angka dan tanda kerahasiaan ('c') sama persis dengan tabel "
+                    "lengkapnya; tidak ada jumlah baru. Satu berkas zip berisi CSV, XLSX, "
+                    "datapackage.json dan README dalam bahasa Indonesia.",
+           "zip": "Unduh semua (zip)", "rows": "{n} baris", "full": "tabel lengkap",
+           "back": "Kembali ke katalog data"},
+    "en": {"title": "Data for {name} ({code})", "package": "Region data package",
+           "intro": "Every Lintas dataset that covers {name}, only the rows whose place lies in this "
+                    "region. Figures and confidentiality flags ('c') are exactly those of the full "
+                    "tables; there is no new total. One zip holds the CSV, XLSX, datapackage.json "
+                    "and a README in Indonesian.",
+           "zip": "Download all (zip)", "rows": "{n} rows", "full": "full table",
+           "back": "Back to the data catalogue"},
+}
+
+
+def region_pages(datasets: Sequence[Dataset], site: Site, lang: str) -> list[Page]:
+    """One page per region package (`data/regions/<code>/`), for one language."""
+    from .packages import region_parts
+
+    ui = _REGION_UI[lang]
+    protected = {}
+    for ds in datasets:
+        built, _ = build(ds, site)
+        if built is not None:
+            protected[ds.slug] = built.protected
+    pages = []
+    for code, parts in region_parts(list(datasets), site, protected).items():
+        name = parts[0].ds.region_name(code, lang)
+        here = f"{lang_prefix(lang)}data/regions/{code}/"
+        md = [ui["intro"].format(name=plain(name)),
+              f"**[{ui['zip']}]({relative(here, f'data/regions/{code}/{code}.zip')})**", ""]
+        for part in parts:
+            ds = part.ds
+            from .outputs import csv_name
+
+            links = " · ".join(f"[{fmt}]({relative(here, f'data/regions/{code}/{name}')})"
+                               for fmt, name in (("CSV", csv_name(ds.slug, ds.definition.synthetic)),
+                                                 ("XLSX", f"{ds.slug}.xlsx")))
+            md.append(f"- **{plain(ds.title.get(lang))}** ({ui['rows'].format(n=len(part.body))}): {links} "
+                      f"· [{ui['full']}](../../{ds.slug}/index.md)")
+        md += ["", f"[{ui['back']}](../../index.md)"]
+        title = ui["title"].format(name=name, code=code)
+        meta = {"description": ui["intro"].format(name=name)[:300], "kind": "data-region"}
+        pages.append(Page(f"data/regions/{code}/index.md", title, "\n\n".join(md) + "\n", meta))
+    return pages
+
+
 def dataset_pages(datasets: Sequence[Dataset], site: Site, lang: str,
                   templates_dir: Path = TEMPLATES) -> list[Page]:
-    """The catalogue page and one page per dataset, for one language, from the project's
-    templates (`templates_dir`; the package's own by default)."""
+    """The catalogue page, one page per dataset and one per region package, for one language,
+    from the project's templates (`templates_dir`; the package's own by default)."""
     pages = [catalogue_page(datasets, site, lang)]
     for ds in sorted(datasets, key=lambda d: d.slug):
         pages.append(dataset_page(ds, site, lang, templates_dir))
         built, _ = build(ds, site)
         pages += [version_page(ds, site, v, lang, templates_dir) for v in versions(ds, built.releases if built else [])
                   if v.frozen is not None]
+    pages += region_pages(datasets, site, lang)
     return pages
 
 

@@ -36,6 +36,7 @@ from .disclosure import (
 from .joint import current_view, describe_findings, frozen_view, joint_protect, protected_of
 from .load import load_datasets
 from .outputs import dataset_files, dumps
+from .packages import region_files, region_parts
 from .pii import scan
 from .releases import Frozen, compare_current, freeze, read_releases, record_anchor, withdraw
 
@@ -228,12 +229,14 @@ def publish_datasets(datasets: Sequence[Dataset], site: Site,
     frozen: dict[str, list[Frozen]] = {}
     zipped: dict[str, bytes] = {}
     published = []
+    protected: dict[str, Protected] = {}
     for ds in sorted(datasets, key=lambda d: d.slug):
         built, found = build(ds, site, datasets)
         problems += found
         if built is None:
             continue
         published.append(ds)
+        protected[ds.slug] = built.protected
         frozen[ds.slug] = built.releases
         current[ds.slug] = {}
         for name, data in built.files.items():
@@ -259,7 +262,13 @@ def publish_datasets(datasets: Sequence[Dataset], site: Site,
         out.add(path, data)
         zipped[path.removeprefix("data/")] = data
     out.add(ZIP_NAME, _zip(zipped))
-    for where, kind, masked in scan({p: out[p] for p in catalog} | {ZIP_NAME: out[ZIP_NAME]}):
+    regional: dict[str, bytes] = {}
+    for code, parts in region_parts(published, site, protected).items():
+        regional.update(region_files(code, parts[0].ds.region_name(code, "id"), parts, protected))
+    for path, data in regional.items():
+        out.add(path, data)
+    for where, kind, masked in scan({p: out[p] for p in catalog} | {ZIP_NAME: out[ZIP_NAME]}
+                                    | regional):
         problems.append(Problem("data", None, None, "pii-value",
                                 f"{where} contains a {kind}-like value ({masked})"))
     return out, sort_problems(problems)

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from markupsafe import escape
+
+from ..escape import single_line
 
 
 @dataclass(frozen=True)
@@ -21,8 +24,14 @@ class Page:
     meta: dict[str, Any] = field(default_factory=dict)  # front matter: description, kind, jsonld...
 
     def text(self) -> str:
-        """The Markdown file: YAML front matter, then the body."""
+        """The Markdown file: YAML front matter, then the body.
+
+        The title is written HTML-escaped: Material's theme templates print `page.title` unescaped
+        (MkDocs' theme environment does not autoescape), e.g. as the <h1> of a page without one and
+        in the navigation; our overrides print it as it is, or after `striptags | e`. The
+        description is escaped where it is printed (templates/material/main.html)."""
         front = {"title": self.title, **self.meta}
+        front["title"] = str(escape(single_line(str(front["title"]))))
         # The C emitter when PyYAML has it: the pure-Python one dominated rendering at scale.
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
         dumped = yaml.dump(front, Dumper=dumper, allow_unicode=True, sort_keys=True, width=1000)

@@ -18,12 +18,13 @@ from typing import Any
 
 import markdown as md_lib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..config import build_datetime
 from ..content.model import Site
 from ..content.sanitize import sanitize
 from ..i18n import format_date, format_idr, lang_prefix
+from ..escape import finalize, plain, single_line
 from .pages import Page
 from ..content.schemas import Entity, GlossaryTerm, Notice, Organisation, Post, Procedure, Text
 from .search import SEARCH_WEIGHTS, entity_regions, search_index
@@ -62,6 +63,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            finalize=finalize,  # every printed text is plain text, safe in Markdown too
         )
         return cls(env)
 
@@ -89,8 +91,8 @@ def tr(text: Text | None, lang: str) -> Markup:
         return Markup("")
     if text.is_fallback(lang):
         _mark_fallback()
-        return Markup('<span lang="id">') + escape(text.id) + Markup("</span>")
-    return escape(text.get(lang))
+        return Markup('<span lang="id">') + plain(text.id) + Markup("</span>")
+    return plain(text.get(lang))
 
 
 def _mark_fallback() -> None:
@@ -253,7 +255,7 @@ class PageBuilder:
             return ""
         plain = re.sub(r"<[^>]+>", " ", text)
         found = sorted(set(pattern.findall(plain)))
-        lines = [f"*[{term}]: {meanings[term]}" for term in found]
+        lines = [f"*[{term}]: {single_line(meanings[term])}" for term in found]
         return ("\n\n" + "\n".join(lines) + "\n") if lines else ""
 
     @functools.cached_property
@@ -261,7 +263,8 @@ class PageBuilder:
         """One pattern for every abbreviation: a page is scanned once, whatever the glossary's size."""
         meanings = {}
         for term in self.site.glossary.values():
-            if term.abbreviation and term.expansion:
+            # A term is matched in page text and written into one Markdown definition line.
+            if term.abbreviation and term.expansion and not re.search(r"[\[\]\\\s]", term.term):
                 meanings[term.term] = (term.expansion if self.lang == "id" else
                                        f"{term.expansion} ({term.definition.get('en').split(':')[0]})")
         if not meanings:
@@ -371,14 +374,14 @@ class PageBuilder:
         until = format_date(notice.valid_until, self.lang) if notice.valid_until else self.ui["valid_until_open"]
         state = ""
         if notice.valid_until and notice.valid_until < self.site.today:
-            state = f'\n<p class="lintas-banner lintas-banner--archived">{escape(self.ui["archived"])}</p>\n'
+            state = f'\n<p class="lintas-banner lintas-banner--archived">{plain(self.ui["archived"])}</p>\n'
         elif notice.valid_from > self.site.today:
-            state = f'\n<p class="lintas-banner lintas-banner--info">{escape(self.ui["upcoming"])}</p>\n'
+            state = f'\n<p class="lintas-banner lintas-banner--info">{plain(self.ui["upcoming"])}</p>\n'
         audience = ", ".join(self.ui["audiences"][a] for a in notice.audience)
         until_attr = f' data-lintas-until="{notice.valid_until.isoformat()}"' if notice.valid_until else ""
-        facts = (f'\n<p class="lintas-notice-meta"{until_attr}><strong>{escape(self.ui["levels"][notice.level])}</strong> · '
-                 f'{escape(self.ui["valid"])}: {escape(format_date(notice.valid_from, self.lang))} – {escape(until)}'
-                 + (f" · {escape(self.ui['audience'])}: {escape(audience)}" if audience else "") + "</p>\n")
+        facts = (f'\n<p class="lintas-notice-meta"{until_attr}><strong>{plain(self.ui["levels"][notice.level])}</strong> · '
+                 f'{plain(self.ui["valid"])}: {plain(format_date(notice.valid_from, self.lang))} – {plain(until)}'
+                 + (f" · {plain(self.ui['audience'])}: {plain(audience)}" if audience else "") + "</p>\n")
         parts = [
             state,
             facts,
@@ -405,8 +408,8 @@ class PageBuilder:
         for eid, ent in sorted(items, key=lambda kv: name_of(kv[1], self.lang).casefold()):
             href = relative(here, self.path(kind, eid))
             summary = summary_of(ent, self.lang)
-            rows.append(f'<li><a href="{escape(href)}">{escape(name_of(ent, self.lang))}</a>'
-                        + (f'<br><span class="lintas-muted">{escape(summary)}</span>' if summary else "") + "</li>")
+            rows.append(f'<li><a href="{plain(href)}">{plain(name_of(ent, self.lang))}</a>'
+                        + (f'<br><span class="lintas-muted">{plain(summary)}</span>' if summary else "") + "</li>")
         if kind == "notices" and not rows:
             lines.append(f"\n{self.ui['no_active_notices']}\n")
         if rows:
@@ -423,8 +426,8 @@ class PageBuilder:
         for nid, n in sorted(self.site.archived_notices(), key=lambda kv: (kv[1].valid_from, kv[0]), reverse=True):
             href = relative(here, self.path("notices", nid))
             until = format_date(n.valid_until, self.lang) if n.valid_until else ""
-            rows.append(f'<li><a href="{escape(href)}">{escape(n.title.get(self.lang))}</a> '
-                        f'<span class="lintas-muted">({escape(format_date(n.valid_from, self.lang))} – {escape(until)})</span></li>')
+            rows.append(f'<li><a href="{plain(href)}">{plain(n.title.get(self.lang))}</a> '
+                        f'<span class="lintas-muted">({plain(format_date(n.valid_from, self.lang))} – {plain(until)})</span></li>')
         body = [f"\n{self.ui['archive_intro']}\n", '\n<ul class="lintas-index">\n' + "\n".join(rows) + "\n</ul>\n" if rows else ""]
         return self.finish("notices/archive/index.md", self.ui["archive"], body,
                            {"description": self.ui["archive_intro"], "kind": "section", "path": here, "lang": self.lang})
@@ -448,12 +451,12 @@ class PageBuilder:
     def _bundle_note(self, here: str) -> str:
         ui = self.ui
         if self.variant.offline:
-            return f'\n<p class="lintas-bundle-note" role="note">{escape(ui["offline_note"])}</p>\n'
+            return f'\n<p class="lintas-bundle-note" role="note">{plain(ui["offline_note"])}</p>\n'
         if self.variant.bundle_path:
             size = f"{self.variant.bundle_bytes / 1_000_000:.1f}".replace(".", "," if self.lang == "id" else ".")
             href = relative(here, self.variant.bundle_path)
-            return (f'\n<p class="lintas-bundle-note"><a href="{escape(href)}" download>{escape(ui["offline_download"])}</a>'
-                    f' (ZIP, {size} MB). {escape(ui["offline_explain"])}</p>\n')
+            return (f'\n<p class="lintas-bundle-note"><a href="{plain(href)}" download>{plain(ui["offline_download"])}</a>'
+                    f' (ZIP, {size} MB). {plain(ui["offline_explain"])}</p>\n')
         return ""
 
     def keep_control(self, here: str) -> str:
@@ -466,41 +469,41 @@ class PageBuilder:
         ui, settings, lang = self.ui, self.site.settings, self.lang
         here = lang_prefix(lang) + "about/"
         info = footer_info(self.site, lang, offline=self.variant.offline)
-        contact = (f' {escape(ui["footer_contact"])}: <a href="mailto:{escape(info["contact_email"])}">'
-                   f'{escape(info["contact_email"])}</a>.' if info["contact_email"] else "")
-        licences = [f'<li>{escape(ui["footer_text_licence"])}: <a href="{escape(info["licence_url"])}" '
-                    f'rel="license">{escape(info["licence_name"])}</a></li>'] if info["licence_url"] else []
+        contact = (f' {plain(ui["footer_contact"])}: <a href="mailto:{plain(info["contact_email"])}">'
+                   f'{plain(info["contact_email"])}</a>.' if info["contact_email"] else "")
+        licences = [f'<li>{plain(ui["footer_text_licence"])}: <a href="{plain(info["licence_url"])}" '
+                    f'rel="license">{plain(info["licence_name"])}</a></li>'] if info["licence_url"] else []
         if info["data"]:
-            licences.append(f'<li><a href="{escape(relative(here, lang_prefix(lang) + "data/"))}">'
-                            f'{escape(ui["footer_data_licence"])}</a>: <a href="{DATA_LICENCE_URL}" '
+            licences.append(f'<li><a href="{plain(relative(here, lang_prefix(lang) + "data/"))}">'
+                            f'{plain(ui["footer_data_licence"])}</a>: <a href="{DATA_LICENCE_URL}" '
                             f'rel="license">{DATA_LICENCE_NAME}</a></li>')
-        source = [f"<li>{escape(ui['footer_built_with'])}</li>"]
+        source = [f"<li>{plain(ui['footer_built_with'])}</li>"]
         if settings.source_url:
-            source.append(f'<li><a href="{escape(settings.source_url)}">{escape(ui["footer_source_code"])}</a></li>')
+            source.append(f'<li><a href="{plain(settings.source_url)}">{plain(ui["footer_source_code"])}</a></li>')
         parts = [
             f"# {ui['about_title']}\n",
-            f"\n{escape(settings.tagline.get(lang))}\n",
+            f"\n{plain(settings.tagline.get(lang))}\n",
             f"\n## {ui['about_publisher']}\n",
-            f"\n<p>{escape(settings.publisher.get(lang))}.{contact}</p>\n",
+            f"\n<p>{plain(settings.publisher.get(lang))}.{contact}</p>\n",
             f"\n## {ui['about_content']}\n",
-            f"\n{escape(ui['about_content_text'])}\n",
+            f"\n{plain(ui['about_content_text'])}\n",
             f"\n## {ui['footer_licences']}\n",
             '\n<ul class="lintas-plain">' + "".join(licences) + "</ul>\n",
             f"\n## {ui['about_privacy']}\n",
-            f"\n{escape(ui['about_privacy_text'])}\n",
+            f"\n{plain(ui['about_privacy_text'])}\n",
             f"\n## {ui['footer_source']}\n",
             '\n<ul class="lintas-plain">' + "".join(source) + "</ul>\n",
-            f'\n<p>{escape(ui["footer_built_on"])}: <time datetime="{info["built_iso"]}">'
-            f'{escape(info["built"])}</time></p>\n',
+            f'\n<p>{plain(ui["footer_built_on"])}: <time datetime="{info["built_iso"]}">'
+            f'{plain(info["built"])}</time></p>\n',
         ]
         return self.finish("about/index.md", ui["about_title"], parts,
                            {"description": settings.tagline.get(lang), "kind": "about", "path": here,
                             "lang": lang})
 
     def _term(self, gid: str, term: GlossaryTerm) -> str:
-        expansion = (f' <span class="lintas-muted">({escape(self.ui["abbreviation_of"])} {escape(term.expansion)})</span>'
+        expansion = (f' <span class="lintas-muted">({plain(self.ui["abbreviation_of"])} {plain(term.expansion)})</span>'
                      if term.expansion else "")
-        return (f'<dt id="{escape(gid)}"><dfn>{escape(term.term)}</dfn>{expansion}</dt>\n'
+        return (f'<dt id="{plain(gid)}"><dfn>{plain(term.term)}</dfn>{expansion}</dt>\n'
                 f"<dd>{tr(term.definition, self.lang)}</dd>")
 
     def home(self, known_pages: set[str]) -> Page:
@@ -513,9 +516,9 @@ class PageBuilder:
         sections = [f"- [{self.ui['sections'][s]}]({s}/index.md)" for s in (*SECTIONS, "data", "checker")
                     if f"{s}/index.md" in known_pages]
         parts = [
-            f"# {settings.name.get(self.lang)}\n",
+            f"# {plain(settings.name.get(self.lang))}\n",
             self.notices_banner(here, active),
-            f"\n{escape(settings.tagline.get(self.lang))}\n",
+            f"\n{plain(settings.tagline.get(self.lang))}\n",
             self._bundle_note(here),
             self.keep_control(here),
             f"\n## {self.ui['tasks_heading']}\n",

@@ -18,10 +18,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 import yaml
+from markupsafe import escape
 
+from . import csp
 from .assets import minify_css
 from ..content.sanitize import MARKDOWN_EXTENSIONS
 from ..i18n import LANGS, lang_prefix
+from ..escape import single_line
 from .pages import Page
 from .ui import UI
 from .webapp import THEME_COLOR
@@ -115,6 +118,8 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
                 "search_button": UI[lang]["search_button"],
                 "short_name": settings.short_name or settings.site_name[lang],
                 "footer": dict(settings.footer.get(lang, {})),
+                "csp": csp.meta_tag(),
+                "csp_search": csp.meta_tag(wasm=True),
             },
         },
         "nav": nav,
@@ -146,6 +151,31 @@ def write_docs(pages: list[Page], docs_dir: Path, templates_dir: Path, *, offlin
         # Material's offline plugin loads a Web Worker shim from unpkg; ship it instead (MIT,
         # npm package iframe-worker 1.0.4, see templates/assets/vendor/).
         shutil.copyfile(templates_dir / "assets" / "vendor" / "iframe-worker-shim.js", assets / "iframe-worker-shim.js")
+        shutil.copyfile(templates_dir / "assets" / "vendor" / "iframe-worker-start.js", assets / "iframe-worker-start.js")
+        (assets / "lintas-material-start.js").write_text(material_start_script(), encoding="utf-8")
+    else:
+        shutil.copyfile(templates_dir / "assets" / "search.js", assets / "search.js")
+
+
+MATERIAL_SCOPE = 'new URL("{{ config.extra.scope | d(base_url) }}",location)'
+
+
+def material_start_script() -> str:
+    """Material's inline start-up script (partials/javascripts/base.html, MIT) as a file, so no
+    page needs an inline script: the scope it computes from the page's base_url is taken from the
+    file's own address instead (assets/ sits in the language's root)."""
+    import material
+
+    template = Path(material.__file__).parent / "templates" / "partials" / "javascripts" / "base.html"
+    text = template.read_text(encoding="utf-8")
+    start, end = text.find("<script>"), text.rfind("</script>")
+    body = text[start + len("<script>"):end] if 0 <= start < end else ""
+    if MATERIAL_SCOPE not in body or "{{" in body.replace(MATERIAL_SCOPE, ""):
+        raise RenderError(f"{template}: Material's start-up script changed; update lintas/renderer.py")
+    scope = 'new URL("..",document.currentScript.src)'
+    return ("/* Material for MkDocs start-up script (partials/javascripts/base.html, MIT licence),\n"
+            "   moved into a file by Lintas so that no page needs an inline script (CSP). */\n"
+            + body.replace(MATERIAL_SCOPE, scope).strip() + "\n")
 
 
 IFRAME_WORKER_CDN = "https://unpkg.com/iframe-worker/shim"

@@ -374,7 +374,6 @@ def build_search_index(site_dir: Path, site: Any = None, langs: Sequence[str] = 
 def search_page(lang: str, templates_dir: Path) -> Page:
     """The search page: a form that works without JavaScript plus Pagefind results with filters."""
     ui = UI[lang]
-    script = (templates_dir / "assets" / "search.js").read_text(encoding="utf-8")
     here = f"{lang_prefix(lang)}search/"
     config = {
         # Relative, so the page works under any sub-path; search.js derives Pagefind's baseUrl from it.
@@ -384,8 +383,8 @@ def search_page(lang: str, templates_dir: Path) -> Page:
         "ui": {"none": ui["search_none"], "found": ui["search_found"], "loading": ui["search_loading"],
                "failed": ui["search_failed"]},
     }
-    # JSON inside <script>: no '</' may close the element early.
-    config_js = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
+    # JSON inside <script>: no '</' may close the element early, no '<!--' may open a comment.
+    config_js = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
     html = f"""
 <div class="lintas-search" data-pagefind-ignore="all">
 <form class="lintas-search__form" role="search" action="./" method="get">
@@ -399,8 +398,8 @@ def search_page(lang: str, templates_dir: Path) -> Page:
 <button id="lintas-more" type="button" hidden>{escape(ui['search_more'])}</button>
 <noscript><p>{escape(ui['search_needs_js'])}</p></noscript>
 </div>
-<script>window.lintasSearch={config_js};</script>
-<script>{script}</script>
+<script type="application/json" id="lintas-search-config">{config_js}</script>
+<script src="../assets/search.js"></script>
 """
     return Page(src="search/index.md", title=ui["search_title"], markdown=html,
                 meta={"description": ui["search_title"], "kind": "search", "path": here, "lang": lang,

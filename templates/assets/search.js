@@ -1,9 +1,9 @@
 /* Lintas search page: runs Pagefind for ?q= and renders results with filters. Classic script,
-   inlined only in the search page; pagefind.js and the index chunks for the words searched are
+   loaded only by the search page (a file: the CSP allows no inline script); pagefind.js and the index chunks for the words searched are
    fetched only once someone searches. */
 (function () {
   "use strict";
-  var cfg = window.lintasSearch, form = document.querySelector(".lintas-search__form");
+  var cfg = JSON.parse(document.getElementById("lintas-search-config").textContent), form = document.querySelector(".lintas-search__form");
   var input = document.getElementById("lintas-q"), list = document.getElementById("lintas-results");
   var status = document.getElementById("lintas-status"), box = document.getElementById("lintas-filters");
   var more = document.getElementById("lintas-more"), PAGE = 10;
