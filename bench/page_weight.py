@@ -37,7 +37,7 @@ BUDGETS: dict[str, int] = {
     "procedure": 100 * KB,
     "notice": 100 * KB,
     "dataset": 100 * KB,
-    "checker-start": 31 * KB,  # 30 KB + offline reading (assets/offline.js, decision 0008)
+    "checker-start": 31 * KB,  # 30 KB + offline reading (assets/offline.js, decision 0009)
     "checker-question": 31 * KB,
     "checker-outcome": 31 * KB,
 }

@@ -368,9 +368,91 @@ def worker_agg_pandas(spec: dict[str, Any]) -> dict[str, Any]:
             "engine": engine, "pandas": pd.__version__, **_peak_mb()}
 
 
+def add_quarterly(root: Path, slug: str = "bench-crossings") -> None:
+    """A second dataset over the same records: the monthly table by quarter instead."""
+    text = (root / "data" / f"{slug}.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: month\n", "name: quarter\n", 1).replace("derive: month", "derive: quarter")
+    text = text.replace("x: month", "x: quarter")
+    (root / "data" / f"{slug}-quarterly.yaml").write_text(text, encoding="utf-8")
+
+
+def worker_joint(spec: dict[str, Any]) -> dict[str, Any]:
+    """The joint disclosure audit at scale (issue 14 item 8): a monthly and a quarterly table over
+    the same records, two releases (1.0.0 frozen, then 1.0.1 audited together with it) and the
+    region packages of the second, timed step by step from the CSV to the published bytes."""
+    from types import SimpleNamespace
+
+    from lintas.datasets.aggregate import aggregate
+    from lintas.datasets.disclosure import Rule, protect, structural_cells
+    from lintas.datasets.joint import current_view, frozen_view, joint_protect, protected_of
+    from lintas.datasets.load import load_datasets
+    from lintas.datasets.outputs import dataset_files
+    from lintas.datasets.packages import region_files, region_parts
+
+    root = Path(spec["root"])
+    add_quarterly(root)
+    datasets, problems = load_datasets(root, dt.date.fromisoformat(spec["today"]))
+    if problems or len(datasets) != 2:
+        return {"error": "; ".join(str(p) for p in problems[:3]) or "datasets missing"}
+    t0 = time.perf_counter()
+    tables = {}
+    for ds in datasets:
+        table, found = aggregate(ds, {})
+        if table is None:
+            return {"error": "; ".join(str(p) for p in found[:3])}
+        tables[ds.slug] = table
+    t1 = time.perf_counter()
+
+    def release(frozen: dict[str, dict[str, bytes]], version: str) -> tuple[dict[str, Any], Any]:
+        protected, views = {}, []
+        for ds in datasets:
+            d = ds.definition.disclosure
+            rule = Rule(d.k, d.rounding, d.zeros or "suppressed",
+                        structural_cells(tables[ds.slug], d.structural_zeros))
+            protected[ds.slug] = protect(tables[ds.slug], rule)
+            views.append(current_view(ds.slug, version, ds.definition.dimensions, protected[ds.slug]))
+        for ds in datasets:
+            if ds.slug in frozen:
+                view = frozen_view(ds.slug, "1.0.0", frozen[ds.slug], ds.definition.dimensions,
+                                   ds.definition.measure.name)
+                if view is not None:
+                    views.append(view)
+        result = joint_protect(views, {})
+        by_slug = {v.slug: v for v in result.views if v.current}
+        final = {ds.slug: protected_of(by_slug[ds.slug], protected[ds.slug]) for ds in datasets}
+        return final, result
+
+    first, result1 = release({}, "1.0.0")
+    files1 = {ds.slug: dataset_files(ds, first[ds.slug]) for ds in datasets}
+    t2 = time.perf_counter()
+    second, result2 = release(files1, "1.0.1")
+    files2 = {ds.slug: dataset_files(ds, second[ds.slug]) for ds in datasets}
+    # Region packages: the synthetic posts spread over the regions of data/regions.yaml.
+    codes = [r.code for r in datasets[0].regions.regions if len(r.code) == 4]
+    posts = [c.code for c in datasets[0].definition.dimensions[1].codes]
+    site = SimpleNamespace(posts={p: SimpleNamespace(region=codes[i % len(codes)])
+                                  for i, p in enumerate(posts)}, organisations={})
+    for ds in datasets:
+        ds.definition.spatial[:] = codes
+    packages: dict[str, bytes] = {}
+    for code, parts in region_parts(datasets, site, second).items():  # type: ignore[arg-type]
+        packages.update(region_files(code, code, parts, second))
+    t3 = time.perf_counter()
+    hidden = {slug: len(p.suppressed) for slug, p in second.items()}
+    widths = [hi - lo for ivs in result2.intervals.values() for lo, hi in ivs.values()]
+    return {"aggregate_s": round(t1 - t0, 3), "first_release_s": round(t2 - t1, 3),
+            "second_release_s": round(t3 - t2, 3), "total_s": round(t3 - t0, 3),
+            "tables": len(datasets), "cells": sum(len(t.values) for t in tables.values()),
+            "hidden": hidden, "failures": len(result1.failures) + len(result2.failures),
+            "relations": result2.relations, "narrowest_width": min(widths) if widths else None,
+            "region_packages": len({p.split("/")[2] for p in packages}),
+            "bytes": sum(len(b) for f in files2.values() for b in f.values()) + sum(map(len, packages.values())),
+            **_peak_mb()}
+
+
 WORKERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "build": worker_build, "profile": worker_profile, "agg_lintas": worker_agg_lintas,
-    "agg_duckdb": worker_agg_duckdb, "agg_pandas": worker_agg_pandas,
+    "agg_duckdb": worker_agg_duckdb, "agg_pandas": worker_agg_pandas, "joint": worker_joint,
 }
 
 
@@ -836,6 +918,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the builds at N, 2N and 4N (no aggregation, bare MkDocs or serve)")
     parser.add_argument("--scaling-repeat", type=int, default=1,
                         help="builds at each of N, 2N, 4N for the growth figure (fastest kept)")
+    parser.add_argument("--joint-only", action="store_true",
+                        help="only the joint disclosure audit at --rows (two tables, two releases, "
+                             "region packages)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
@@ -867,6 +952,17 @@ def main(argv: list[str] | None = None) -> int:
         report["harness_s"] = round(time.perf_counter() - started, 1)
         (out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
         (out / "report.md").write_text(markdown(report), encoding="utf-8")
+
+    if args.joint_only:
+        rows_root, rows_info = prepare_rows(out, args.rows, args.seed)
+        joint_root = out / f"joint-{args.rows}"
+        shutil.rmtree(joint_root, ignore_errors=True)
+        shutil.copytree(rows_root / "data", joint_root / "data")
+        report["joint_audit"] = {**rows_info, **runner.worker("joint", {"root": str(joint_root),
+                                                                         "today": today})}
+        log("joint audit: " + json.dumps(report["joint_audit"]))
+        (out / "joint.json").write_text(json.dumps(report["joint_audit"], indent=2), encoding="utf-8")
+        return 0
 
     if args.scaling_only:
         report["aggregation"]["rows"] = 0

@@ -275,3 +275,16 @@ def test_the_joint_audit_reads_every_frozen_version_whatever_its_csv_is_called(b
             files = {p.removeprefix(prefix): b for p, b in out.items() if p.startswith(prefix)}
             view = frozen_view(ds.slug, version, files, ds.definition.dimensions, ds.definition.measure.name)
             assert view is not None, (ds.slug, version)
+
+
+def test_region_packages_keep_the_region_name_next_to_labelled_csv_names(built):
+    _, datasets, out = built
+    regions = datasets[0].regions.regions
+    for region in regions:
+        readme = out.get(f"data/regions/{region.code}/README.txt")
+        if readme is None:
+            continue
+        first = readme.decode().splitlines()[0]
+        assert first == f"Paket data wilayah {region.name.id} ({region.code})", first
+        package = json.loads(out[f"data/regions/{region.code}/datapackage.json"])
+        assert ".csv" not in package["title"] and f"({region.code})" in package["title"]

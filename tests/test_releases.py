@@ -192,3 +192,10 @@ def test_cli_check_and_build_fail_without_traceback(project: Path):
         assert proc.returncode == 1, proc.stderr
         assert f"{OLD}/{SLUG}.csv: error[release-changed]: is truncated" in proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+def test_removed_definition_of_a_released_dataset_fails(project: Path):
+    (project / f"data/{SLUG}.yaml").unlink()
+    assert errors(project) == [f"releases/{SLUG}: error[release-missing]: data/{SLUG}.yaml is missing, "
+                               f"but {SLUG} has released versions (restore the definition from "
+                               "version control)"]

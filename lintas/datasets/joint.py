@@ -433,11 +433,14 @@ def _protect(views: list[View], atoms: Atoms, relations: Mapping[str, str],
         if weak is None:
             break
         (kind, vi, key), span, bind = weak
+        pick = _partner(views, model, vi, key, bind)
+        if pick is None:  # no binding row is ours to hide: take a published cell that overlaps
+            pick = _partner(views, model, vi, key, model.overlapping(kind, vi, key))
         view = views[vi]
-        if kind == "cell" and view.values is not None and key not in view.primary \
-                and span[1] - span[0] < 1e-9:
-            # A complementary cell the other tables pin exactly protects nothing: publish it
-            # (that tells the attacker nothing new) and never pick it again.
+        if pick is None and kind == "cell" and view.values is not None \
+                and key not in view.primary and span[1] - span[0] < 1e-9:
+            # A complementary cell that what is published elsewhere pins exactly protects nothing
+            # and cannot be protected: publish it (that tells the attacker nothing new).
             value = view.values[key]
             shown = round_base(value, view.rule.rounding) if view.rule.rounding else value
             view.hidden.discard(key)
@@ -446,9 +449,6 @@ def _protect(views: list[View], atoms: Atoms, relations: Mapping[str, str],
             model.lp.set_row(model.row_of[(vi, key)],
                              *known_bounds(shown, view.rule.k, view.rule.rounding))
             continue
-        pick = _partner(views, model, vi, key, bind)
-        if pick is None:  # no binding row is ours to hide: take a published cell that overlaps
-            pick = _partner(views, model, vi, key, model.overlapping(kind, vi, key))
         if pick is None:
             failed.add((kind, vi, key))
             label = views[vi].label if kind == "cell" else \

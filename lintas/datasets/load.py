@@ -21,6 +21,7 @@ from ..problems import Problem
 from .complete import check_completeness
 from .definition import Dataset, DatasetDefinition
 from .regions import REGIONS_FILE, load_regions
+from .releases import orphan_releases
 from .releases import verify as verify_releases
 from .rows import check_input_rows
 from .source import parse_source, validate_model
@@ -231,6 +232,7 @@ def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Probl
             problems.extend(found)
             continue
         datasets.append(dataset)
+    problems += orphan_releases(root)
     return datasets, problems
 
 

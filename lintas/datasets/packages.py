@@ -129,11 +129,11 @@ def region_files(code: str, name: str, parts: Sequence[RegionPart],
         ds = part.ds
         cols = columns(ds.definition)
         csv_bytes = _csv([c.name for c in cols], part.body)
-        name = csv_name(ds.slug, ds.definition.synthetic)
-        files[name] = csv_bytes
+        csv_file = csv_name(ds.slug, ds.definition.synthetic)  # `name` is the region's
+        files[csv_file] = csv_bytes
         files[f"{ds.slug}.xlsx"] = _xlsx(ds, cols, part.body)
         resources.append({
-            "name": ds.slug, "type": "table", "path": name, "scheme": "file",
+            "name": ds.slug, "type": "table", "path": csv_file, "scheme": "file",
             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
             "title": ds.definition.title.get("en"), "version": ds.definition.version,
             "bytes": len(csv_bytes), "hash": f"sha256:{sha256(csv_bytes)}",

@@ -429,3 +429,17 @@ def release_entries(site: Site) -> list[FeedEntry]:
                       title=Text(id=f"{ds.title.id} {rel.version}", en=f"{ds.title.get('en')} {rel.version}"),
                       summary=rel.notes, path=f"data/{ds.slug}/", updated=rel.date)
             for ds in site.datasets for rel in ds.definition.releases]
+
+
+def orphan_releases(root: Path) -> list[Problem]:
+    """Released versions of a dataset whose definition data/<slug>.yaml was removed: history is
+    append-only, so a published dataset keeps its definition (and its notes)."""
+    folder = root / "releases"
+    if not folder.is_dir():
+        return []
+    return [Problem(f"releases/{p.name}", None, None, "release-missing",
+                    f"data/{p.name}.yaml is missing, but {p.name} has released versions",
+                    hint="restore the definition from version control")
+            for p in sorted(folder.iterdir())
+            if p.is_dir() and not p.name.startswith(".") and any(p.iterdir())
+            and not (root / "data" / f"{p.name}.yaml").is_file()]

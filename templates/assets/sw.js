@@ -1,4 +1,4 @@
-/* Lintas service worker (docs/offline.md, decision 0008). Our own, no library.
+/* Lintas service worker (docs/offline.md, decision 0009). Our own, no library.
  *
  * Keeps, per language, the essentials the build lists below (pages and the files they load) in a
  * cache named after the build's content hash; other pages are kept as they are visited. Pages come
