@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import calendar
+import concurrent.futures
 import contextlib
 import dataclasses
 import datetime as dt
 import logging
 import os
 import tempfile
+import threading
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from .i18n import LANGS, lang_prefix
 from .outputs import OutputError, Outputs
 from .problems import Problem, has_errors, sort_problems
 from .publish.feeds import feed_path, releases_feed
-from .site.bundle import BUNDLE_PATH, prepare_for_file_urls, zip_folder
+from .site.bundle import BUNDLE_PATH, fill_bundle_size, home_pages, zip_folder
 from .site.linkcheck import check_site
 from .site.pages import Page
 from .site.render import Variant, footer_info, render_pages
@@ -164,20 +166,19 @@ def generate_pages(site: Site, config: BuildConfig, published: frozenset[str] = 
 
     variant = variant or Variant(regions=load_region_names(config.root))
     # Pages without search metadata (datasets, travel checker) get it from their kind (lintas.site.search).
-    return {lang: with_search_index(render_pages(site, lang, templates, extra_pages(site, config, lang, variant),
+    return {lang: with_search_index(render_pages(site, lang, templates, extra_pages(site, config, lang),
                                                  published, variant), lang, site, variant.regions)
             for lang in LANGS}
 
 
-def extra_pages(site: Site, config: BuildConfig, lang: str, variant: Variant | None = None) -> list[Page]:
+def extra_pages(site: Site, config: BuildConfig, lang: str) -> list[Page]:
     """Pages that other features add to the tree of `lang`."""
     from .datasets import dataset_pages
 
     pages: list[Page] = list(dataset_pages(list(site.datasets), site, lang, config.root / "templates"))
     pages.extend(dataclasses.replace(p, meta={**p.meta, "minimal": True})
-                 for p in checker_pages(site, lang, config.root / "templates", variant))
-    if variant is not None and not variant.offline:
-        pages.append(search_page(lang, config.root / "templates"))
+                 for p in checker_pages(site, lang, config.root / "templates"))
+    pages.append(search_page(lang, config.root / "templates"))
     return [with_page_head(site, lang, p) for p in pages]
 
 
@@ -257,31 +258,13 @@ def build(config: BuildConfig, *, bundle: bool = True, cache: CheckCache | None 
 def render_settings(site: Site, config: BuildConfig, variant: Variant) -> RenderSettings:
     return RenderSettings(base_url=site.settings.base_url,
                           site_name={lang: site.settings.name.get(lang) for lang in LANGS},
-                          templates_dir=config.root / "templates", offline=variant.offline,
-                          search=variant.offline, short_name=site.settings.short_name or "",
-                          footer={lang: footer_info(site, lang, offline=variant.offline) for lang in LANGS})
+                          templates_dir=config.root / "templates", bundle=variant.bundle_path is not None,
+                          short_name=site.settings.short_name or "",
+                          footer={lang: footer_info(site, lang) for lang in LANGS})
 
 
 def published_paths(outputs: Outputs, variant: Variant) -> frozenset[str]:
     return frozenset(outputs) | ({variant.bundle_path} if variant.bundle_path else set())
-
-
-def _render_variant(site: Site, config: BuildConfig, outputs: Outputs, out_dir: Path,
-                    variant: Variant) -> tuple[dict[str, list[Page]], Outputs]:
-    """Render one variant into `out_dir`; returns its pages and the discovery files (online only)."""
-    pages = generate_pages(site, config, published_paths(outputs, variant), variant)
-    # Work files beside site/ (a killed build's leftovers are cleared by the next one's recover()).
-    with tempfile.TemporaryDirectory(prefix=f".{config.site_dir.name}.new-docs-", dir=config.site_dir.parent) as work:
-        render_site(pages, Path(work), out_dir, render_settings(site, config, variant))
-    write_outputs(out_dir, outputs)
-    discovery = Outputs()
-    if not variant.offline:
-        from .publish.discovery import publish_discovery
-
-        discovery = publish_discovery(site, config, page_paths(pages))
-        write_outputs(out_dir, discovery)
-        build_search_index(out_dir, site)
-    return pages, discovery
 
 
 def offline_step(site: Site, config: BuildConfig, site_dir: Path, pages: dict[str, list[Page]]) -> list[Problem]:
@@ -318,41 +301,73 @@ def _write_changed(site_dir: Path, outputs: Outputs) -> None:
 
 
 def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[Problem], *, bundle: bool) -> BuildResult:
+    """One render (MkDocs) for the online site and, with `bundle`, the offline copy made from it.
+
+    Pagefind indexes the online site while the bundle is checked and zipped and the online site's
+    links are checked (it waits for the home pages, which show the bundle's size, only when it
+    reaches them)."""
     outputs, found = publish(site, config)
     problems = sort_problems([*problems, *found])
     if has_errors(problems):
         return BuildResult(problems, written=False)
     from .datasets.regions import load_region_names
 
-    regions = load_region_names(config.root)
-    online = Variant(regions=regions)
-    try:
-        if bundle:
-            # The offline bundle first: the online home page links to it with its size.
-            with tempfile.TemporaryDirectory(prefix="lintas-offline-", dir=staging.parent) as tmp:
-                mark_ours(Path(tmp))  # a kill leaves it behind; the next build knows it as ours
-                offline_dir = Path(tmp) / "site"
+    variant = Variant(bundle_path=BUNDLE_PATH if bundle else None, regions=load_region_names(config.root))
+    sized = threading.Event()
+    if not bundle:
+        sized.set()
+    homes = set(home_pages().values())  # Pagefind waits for these (the bundle's size)
+
+    def hold(path: str) -> None:
+        if path in homes:
+            sized.wait()
+
+    search: concurrent.futures.Future[int] | None = None
+    with tempfile.TemporaryDirectory(prefix="lintas-offline-", dir=staging.parent) as tmp, \
+            concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        mark_ours(Path(tmp))  # a kill leaves it behind; the next build knows it as ours
+        try:
+            pages = generate_pages(site, config, published_paths(outputs, variant), variant)
+            offline_dir = Path(tmp) / "site" if bundle else None
+            if offline_dir is not None:
                 offline_dir.mkdir()
-                _render_variant(site, config, outputs, offline_dir, Variant(offline=True, regions=regions))
-                prepare_for_file_urls(offline_dir)
+            # Work files beside site/ (a killed build's leftovers are cleared by the next one's recover()).
+            with tempfile.TemporaryDirectory(prefix=f".{config.site_dir.name}.new-docs-",
+                                             dir=config.site_dir.parent) as work:
+                render_site(pages, Path(work), staging, render_settings(site, config, variant),
+                            offline_dir=offline_dir)
+            write_outputs(staging, outputs)
+            from .publish.discovery import publish_discovery
+
+            discovery = publish_discovery(site, config, page_paths(pages))
+            write_outputs(staging, discovery)
+            search = pool.submit(build_search_index, staging, site, hold=hold)
+            if offline_dir is not None:
+                write_outputs(offline_dir, outputs)
                 broken = check_site(offline_dir)
                 if broken:
                     return BuildResult([Problem("site", None, None, "output", f"offline bundle: {line}")
                                         for line in broken], written=False)
                 archive = zip_folder(offline_dir)
-            online = Variant(bundle_path=BUNDLE_PATH, bundle_bytes=len(archive), regions=regions)
-            outputs = _with(outputs, BUNDLE_PATH, archive)
-        pages, discovery = _render_variant(site, config, outputs, staging, online)
-        found = offline_step(site, config, staging, pages)
-        if has_errors(found):
-            return BuildResult(sort_problems([*problems, *found]), written=False)
-    except RenderError as exc:
-        return _failure("output", str(exc))
-    except jinja2.TemplateError as exc:
-        return BuildResult([template_problem(exc, config.root)], written=False)
-    except (OutputError, SearchIndexError) as exc:
-        return _failure("output", str(exc))
-    broken = check_site(staging)
+                write_outputs(staging, {BUNDLE_PATH: archive})
+                fill_bundle_size(staging, len(archive))
+                outputs = _with(outputs, BUNDLE_PATH, archive)
+            sized.set()
+            found = offline_step(site, config, staging, pages)
+            if has_errors(found):
+                return BuildResult(sort_problems([*problems, *found]), written=False)
+            broken = check_site(staging)
+            search.result()
+        except RenderError as exc:
+            return _failure("output", str(exc))
+        except jinja2.TemplateError as exc:
+            return BuildResult([template_problem(exc, config.root)], written=False)
+        except (OutputError, SearchIndexError) as exc:
+            return _failure("output", str(exc))
+        finally:
+            sized.set()  # Pagefind never waits for a bundle that will not come
+            if search is not None:
+                search.exception()  # it writes into staging: done before staging is discarded
     if broken:
         return BuildResult([Problem("site", None, None, "output", line) for line in broken], written=False)
     count = sum(1 for _ in staging.rglob("*.html"))

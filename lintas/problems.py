@@ -68,6 +68,11 @@ CODES: dict[str, str] = {
     "output": "The site could not be written.",
     "template": "A template under templates/ has a syntax error or fails while rendering a page.",
     "api-schema": "A published API document does not match its own JSON Schema.",
+    "mirror-source": "A source is a mirror of another site (e.g. a Wikipedia copy), not a source.",
+    "uncited-source": "A source in the register is cited by no page (warning).",
+    "uncited-fact": "A critical fact (hours, fees, documents, status, processing time, contact) cites no source.",
+    "duplicated-fact": "A text repeats a clock time or fee that is a structured fact elsewhere (warning).",
+    "review-overdue": "An entity's last review is older than its kind's review interval (warning).",
     "ui-string": "An interface string in lintas/site/ui.yaml lacks a language, differs in its {fields}, or is unused.",
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .i18n import lang_prefix
 
 # Section folders, in navigation order; each kind's pages live at '<section>/<id>/'.
-SECTIONS: tuple[str, ...] = ("procedures", "posts", "organisations", "agreements", "notices", "glossary")
+SECTIONS: tuple[str, ...] = ("procedures", "posts", "organisations", "agreements", "events", "notices", "glossary")
 
 
 def page_src(kind: str, entity_id: str) -> str:

@@ -14,10 +14,9 @@ POST = """name:
   id: Pos Uji
 kind: plbn
 status: active
-sources:
-  - title: Contoh
-    publisher: Uji
-reviewed_on: 2024-01-01
+citations: {status: {cite: [antara-kupang-137299-aplasi]}}
+sources: [antara-kupang-137299-aplasi]
+reviewed_on: 2026-12-01
 """
 
 
@@ -74,11 +73,11 @@ def test_problems_exit_1_sorted_on_stderr_without_traceback(project: Path) -> No
         "content/glossary/bad.yaml:1:10: error[encoding]: not UTF-8 (byte 0xe9) (save the file as UTF-8)",
         "content/organisations/kanim-atambua.yaml:2:1: error[yaml-duplicate-key]: "
         "duplicate key 'name' (first defined on line 1)",
-        "content/posts/a-post.yaml:9:19: error[unknown-reference]: operating_office: "
+        "content/posts/a-post.yaml:8:19: error[unknown-reference]: operating_office: "
         "no organisation with id 'kanim-atambau' (did you mean 'kanim-atambua'?)",
         "content/posts/b-post.yaml:3:7: error[bad-value]: kind: 'pbln' is not allowed; use one of: "
         "plbn, plb-traditional, tpi-land, tpi-sea, tpi-air, immigration-post (did you mean 'plbn'?)",
-        "content/posts/b-post.yaml:9:9: error[bad-type]: region: must be text, got the number 5306 "
+        "content/posts/b-post.yaml:8:9: error[bad-type]: region: must be text, got the number 5306 "
         "(put it in quotes: \"5306\")",
     ]
 
@@ -92,7 +91,7 @@ def test_problems_as_json(project: Path) -> None:
     assert report["stats"] == {"errors": 5, "warnings": 0}
     assert report["problems"][2] == {
         "src_path": "content/posts/a-post.yaml",
-        "line": 9,
+        "line": 8,
         "column": 19,
         "code": "unknown-reference",
         "message": "operating_office: no organisation with id 'kanim-atambau'",

@@ -21,7 +21,7 @@ from lintas.i18n import LANGS, format_date
 from lintas.pipeline import check
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = dt.date(2026, 11, 25)  # the content's review day: nothing is "in the future"
+TODAY = dt.date(2026, 12, 6)  # the content's review day: nothing is "in the future"
 CHECKED = dt.date(2026, 12, 6)  # the newest release note's day: the project is checked as of then
 FLOWS = ("crossing-into-timor-leste", "getting-a-passport")
 
@@ -145,16 +145,23 @@ def test_outcome_shows_review_date_url_and_sources(site: Site, pages: dict[str, 
     assert f"Last reviewed: {format_date(flow.reviewed_on, 'en')}" in page
     assert "https://lintas.example/en/checker/crossing-into-timor-leste/tourist/" in page
     chosen = set(flow.outcomes["tourist"].sources)
-    assert len(chosen) == 5
-    for source in flow.sources:
-        assert source.url and (source.url in page) == (source.url in chosen)
+    assert len(chosen) == 6
+    shown = {sid for sid in flow.sources if f"sources/#{sid}" in page}
+    # The outcome's own sources, plus those its facts cite (documents, the posts' hours and status).
+    outcome = flow.outcomes["tourist"]
+    cited_by_facts = {sid for doc in outcome.documents for sid in doc.cite}
+    for pid in outcome.posts:
+        post = site.posts[pid]
+        cited_by_facts |= {sid for h in post.opening_hours for sid in h.cite}
+        cited_by_facts |= set(post.citations["status"].cite) if "status" in post.citations else set()
+    assert chosen <= shown and shown <= chosen | cited_by_facts
     # Facts taken from a procedure bring the procedure's sources along.
     passport_first = pages["en"]["checker/crossing-into-timor-leste/get-a-passport-first/index.md"]
-    for source in site.procedures["passport-application"].sources:
-        assert source.url and source.url in passport_first
+    for sid in site.procedures["passport-application"].sources:
+        assert site.sources[sid].url and site.sources[sid].url in passport_first
     # An outcome naming no source shows all of the flow's.
     ten = pages["en"]["checker/getting-a-passport/ten-year/index.md"]
-    assert all(s.url and s.url in ten for s in site.flows["getting-a-passport"].sources)
+    assert all(f"sources/#{sid}" in ten for sid in site.flows["getting-a-passport"].sources)
 
 
 def banners(markdown: str) -> str:
@@ -176,11 +183,11 @@ def test_active_notices_appear_in_the_outcomes_they_concern() -> None:
     # residents: not for the pilgrim who answered that they cross with a passport (issue 16).
     plb = "The border crossing pass is not yet accepted on the Timor-Leste side"
     assert plb not in banners(event_after[src])
-    assert "No notice about this result was in force on 25 November 2026." in event_after[src]
+    assert "No notice about this result was in force on 6 December 2026." in event_after[src]
     assert plb in banners(event_after["checker/crossing-into-timor-leste/border-pass/index.md"])
     assert plb not in banners(event_during["checker/crossing-into-timor-leste/border-pass/index.md"])
     # The passport outcomes concern no post: nothing in force in 2026.
-    assert "No notice about this result was in force on 25 November 2026." in \
+    assert "No notice about this result was in force on 6 December 2026." in \
         event_after["checker/getting-a-passport/ten-year/index.md"]
     # A notice that starts later is listed as coming up.
     before = {p.src: p.markdown for p in checker_pages(load_site(today=dt.date(2025, 9, 1)), "en")}
@@ -196,7 +203,7 @@ def test_outcome_notices_follow_posts_and_procedures(site: Site) -> None:
 
 def test_rule_question_shows_a_worked_example(pages: dict[str, dict[str, str]]) -> None:
     page = pages["en"]["checker/crossing-into-timor-leste/passport-valid/index.md"]
-    assert "if you cross on 25 November 2026, your passport must be valid until 25 May 2027 or later" in page
+    assert "if you cross on 6 December 2026, your passport must be valid until 6 June 2027 or later" in page
     assert '<a href="#how-to-check">I&#39;m not sure — how to check</a>' in page
 
 

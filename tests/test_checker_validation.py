@@ -47,10 +47,8 @@ outcomes:
   other:
     title: {id: Lain, en: Other}
     posts: [plbn-motaain]
-sources:
-  - title: Test source
-    publisher: Test
-reviewed_on: 2026-01-01
+sources: [antara-kupang-137299-aplasi]
+reviewed_on: 2026-11-01
 """
 
 
@@ -170,14 +168,23 @@ def test_a_post_with_its_own_error_is_no_unknown_reference(project: Path) -> Non
     ]
 
 
-def test_outcome_sources_must_be_flow_sources(project: Path) -> None:
+def test_outcome_sources_must_be_in_the_register(project: Path) -> None:
     text = BASE.replace("    title: {id: Selesai, en: Done}\n",
-                        "    title: {id: Selesai, en: Done}\n    sources: [https://example.org/elsewhere]\n")
-    text = text.replace("    publisher: Test\n", "    publisher: Test\n    url: https://example.org/test\n")
+                        "    title: {id: Selesai, en: Done}\n    sources: [antara-kupang-13729-aplasi]\n")
     assert problems_for(project, text) == [
-        f"{SRC}:{at(text, 'https://example.org/elsewhere')}: error[unknown-reference]: "
-        "outcomes.done.sources[0]: no source of this flow has the address 'https://example.org/elsewhere' "
-        "(did you mean 'https://example.org/test'?)",
+        f"{SRC}:{at(text, 'antara-kupang-13729-aplasi')}: error[unknown-reference]: "
+        "outcomes.done.sources[0]: no source with id 'antara-kupang-13729-aplasi' "
+        "(did you mean 'antara-kupang-137299-aplasi'?)",
+    ]
+
+
+def test_outcome_documents_need_citations(project: Path) -> None:
+    text = BASE.replace("    title: {id: Selesai, en: Done}\n",
+                        "    title: {id: Selesai, en: Done}\n    documents:\n      - text: {id: Paspor, en: Passport}\n")
+    assert problems_for(project, text) == [
+        f"{SRC}:{at(text, 'text: {id: Paspor')}: error[uncited-fact]: outcomes.done.documents[0]: documents is a "
+        "critical fact and cites no source (add `cite: [<source id>]` (and `as_of`) here, or "
+        "`citations: {documents: {cite: [...]}}`)",
     ]
 
 

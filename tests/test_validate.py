@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lintas.content.kinds import KIND_MODELS
+from lintas.content.kinds import FILE_MODELS
 from lintas.content.load import SourceDoc, Sources, load_sources
 from lintas.content.schemas import Notice
 from lintas.content.validate import link_problems, site_pages, validate_sources
@@ -106,8 +106,13 @@ def _doc(kind: str, id_: str, text: str) -> SourceDoc:
     return SourceDoc(kind, id_, src, doc)
 
 
-GLOSSARY = ("term: {term}\ndefinition:\n  id: Uji\nsources:\n  - title: Contoh\n"
-            "    publisher: Uji\nreviewed_on: 2024-01-01\n")
+GLOSSARY = ("term: {term}\ndefinition:\n  id: Uji\nsources: [antara-kupang-137299-aplasi]\n"
+            "reviewed_on: 2024-01-01\n")
+
+
+def _source() -> SourceDoc:
+    """The one register entry GLOSSARY cites."""
+    return _doc("sources", "antara-kupang-137299-aplasi", "title: T\npublisher: P\nkind: press\n")
 
 
 def test_duplicate_ids_within_a_kind() -> None:
@@ -116,7 +121,7 @@ def test_duplicate_ids_within_a_kind() -> None:
     first = _doc("glossary", "uji", GLOSSARY.format(term="Satu"))
     second = SourceDoc("glossary", "uji", "content/glossary/uji-copy.yaml",
                        _doc("glossary", "uji-copy", GLOSSARY.format(term="Dua")).doc)
-    _, problems = validate_sources(Sources(None, (first, second)), TODAY)
+    _, problems = validate_sources(Sources(None, (first, second, _source())), TODAY)
     assert [p.format() for p in problems] == [
         "content/glossary/uji-copy.yaml:1:1: error[duplicate-id]: "
         "id 'uji' is already used by content/glossary/uji.yaml"
@@ -125,7 +130,7 @@ def test_duplicate_ids_within_a_kind() -> None:
 
 def test_glossary_terms_are_unique_ignoring_case() -> None:
     docs = (_doc("glossary", "a", GLOSSARY.format(term="TIMPORA")),
-            _doc("glossary", "b", GLOSSARY.format(term="Timpora")))
+            _doc("glossary", "b", GLOSSARY.format(term="Timpora")), _source())
     _, problems = validate_sources(Sources(None, docs), TODAY)
     assert [p.format() for p in sort_problems(problems)] == [
         "content/glossary/a.yaml:1:7: error[duplicate-id]: "
@@ -136,11 +141,11 @@ def test_glossary_terms_are_unique_ignoring_case() -> None:
 
 
 def test_reviewed_on_today_is_fine_and_tomorrow_is_not() -> None:
-    docs = (_doc("glossary", "a", GLOSSARY.format(term="A").replace("2024-01-01", "2025-03-10")),)
+    docs = (_doc("glossary", "a", GLOSSARY.format(term="A").replace("2024-01-01", "2025-03-10")), _source())
     assert validate_sources(Sources(None, docs), dt.date(2025, 3, 10))[1] == []
     _, problems = validate_sources(Sources(None, docs), dt.date(2025, 3, 9))
     assert [p.format() for p in problems] == [
-        "content/glossary/a.yaml:7:14: error[future-date]: reviewed_on: 2025-03-10 is in the future"
+        "content/glossary/a.yaml:5:14: error[future-date]: reviewed_on: 2025-03-10 is in the future"
     ]
 
 
@@ -166,7 +171,7 @@ def test_links_in_plain_text_are_not_links() -> None:
 
 # ---------------------------------------------------------------- never a traceback
 
-_KEYS = sorted({name for model in KIND_MODELS.values() for name in model.model_fields}
+_KEYS = sorted({name for model in FILE_MODELS.values() for name in model.model_fields}
                | {"id", "en", "lat", "lon", "title", "publisher", "url", "date", "x"})
 _LEAVES = st.one_of(
     st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=False, allow_infinity=False),
@@ -178,7 +183,7 @@ _VALUES = st.recursive(_LEAVES, lambda inner: st.one_of(
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(sorted(KIND_MODELS)), st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=8))
+@given(st.sampled_from(sorted(FILE_MODELS)), st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=8))
 def test_any_data_gives_problems_never_an_exception(kind: str, data: dict[str, object]) -> None:
     text = json.dumps(data)  # JSON is YAML: a flow mapping on one line
     doc = _doc(kind, "fuzz", text)

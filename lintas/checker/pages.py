@@ -27,10 +27,11 @@ from ..content.flows.graph import topological, walk_paths
 from ..content.flows.rules import RULES, example
 from ..content.flows.schema import Flow, Outcome, Question
 from ..content.model import Site
-from ..content.schemas import Requirement, Source, Text
+from ..content.schemas import Requirement, Text
 from ..escape import plain
 from ..i18n import LANGS, format_date, lang_prefix
 from ..outputs import Outputs
+from ..site import citerender
 from ..site.assets import minify_css
 from ..site.pages import Page
 from ..site.render import PageBuilder, Renderer, Variant, md_html
@@ -155,21 +156,24 @@ def outcome_notices(site: Site, outcome: Outcome, routes: list[frozenset[str]] |
     ids.update(n for n in about if relevant(n))
     return sorted(ids)
 
-def outcome_sources(site: Site, flow: Flow, outcome: Outcome) -> list[Source]:
-    """The flow's sources that back the outcome (all when it names none), then the sources of the
-    procedures whose documents or fees the outcome shows; each once."""
-    chosen = [s for s in flow.sources if s.url in outcome.sources] if outcome.sources else list(flow.sources)
+
+def outcome_sources(site: Site, flow: Flow, outcome: Outcome) -> list[str]:
+    """Ids of the sources the outcome rests on as a whole: its own (the flow's when it names none),
+    then the sources of the procedures whose documents or fees it shows; each once. The facts shown
+    (documents, fees, posts' hours and status) bring their own citations."""
+    chosen = list(outcome.sources) if outcome.sources else list(flow.sources)
     for proc_id in (outcome.documents_from, outcome.fees.procedure if outcome.fees else None):
         if proc_id:
             chosen += site.procedures[proc_id].sources
-    seen: set[str] = set()
-    unique = []
-    for source in chosen:
-        key = source.url or source.title
-        if key not in seen:
-            seen.add(key)
-            unique.append(source)
-    return unique
+    return list(dict.fromkeys(chosen))
+
+
+def outcome_posts(c: _Ctx, here: str, ids: list[str]) -> str:
+    """Each post with its status, opening hours (with citations) and, for a post on the
+    Timor-Leste border, the time-zone note."""
+    site, lang = c.site, c.lang
+    items = [{"href": relative(here, f"{lang_prefix(lang)}posts/{pid}/"), "post": site.posts[pid]} for pid in ids]
+    return c.r.partial("posts_block", lang, here, items=items, heading=c.s["posts"])
 
 def _outcome_page(c: _Ctx, fid: str, flow: Flow, oid: str, outcome: Outcome) -> Page:
     site, lang, s = c.site, c.lang, c.s
@@ -200,19 +204,19 @@ def _outcome_page(c: _Ctx, fid: str, flow: Flow, oid: str, outcome: Outcome) -> 
     parts = [
         c.style(here),
         c.part("outcome_head", here, flow_title=flow.title.get(lang), level=outcome.level),
+        c.b.review_notice("flows", flow),
         c.b.notices_banner(here, active),
         c.b.body(outcome.body, here),
         docs_part,
         fees_part,
-        _links(c, here, "posts", outcome.posts, s["posts"], "posts"),
+        outcome_posts(c, here, outcome.posts) if outcome.posts else "",
         _links(c, here, "procedures", outcome.procedures, s["procedures"], "procedures"),
         f"\n## {plain(s['flows'])}\n\n{other_flows}" if other_flows else "",
         c.r.partial("caveats", lang, here, caveats=caveats) if caveats else "",
         c.part("upcoming", here, upcoming=upcoming, active=bool(active), today=site.today,
                notices_href=relative(here, f"{lang_prefix(lang)}notices/")),
         c.part("restart", here, start_href=relative(here, flow_path(fid, lang)), back=True),
-        c.r.partial("sources_box", lang, here, sources=outcome_sources(site, flow, outcome),
-                    reviewed_on=flow.reviewed_on),
+        c.b.sources_box(here, outcome_sources(site, flow, outcome), flow.reviewed_on, "flows"),
         c.part("print_footer", here, url=url, reviewed_on=flow.reviewed_on, today=site.today),
     ]
     meta = c.meta(fid, flow, here, outcome.title.get(lang), "checker-outcome")
@@ -325,7 +329,11 @@ def checker_pages(site: Site, lang: str, templates_dir: Path | None = None,
         for qid, question in flow.questions.items():
             pages.append(_question_page(c, fid, flow, qid, question))
         for oid, outcome in flow.outcomes.items():
-            pages.append(_outcome_page(c, fid, flow, oid, outcome))
+            token = citerender.start_page(site.sources)
+            try:
+                pages.append(_outcome_page(c, fid, flow, oid, outcome))
+            finally:
+                citerender.end_page(token)
         pages.append(_review_page(c, fid, flow))
     return pages
 

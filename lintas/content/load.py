@@ -25,6 +25,8 @@ CONTENT_KINDS: tuple[str, ...] = (
     "notices",
     "glossary",
     "flows",
+    "events",
+    "sources",  # the source register: content/sources/<id>.yaml, cited by id (lintas/content/provenance.py)
 )
 SETTINGS_FILE = "site.yaml"
 

@@ -11,12 +11,14 @@ from .flows.schema import Flow
 from .schemas import (
     Agreement,
     Entity,
+    Event,
     GlossaryTerm,
     Notice,
     Organisation,
     Post,
     Procedure,
     SiteSettings,
+    SourceRecord,
 )
 from .validate import Validated
 
@@ -37,6 +39,9 @@ class Site:
     glossary: dict[str, GlossaryTerm]
     src_paths: dict[tuple[str, str], str]
     flows: dict[str, Flow] = field(default_factory=dict)  # travel-checker flows (lintas/checker)
+    events: dict[str, Event] = field(default_factory=dict)
+    sources: dict[str, SourceRecord] = field(default_factory=dict)  # the source register, by id
+    cited_by: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # source id -> (kind, id)
     datasets: tuple[Any, ...] = ()  # open-data definitions (lintas.datasets.Dataset), from data/
     # Reverse links, each a sorted tuple of ids.
     posts_by_office: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -47,6 +52,7 @@ class Site:
     notices_by_post: dict[str, tuple[str, ...]] = field(default_factory=dict)
     notices_by_procedure: dict[str, tuple[str, ...]] = field(default_factory=dict)
     children_by_org: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    events_by_org: dict[str, tuple[str, ...]] = field(default_factory=dict)
     related_by_procedure: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def is_active(self, notice: Notice) -> bool:
@@ -85,6 +91,17 @@ def _collect(validated: Validated, kind: str, cls: type[E]) -> dict[str, E]:
     return out
 
 
+def _citers(validated: Validated) -> dict[str, set[tuple[str, str]]]:
+    from .provenance import cited_ids
+
+    out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for rec in validated.records:
+        if not isinstance(rec.entity, SourceRecord):
+            for sid in cited_ids(rec.entity):
+                out[sid].add((rec.kind, rec.id))
+    return out
+
+
 def build_model(validated: Validated, today: dt.date) -> Site:
     """MODEL stage. Expects validation to have passed (references exist)."""
     assert validated.settings is not None
@@ -107,6 +124,11 @@ def build_model(validated: Validated, today: dt.date) -> Site:
         glossary=glossary,
         src_paths={(r.kind, r.id): r.src_path for r in validated.records},
         flows=_collect(validated, "flows", Flow),
+        events=(events := _collect(validated, "events", Event)),
+        events_by_org=_index([(o, i) for i, e in events.items() for o in e.organisations]),
+        sources={r.id: r.entity for r in sorted(validated.records, key=lambda r: r.id)
+                 if isinstance(r.entity, SourceRecord)},
+        cited_by={k: tuple(sorted(v)) for k, v in sorted(_citers(validated).items())},
         posts_by_office=_index(
             [(p.operating_office, i) for i, p in posts.items() if p.operating_office]
             + [(p.managed_by, i) for i, p in posts.items() if p.managed_by]

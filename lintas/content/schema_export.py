@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .kinds import KIND_MODELS
+from .kinds import FILE_MODELS
 from .schemas import RefTo, SiteSettings
 
 SCHEMA_BASE = "https://lintas.example/schemas/"
@@ -19,7 +19,7 @@ SCHEMA_BASE = "https://lintas.example/schemas/"
 
 def kind_schemas() -> dict[str, dict[str, Any]]:
     """kind -> JSON Schema (draft 2020-12) describing one source file of that kind."""
-    models: dict[str, type[BaseModel]] = {**KIND_MODELS, "site": SiteSettings}
+    models: dict[str, type[BaseModel]] = {**FILE_MODELS, "site": SiteSettings}
     out = {}
     for kind, model in models.items():
         schema = model.model_json_schema(mode="validation")
@@ -108,7 +108,7 @@ def _table(model: type[BaseModel], seen: list[type[BaseModel]]) -> list[str]:
 
 def field_reference() -> str:
     """Markdown tables of every field of every kind and of the mappings inside them."""
-    models: dict[str, type[BaseModel]] = {**KIND_MODELS, "site": SiteSettings}
+    models: dict[str, type[BaseModel]] = {**FILE_MODELS, "site": SiteSettings}
     seen: list[type[BaseModel]] = []
     lines = [FIELDS_BEGIN, ""]
     for kind, model in models.items():

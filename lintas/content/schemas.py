@@ -106,6 +106,32 @@ def _check_region(value: str) -> str:
     return value
 
 
+_PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
+
+
+def _check_partial_date(value: str) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD: a source or fact is often dated only to the month or year."""
+    if not _PARTIAL_DATE.match(value):
+        raise PydanticCustomError(
+            "bad-date", "'{value}' is not a date: write YYYY-MM-DD, YYYY-MM or YYYY", {"value": value}
+        )
+    parts = [int(x) for x in value.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        raise PydanticCustomError(
+            "bad-date", "'{value}' is not a real calendar date", {"value": value}
+        ) from None
+    return value
+
+
+def _partial_date_in(value: Any) -> Any:
+    """A YAML date (unquoted 2024-09-05) or year (2022) is accepted as its text."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return str(value)
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Id = Annotated[str, AfterValidator(_check_id), Field(json_schema_extra={"pattern": ID_PATTERN})]
 Date = Annotated[dt.date, BeforeValidator(_parse_date), Field(json_schema_extra={"format": "date"})]
@@ -116,6 +142,14 @@ TimeOfDay = Annotated[str, AfterValidator(_check_time),
 RegionCode = Annotated[str, AfterValidator(_check_region),
                        Field(json_schema_extra={"pattern": r"^[0-9]{2}([0-9]{2})?$"})]
 NonEmpty = Annotated[str, Field(min_length=1)]
+PartialDate = Annotated[str, BeforeValidator(_partial_date_in), AfterValidator(_check_partial_date),
+                        Field(json_schema_extra={"pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"})]
+
+
+def partial_date_start(value: str) -> dt.date:
+    """The first day a partial date ('2024', '2024-09', '2024-09-05') can mean."""
+    parts = [int(x) for x in value.split("-")]
+    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
 def Ref(*kinds: str) -> Any:
@@ -132,6 +166,8 @@ ProcedureRef = Annotated[str, AfterValidator(_check_id), RefTo("procedures"),
                          Field(json_schema_extra={"pattern": ID_PATTERN, "x-reference": ["procedures"]})]
 NoticeRef = Annotated[str, AfterValidator(_check_id), RefTo("notices"),
                       Field(json_schema_extra={"pattern": ID_PATTERN, "x-reference": ["notices"]})]
+SourceRef = Annotated[str, AfterValidator(_check_id), RefTo("sources"),
+                      Field(json_schema_extra={"pattern": ID_PATTERN, "x-reference": ["sources"]})]
 
 
 class Schema(BaseModel):
@@ -152,7 +188,7 @@ class Text(Schema):
 
 
 class Source(Schema):
-    """Where a fact comes from."""
+    """Where a dataset's figures come from (written inline in data/; content cites the register)."""
 
     title: NonEmpty = Field(description="Title of the article, page or document.")
     publisher: NonEmpty = Field(description="Who published it (e.g. ANTARA Kupang).")
@@ -160,7 +196,47 @@ class Source(Schema):
     date: Date | None = Field(None, description="Publication date, YYYY-MM-DD.")
 
 
-class Caveat(Schema):
+SourceKind = Literal["law", "official", "press", "secondary"]
+
+
+class SourceRecord(Schema):
+    """content/sources/<id>.yaml: one source in the register; entities cite it by id."""
+
+    title: NonEmpty = Field(description="Title of the article, page or document, as published.")
+    title_verified: bool = Field(
+        True, description="False when the title was not read on the source itself (e.g. rebuilt from "
+                          "the URL); `note` then says so.")
+    publisher: NonEmpty = Field(description="Who published it (e.g. ANTARA Kupang).")
+    author: NonEmpty | None = Field(None, description="Author, when the source names one.")
+    published: PartialDate | None = Field(
+        None, description="Publication date: YYYY-MM-DD, or YYYY-MM / YYYY when only that is known.")
+    url: Url | None = Field(None, description="Address of the source (http or https).")
+    accessed: Date | None = Field(None, description="When a person last read the source at its address.")
+    language: Literal["id", "en", "pt", "tet", "de", "fr"] | None = Field(None, description="Language of the source.")
+    kind: SourceKind = Field(description="law: a legal text; official: a government page; press: news "
+                                         "media; secondary: blogs, encyclopedias, aggregators, journals.")
+    note: Text | None = Field(None, description="What a reader should know about this source.")
+
+
+class Citation(Schema):
+    """Where a plain fact (a status, a date, a text) comes from, and as of when it was true."""
+
+    cite: list[SourceRef] = Field(min_length=1, description="Ids of the sources (content/sources/) that give the fact.")
+    as_of: PartialDate | None = Field(
+        None, description="When the fact was true per the sources (YYYY-MM-DD, YYYY-MM or YYYY); "
+                          "the source's publication date when absent.")
+
+
+class Cited(Schema):
+    """A fact that carries its own citation: `cite` (source ids) and `as_of`."""
+
+    cite: list[SourceRef] = Field(default_factory=list, description="Ids of the sources (content/sources/) that give this fact.")
+    as_of: PartialDate | None = Field(
+        None, description="When the fact was true per the sources (YYYY-MM-DD, YYYY-MM or YYYY); "
+                          "the source's publication date when absent.")
+
+
+class Caveat(Cited):
     """A fact that the sources mark as uncertain, conflicting or unverified; shown on the page."""
 
     kind: Literal["uncertain", "conflict", "unverified"] = Field(description="How weak the fact is.")
@@ -170,18 +246,57 @@ class Caveat(Schema):
 class Entity(Schema):
     """Fields every kind carries."""
 
-    sources: list[Source] = Field(min_length=1, description="Sources for the facts on this page (at least one).")
+    # Fields whose facts readers act on (hours, fees, documents, status, processing time, contact):
+    # each needs a citation (`check`: error[uncited-fact]). Nested parts declare their own.
+    CRITICAL: ClassVar[tuple[str, ...]] = ()
+
+    sources: list[SourceRef] = Field(
+        min_length=1, description="Ids of the sources (content/sources/) for the page's text as a whole "
+                                  "(at least one); single facts cite theirs with `cite`.")
     reviewed_on: Date = Field(description="When a person last checked this content against its sources.")
     caveats: list[Caveat] = Field(default_factory=list, description="Uncertain or conflicting facts, shown in a callout.")
+    citations: dict[NonEmpty, Citation] = Field(
+        default_factory=dict, description="Citations of plain fields (status, dates, texts), keyed by "
+                                          "field name, e.g. `status: {cite: [id], as_of: 2025-09-12}`.")
+
+
+NOT_KNOWN: Literal["not-known"] = "not-known"
+
+
+class ContactValue(Cited):
+    """One contact detail as published, with its source."""
+
+    value: NonEmpty = Field(description="The detail exactly as the source gives it; never guessed.")
+
+
+def _contact_in(value: Any) -> Any:
+    if isinstance(value, str) and value != NOT_KNOWN:
+        raise PydanticCustomError(
+            "bad-value", "'{value}' needs its source: write it as `value:` with `cite: [<source id>]` "
+                         "under it, or write not-known", {"value": value[:60]})
+    return value
+
+
+ContactField = Annotated[Literal["not-known"] | ContactValue, BeforeValidator(_contact_in)]
 
 
 class Contact(Schema):
-    phone: NonEmpty | None = Field(None, description="Phone number as published by the office; never guessed.")
-    email: NonEmpty | None = Field(None, description="E-mail address.")
-    website: Url | None = Field(None, description="Official website.")
+    """How to reach an office. Every detail is cited, or written `not-known` when no source gives it."""
+
+    CRITICAL: ClassVar[tuple[str, ...]] = ("address", "phone", "email", "website", "office_hours")
+
+    address: ContactField = Field(NOT_KNOWN, description="Street address (or `not-known`).")
+    phone: ContactField = Field(NOT_KNOWN, description="Phone number as published (or `not-known`).")
+    email: ContactField = Field(NOT_KNOWN, description="E-mail address (or `not-known`).")
+    website: ContactField = Field(NOT_KNOWN, description="Official website (or `not-known`).")
+    office_hours: ContactField = Field(NOT_KNOWN, description="Office hours (or `not-known`).")
+
+    def known(self) -> list[tuple[str, ContactValue]]:
+        return [(name, value) for name in self.CRITICAL
+                if isinstance(value := getattr(self, name), ContactValue)]
 
 
-class Coordinates(Schema):
+class Coordinates(Cited):
     lat: float = Field(ge=-90, le=90, description="Latitude in decimal degrees (WGS 84; south is negative).")
     lon: float = Field(ge=-180, le=180, description="Longitude in decimal degrees (WGS 84; east is positive).")
     approximate: bool = Field(True, description="True unless surveyed; pages say 'approximate'.")
@@ -203,6 +318,7 @@ OfficeClass = Literal["kelas-i-khusus", "kelas-i-tpi", "kelas-i-non-tpi", "kelas
 class Organisation(Entity):
     """An immigration office, a regional government, an agency or an inter-agency team."""
 
+    CRITICAL: ClassVar[tuple[str, ...]] = ("contact",)
     markdown_fields: ClassVar[tuple[str, ...]] = ("body",)  # the rest is plain text
 
     name: Text = Field(description="Official name.")
@@ -212,8 +328,9 @@ class Organisation(Entity):
     parent: OrganisationRef | None = Field(None, description="Id of the organisation this one belongs to.")
     summary: Text | None = Field(None, description="One or two sentences on what it does.")
     body: Text | None = Field(None, description="Longer description in Markdown.")
-    address: Text | None = Field(None, description="Postal address.")
-    contact: Contact | None = Field(None, description="Published contact details.")
+    contact: Contact | None = Field(
+        None, description="How to reach it: each detail cited, or `not-known`. Offices the public "
+                          "deals with should have one.")
     region: RegionCode | None = Field(None, description="Region code (BPS/Kemendagri) where it sits, as a quoted string.")
     working_area: list[RegionCode] = Field(default_factory=list, description="Region codes it serves.")
     coordinates: Coordinates | None = Field(None, description="Where the office is.")
@@ -227,14 +344,14 @@ class Organisation(Entity):
         return self
 
 
-class OpeningHours(Schema):
+class OpeningHours(Cited):
     days: Text = Field(description="Which days, e.g. 'Setiap hari' / 'Every day'.")
     opens: TimeOfDay = Field(description="Opening time, HH:MM, local time.")
     closes: TimeOfDay = Field(description="Closing time, HH:MM, local time.")
     timezone: Literal["WIB", "WITA", "WIT"] = Field(description="Indonesian time zone (WITA = UTC+8, WIT = UTC+9).")
 
 
-class Counterpart(Schema):
+class Counterpart(Cited):
     name: NonEmpty = Field(description="Name of the post on the other side.")
     place: Text | None = Field(None, description="Where it is.")
 
@@ -246,6 +363,7 @@ PostStatus = Literal["active", "inactive", "planned", "closed", "unknown"]
 class Post(Entity):
     """A border crossing point or immigration post."""
 
+    CRITICAL: ClassVar[tuple[str, ...]] = ("opening_hours", "status")
     markdown_fields: ClassVar[tuple[str, ...]] = ("body",)  # the rest is plain text
 
     name: Text = Field(description="Name of the post.")
@@ -278,7 +396,7 @@ class Document(Schema):
     url: Url | None = Field(None, description="Where it can be read.")
 
 
-class AgreementEvent(Schema):
+class AgreementEvent(Cited):
     date: Date = Field(description="When it happened.")
     kind: EventKind = Field(description="What happened.")
     note: Text | None = Field(None, description="Details.")
@@ -287,6 +405,7 @@ class AgreementEvent(Schema):
 class Agreement(Entity):
     """A cooperation agreement, memorandum or letter between organisations."""
 
+    CRITICAL: ClassVar[tuple[str, ...]] = ("status",)
     markdown_fields: ClassVar[tuple[str, ...]] = ("body",)  # the rest is plain text
 
     title: Text = Field(description="Title of the agreement.")
@@ -308,7 +427,7 @@ class Link(Schema):
     url: Url = Field(description="Address.")
 
 
-class Step(Schema):
+class Step(Cited):
     """One step of a GOV.UK-style step-by-step list."""
 
     markdown_fields: ClassVar[tuple[str, ...]] = ("body",)  # the rest is plain text
@@ -322,12 +441,12 @@ class Step(Schema):
     links: list[Link] = Field(default_factory=list, description="Links for this step.")
 
 
-class Requirement(Schema):
+class Requirement(Cited):
     text: Text = Field(description="A document or condition.")
     optional: bool = Field(False, description="True when needed only in some cases (the text says which).")
 
 
-class Fee(Schema):
+class Fee(Cited):
     item: Text = Field(description="What is paid for.")
     amount_idr: int = Field(ge=0, description="Amount in rupiah, a whole number (0 for free).")
     legal_basis: NonEmpty = Field(description="Regulation that sets the fee (e.g. PP 45/2024).")
@@ -337,6 +456,7 @@ class Fee(Schema):
 class Procedure(Entity):
     """A public procedure: what to do, in steps, with requirements and fees."""
 
+    CRITICAL: ClassVar[tuple[str, ...]] = ("requirements", "fees", "processing_time")
     markdown_fields: ClassVar[tuple[str, ...]] = ("body",)  # the rest is plain text
 
     title: Text = Field(description="Title as a task, e.g. 'Apply for a passport'.")
@@ -383,6 +503,35 @@ class GlossaryTerm(Entity):
     abbreviation: bool = Field(False, description="True for abbreviations: pages explain them where they appear.")
 
 
+class Participant(Cited):
+    """A person at an event, by role, with the name the sources give as of that date."""
+
+    role: Text = Field(description="Their role or office, e.g. 'Kepala Seksi Intelijen dan Penindakan Keimigrasian'.")
+    name: NonEmpty | None = Field(None, description="Their name as the source gives it (as of the event); leave out when not given.")
+    organisation: OrganisationRef | None = Field(None, description="Id of the organisation they represented.")
+    part: Literal["led", "received", "attended"] = Field(
+        "attended", description="led: led the meeting or delegation; received: hosted it; attended.")
+
+
+class Event(Entity):
+    """A meeting, visit or review that happened: when, where, who by role, what it aimed at."""
+
+    markdown_fields: ClassVar[tuple[str, ...]] = ("body",)  # the rest is plain text
+
+    title: Text = Field(description="What happened, e.g. 'Coordination meeting of ... and ...'.")
+    summary: Text = Field(description="One or two sentences.")
+    body: Text | None = Field(None, description="Longer description in Markdown.")
+    date: PartialDate = Field(description="When it happened: YYYY-MM-DD, or YYYY-MM / YYYY when the sources give no day.")
+    date_note: Text | None = Field(None, description="How the date is known (e.g. only the report's month).")
+    venue: Text | None = Field(None, description="Where it took place.")
+    organisations: list[OrganisationRef] = Field(min_length=1, description="Ids of the organisations that took part.")
+    participants: list[Participant] = Field(default_factory=list, description="Who took part, by role.")
+    aims: list[Text] = Field(default_factory=list, description="What it set out to do.")
+    outcomes: list[Text] = Field(default_factory=list, description="What was agreed or committed to.")
+    related_posts: list[PostRef] = Field(default_factory=list, description="Ids of posts it concerns.")
+    related_procedures: list[ProcedureRef] = Field(default_factory=list, description="Ids of procedures it concerns.")
+
+
 BASE_KIND_MODELS: dict[str, type[Entity]] = {
     "organisations": Organisation,
     "posts": Post,
@@ -390,6 +539,7 @@ BASE_KIND_MODELS: dict[str, type[Entity]] = {
     "procedures": Procedure,
     "notices": Notice,
     "glossary": GlossaryTerm,
+    "events": Event,
 }
 
 
@@ -438,5 +588,14 @@ class SiteSettings(Schema):
     source_url: Url | None = Field(
         None, description="Address of the site's sources (content and generator), if they are public.")
     tasks: list[Task] = Field(min_length=1, description="Home-page tasks, in order.")
+    review_intervals: dict[Literal["organisations", "posts", "agreements", "procedures", "notices",
+                                   "glossary", "flows", "events"],
+                           Annotated[int, Field(ge=1, le=120)]] = Field(
+        default_factory=dict, description="Months between reviews, per kind (e.g. posts: 6 for hours, "
+                                          "agreements: 12); `check` warns when an entity's reviewed_on "
+                                          "is older (review-overdue). Kinds not listed are not flagged.")
+    mirror_hosts: list[NonEmpty] = Field(
+        default_factory=list, description="Hosts that copy other sites (e.g. Wikipedia mirrors): a source "
+                                          "at one of them, or a subdomain, is refused (mirror-source).")
     offline: OfflineSettings = Field(default_factory=OfflineSettings,
                                      description="Offline reading: the essentials every phone keeps and their budget.")

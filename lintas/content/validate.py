@@ -20,8 +20,9 @@ from pydantic import BaseModel, ValidationError
 from ..problems import Problem, Severity, did_you_mean
 from .flows.graph import check_flows
 from .hidden import fold, hidden_in
-from .kinds import KIND_MODELS
+from .kinds import FILE_MODELS, KIND_MODELS
 from .load import SourceDoc, Sources
+from .provenance import blank_references, check_provenance, mentioned_ids
 from .record import Record
 from .sanitize import MarkdownChecker, check_markdown, cost_limits
 from .schemas import ID_RE, Entity, RefTo, SiteSettings
@@ -269,7 +270,7 @@ def unsafe_html(model: type[BaseModel], doc: YamlDoc, src_path: str | None = Non
                                     f"{_dotted(loc)}: {what}"))
         if limits:
             continue  # not rendered: that is what could take minutes
-        for offset, what in check_markdown(text, checker):
+        for offset, what in check_markdown(blank_references(text), checker):
             line, col = doc.position_in_text(loc, offset)
             problems.append(Problem(src_path or doc.src_path, line, col, "unsafe-html",
                                     f"{_dotted(loc)}: {what}"))
@@ -327,7 +328,7 @@ def _raw_references(model: type[BaseModel], data: Any,
 def reference_problems(kind: str, id_: str, doc: YamlDoc, known: dict[str, set[str]]) -> list[Problem]:
     """References in one file that name no existing entity (`known`: kind -> ids)."""
     problems = []
-    for loc, value, kinds in _raw_references(KIND_MODELS[kind], doc.data):
+    for loc, value, kinds in _raw_references(FILE_MODELS[kind], doc.data):
         line, col = doc.position(loc)
         if kind == "organisations" and loc == ("parent",) and value == id_:
             problems.append(Problem(doc.src_path, line, col, "bad-value",
@@ -364,13 +365,10 @@ def check_dates(records: list[Record], today: dt.date) -> list[Problem]:
 
     for rec in records:
         ent = rec.entity
-        assert isinstance(ent, Entity)
+        if not isinstance(ent, Entity):
+            continue  # the source register's dates are checked in provenance.py
         if ent.reviewed_on > today:
             at(rec, ("reviewed_on",), "future-date", f"reviewed_on: {ent.reviewed_on} is in the future")
-        for i, src in enumerate(ent.sources):
-            if src.date and src.date > today:
-                at(rec, ("sources", i, "date"), "future-date",
-                   f"sources[{i}].date: {src.date} is in the future")
         signed = getattr(ent, "signed_on", None)
         if signed and signed > today:
             at(rec, ("signed_on",), "future-date",
@@ -412,7 +410,8 @@ def check_duplicates(records: list[Record]) -> list[Problem]:
     return problems
 
 
-SECTIONS = ("organisations", "posts", "agreements", "procedures", "notices", "glossary", "data", "checker")
+SECTIONS = ("organisations", "posts", "agreements", "events", "procedures", "notices", "glossary", "data",
+            "checker", "sources")
 
 
 # Markdown link targets: inline `[text](target "title")` (images too) and reference definitions.
@@ -507,16 +506,19 @@ def validate_sources(sources: Sources, today: dt.date,
     for kind, id_ in [*((d.kind, d.id) for d in sources.docs), *sources.unreadable]:
         known.setdefault(kind, set()).add(id_)
     pages = site_pages(known, extra_pages)
+    failed_texts: set[str] = set()
     for source in sources.docs:
-        entity, found = validate_doc(source, KIND_MODELS[source.kind])
+        entity, found = validate_doc(source, FILE_MODELS[source.kind])
         problems.extend(found)
-        problems.extend(unsafe_html(KIND_MODELS[source.kind], source.doc))
+        problems.extend(unsafe_html(FILE_MODELS[source.kind], source.doc))
         problems.extend(hidden_characters(source.doc))
-        problems.extend(link_problems(KIND_MODELS[source.kind], source.doc, pages))
+        problems.extend(link_problems(FILE_MODELS[source.kind], source.doc, pages))
         if entity is not None:
             records.append(Record(source.kind, source.id, source.src_path, entity, source.doc))
         else:
             problems.extend(reference_problems(source.kind, source.id, source.doc, known))
+            if source.kind != "sources":
+                failed_texts |= mentioned_ids(source.doc.data)
     settings = None
     if sources.settings is not None:
         problems.extend(unsafe_html(SiteSettings, sources.settings.doc))
@@ -531,4 +533,7 @@ def validate_sources(sources: Sources, today: dt.date,
     problems.extend(check_references(records, known))
     problems.extend(check_dates(records, today))
     problems.extend(check_flows(records, known))
+    # A file that could not be read may cite any source: then no source is reported as uncited.
+    unread = any(kind != "sources" for kind, _ in sources.unreadable)
+    problems.extend(check_provenance(records, settings, today, known, None if unread else failed_texts))
     return Validated(settings, sources.settings.doc if sources.settings else None, tuple(records)), problems

@@ -8,6 +8,7 @@ this module; a mismatch is a build problem, never a silently published file.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,14 +20,19 @@ from pydantic import BaseModel, ValidationError
 
 from ..config import BuildConfig
 from ..content.model import Site
+from ..content.provenance import review_due
 from ..content.schemas import (
     Agreement,
+    Contact,
+    ContactValue,
+    Event,
     GlossaryTerm,
     Notice,
     Organisation,
     Post,
     Procedure,
     Schema,
+    SourceRecord,
     Text,
 )
 from ..i18n import LANGS
@@ -37,6 +43,7 @@ from .api_models import (
     API_VERSION,
     ApiAgreement,
     ApiCaveat,
+    ApiCitation,
     ApiContact,
     ApiCoordinates,
     ApiCounterpart,
@@ -44,6 +51,7 @@ from .api_models import (
     ApiEndpoint,
     ApiEntity,
     ApiEvent,
+    ApiEventDoc,
     ApiFee,
     ApiGlossaryTerm,
     ApiIndex,
@@ -53,6 +61,7 @@ from .api_models import (
     ApiOpeningHours,
     ApiOrganisation,
     ApiOrganisationRelated,
+    ApiParticipant,
     ApiPost,
     ApiPostRelated,
     ApiProcedure,
@@ -64,6 +73,7 @@ from .api_models import (
     ApiText,
     ApiUrls,
 )
+from .facts import expand_texts
 from .geojson import MEDIA_TYPE as GEOJSON_TYPE
 from .geojson import PLACES_PATH, PlaceCollection, places
 
@@ -148,6 +158,9 @@ class ApiContext:
         return ApiRef(kind=kind, id=entity_id, url=self.urls(kind, entity_id),
                       api_url=self.api_url(kind, entity_id))
 
+    def sources(self, ids: list[str]) -> list[ApiSource]:
+        return [api_source(i, self.site.sources[i]) for i in ids if i in self.site.sources]
+
     def opt_ref(self, kind: str, entity_id: str | None) -> ApiRef | None:
         return self.ref(kind, entity_id) if entity_id else None
 
@@ -162,10 +175,26 @@ class ApiContext:
             "id": entity_id,
             "url": self.urls(kind, entity_id),
             "api_url": self.api_url(kind, entity_id),
-            "sources": copy_all(ApiSource, ent.sources),
+            "sources": self.sources(cited_sources(ent)),
             "reviewed_on": ent.reviewed_on,
+            "review_due": review_due(self.site.settings, kind, ent.reviewed_on),
             "caveats": copy_all(ApiCaveat, ent.caveats),
+            "citations": {k: ApiCitation(cite=list(v.cite), as_of=v.as_of) for k, v in ent.citations.items()},
         }
+
+
+def api_source(source_id: str, src: SourceRecord) -> ApiSource:
+    full = dt.date.fromisoformat(src.published) if src.published and len(src.published) == 10 else None
+    return ApiSource(id=source_id, title=src.title, title_verified=src.title_verified, publisher=src.publisher,
+                     author=src.author, url=src.url, date=full, published=src.published, accessed=src.accessed,
+                     language=src.language, source_kind=src.kind, note=text(src.note))
+
+
+def cited_sources(ent: Any) -> list[str]:
+    """The entity's own sources first, then every other source its facts cite; each once."""
+    from ..content.provenance import cited_ids
+
+    return list(dict.fromkeys([*ent.sources, *cited_ids(ent)]))
 
 
 def copy(model: type[M], value: Schema | None) -> M | None:
@@ -185,13 +214,26 @@ def req_text(value: Text) -> ApiText:
     return ApiText(id=value.id, en=value.en)
 
 
+def _address(o: Organisation) -> ApiText | None:
+    value = o.contact.address if o.contact else None
+    return ApiText(id=value.value, en=None) if isinstance(value, ContactValue) else None
+
+
+def _contact(o: Organisation) -> ApiContact | None:
+    if o.contact is None:
+        return None
+    known = dict(o.contact.known())
+    return ApiContact(**{name: (known[name].value if name in known else None) for name in Contact.CRITICAL},
+                      citations={name: ApiCitation(cite=list(v.cite), as_of=v.as_of) for name, v in known.items()})
+
+
 def _organisation(ctx: ApiContext, i: str, o: Organisation) -> ApiOrganisation:
     s = ctx.site
     return ApiOrganisation(
         **ctx.common("organisations", i, o),
         name=req_text(o.name), short_name=o.short_name, type=o.kind, office_class=o.office_class,
         parent=ctx.opt_ref("organisations", o.parent), summary=text(o.summary), body=text(o.body),
-        address=text(o.address), contact=copy(ApiContact, o.contact), region=o.region,
+        address=_address(o), contact=_contact(o), region=o.region,
         working_area=list(o.working_area), coordinates=copy(ApiCoordinates, o.coordinates),
         related=ApiOrganisationRelated(
             children=ctx.refs("organisations", s.children_by_org.get(i, ())),
@@ -274,6 +316,19 @@ def _glossary(ctx: ApiContext, i: str, g: GlossaryTerm) -> ApiGlossaryTerm:
     )
 
 
+def _event(ctx: ApiContext, i: str, e: Event) -> ApiEventDoc:
+    return ApiEventDoc(
+        **ctx.common("events", i, e),
+        title=req_text(e.title), summary=req_text(e.summary), body=text(e.body), date=e.date,
+        date_note=text(e.date_note), venue=text(e.venue), organisations=ctx.refs("organisations", e.organisations),
+        participants=[ApiParticipant(role=req_text(p.role), name=p.name, part=p.part, cite=list(p.cite), as_of=p.as_of,
+                                     organisation=ctx.opt_ref("organisations", p.organisation))
+                      for p in e.participants],
+        aims=[req_text(a) for a in e.aims], outcomes=[req_text(o) for o in e.outcomes],
+        related_posts=ctx.refs("posts", e.related_posts), related_procedures=ctx.refs("procedures", e.related_procedures),
+    )
+
+
 def _t(id_: str, en: str) -> ApiText:
     return ApiText(id=id_, en=en)
 
@@ -289,6 +344,8 @@ for _spec in (
             lambda s: s.procedures, _procedure, lambda p: p.title),
     ApiKind("notices", _t("Pengumuman", "Notices"), ApiNotice,
             lambda s: s.notices, _notice, lambda n: n.title),
+    ApiKind("events", _t("Kegiatan", "Events"), ApiEventDoc,
+            lambda s: s.events, _event, lambda e: e.title),
     ApiKind("glossary", _t("Glosarium", "Glossary"), ApiGlossaryTerm,
             lambda s: s.glossary, _glossary,
             lambda g: Text(id=g.term, en=g.term)),
@@ -448,7 +505,7 @@ def publish_api(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]
         for entity_id, ent in items.items():
             src = site.src_paths.get((kind, entity_id), item_path(kind, entity_id))
             try:
-                doc = spec.build(ctx, entity_id, ent)
+                doc = spec.build(ctx, entity_id, expand_texts(ent, site))
             except ValidationError as err:
                 problems.append(Problem(src, None, None, "api-schema",
                                         f"cannot build {item_path(kind, entity_id)}: "

@@ -69,22 +69,45 @@ class ApiRef(ApiModel):
 
 
 class ApiSource(ApiModel):
-    """Where a fact comes from."""
+    """Where a fact comes from: an entry of the source register (content/sources/)."""
 
+    id: str | None = Field(None, description="Id of the source in the register; facts cite it by this id.")
     title: str = Field(description="Title of the article, page or document.")
+    title_verified: bool = Field(True, description="False when the title was not checked against the source itself.")
     publisher: str = Field(description="Who published it.")
+    author: str | None = Field(None, description="Author, or null.")
     url: str | None = Field(description="Address of the source, or null.")
-    date: dt.date | None = Field(description="Publication date, or null.")
+    date: dt.date | None = Field(description="Publication date when known to the day, or null.")
+    published: str | None = Field(None, description="Publication date as known: YYYY-MM-DD, YYYY-MM or YYYY, or null.")
+    accessed: dt.date | None = Field(None, description="When a person last read the source, or null when not recorded.")
+    language: str | None = Field(None, description="Language of the source, or null.")
+    source_kind: str | None = Field(None, description="law, official, press or secondary.")
+    note: ApiText | None = Field(None, description="What a reader should know about the source, or null.")
 
 
-class ApiCaveat(ApiModel):
+class ApiCitation(ApiModel):
+    """Where one fact comes from, and as of when it was true."""
+
+    cite: list[str] = Field(description="Ids of the sources (each listed in the document's `sources`).")
+    as_of: str | None = Field(None, description="When the fact was true (YYYY-MM-DD, YYYY-MM or YYYY), or null: "
+                                                "then the sources' publication dates apply.")
+
+
+class ApiCited(ApiModel):
+    """A fact with its own citation."""
+
+    cite: list[str] = Field(default_factory=list, description="Ids of the sources that give this fact.")
+    as_of: str | None = Field(None, description="When the fact was true (YYYY-MM-DD, YYYY-MM or YYYY), or null.")
+
+
+class ApiCaveat(ApiCited):
     """A fact that the sources mark as uncertain, conflicting or unverified."""
 
     kind: Literal["uncertain", "conflict", "unverified"] = Field(description="How weak the fact is.")
     text: ApiText = Field(description="What is uncertain.")
 
 
-class ApiCoordinates(ApiModel):
+class ApiCoordinates(ApiCited):
     """A point (WGS 84, decimal degrees)."""
 
     lat: float = Field(ge=-90, le=90, description="Latitude; south is negative.")
@@ -93,19 +116,23 @@ class ApiCoordinates(ApiModel):
 
 
 class ApiContact(ApiModel):
-    phone: str | None = Field(description="Phone number as published by the office, or null.")
-    email: str | None = Field(description="E-mail address, or null.")
-    website: str | None = Field(description="Official website, or null.")
+    phone: str | None = Field(description="Phone number as published by the office, or null when not known.")
+    email: str | None = Field(description="E-mail address, or null when not known.")
+    website: str | None = Field(description="Official website, or null when not known.")
+    address: str | None = Field(None, description="Street address, or null when not known.")
+    office_hours: str | None = Field(None, description="Office hours, or null when not known.")
+    citations: dict[str, ApiCitation] = Field(
+        default_factory=dict, description="Source of each known detail, keyed by field name.")
 
 
-class ApiOpeningHours(ApiModel):
+class ApiOpeningHours(ApiCited):
     days: ApiText = Field(description="Which days.")
     opens: str = Field(description="Opening time, HH:MM local time.")
     closes: str = Field(description="Closing time, HH:MM local time.")
     timezone: Literal["WIB", "WITA", "WIT"] = Field(description="Indonesian time zone.")
 
 
-class ApiCounterpart(ApiModel):
+class ApiCounterpart(ApiCited):
     name: str = Field(description="Name of the post on the other side of the border.")
     place: ApiText | None = Field(description="Where it is, or null.")
 
@@ -115,7 +142,7 @@ class ApiLink(ApiModel):
     url: str = Field(description="Address.")
 
 
-class ApiStep(ApiModel):
+class ApiStep(ApiCited):
     title: ApiText = Field(description="What to do.")
     body: ApiText | None = Field(description="Details in Markdown, or null.")
     optional: bool = Field(description="True when the step applies only to some people.")
@@ -123,12 +150,12 @@ class ApiStep(ApiModel):
     links: list[ApiLink] = Field(description="Links for this step.")
 
 
-class ApiRequirement(ApiModel):
+class ApiRequirement(ApiCited):
     text: ApiText = Field(description="A document or condition.")
     optional: bool = Field(description="True when needed only in some cases.")
 
 
-class ApiFee(ApiModel):
+class ApiFee(ApiCited):
     item: ApiText = Field(description="What is paid for.")
     amount_idr: int = Field(ge=0, description="Amount in rupiah (0 = free).")
     legal_basis: str = Field(description="Regulation that sets the fee.")
@@ -140,7 +167,7 @@ class ApiDocument(ApiModel):
     url: str | None = Field(description="Where it can be read, or null.")
 
 
-class ApiEvent(ApiModel):
+class ApiEvent(ApiCited):
     date: dt.date = Field(description="When it happened.")
     kind: EventKind = Field(description="What happened.")
     note: ApiText | None = Field(description="Details, or null.")
@@ -158,7 +185,11 @@ class ApiEntity(ApiModel):
     api_url: str = Field(description="This document.", json_schema_extra={"format": "uri"})
     sources: list[ApiSource] = Field(min_length=1, description="Sources for the facts.")
     reviewed_on: dt.date = Field(description="When a person last checked the content against its sources.")
+    review_due: dt.date | None = Field(None, description="When the next review is due (site.yaml review_intervals), or null.")
     caveats: list[ApiCaveat] = Field(description="Uncertain or conflicting facts.")
+    citations: dict[str, ApiCitation] = Field(
+        default_factory=dict, description="Sources of plain facts (status, dates, texts), keyed by field name; "
+                                          "facts in lists and parts carry their own `cite` and `as_of`.")
 
 
 class ApiOrganisationRelated(ApiModel):
@@ -271,6 +302,31 @@ class ApiNotice(ApiEntity):
     )
     audience: list[Audience] = Field(description="Who it is for.")
     issued_by: ApiRef | None = Field(description="Organisation behind it, or null.")
+    related_posts: list[ApiRef] = Field(description="Posts it concerns.")
+    related_procedures: list[ApiRef] = Field(description="Procedures it concerns.")
+
+
+class ApiParticipant(ApiCited):
+    role: ApiText = Field(description="Role or office.")
+    name: str | None = Field(description="Name as the source gives it (as of the event), or null.")
+    organisation: ApiRef | None = Field(description="Organisation they represented, or null.")
+    part: Literal["led", "received", "attended"] = Field(description="What part they took.")
+
+
+class ApiEventDoc(ApiEntity):
+    """A meeting, visit or review that happened."""
+
+    kind: Literal["events"] = Field(description="Always 'events'.")
+    title: ApiText = Field(description="What happened.")
+    summary: ApiText = Field(description="One or two sentences.")
+    body: ApiText | None = Field(description="Longer description in Markdown, or null.")
+    date: str = Field(description="When: YYYY-MM-DD, or YYYY-MM / YYYY when the sources give no day.")
+    date_note: ApiText | None = Field(description="How the date is known, or null.")
+    venue: ApiText | None = Field(description="Where it took place, or null.")
+    organisations: list[ApiRef] = Field(description="Organisations that took part.")
+    participants: list[ApiParticipant] = Field(description="Who took part, by role.")
+    aims: list[ApiText] = Field(description="What it set out to do.")
+    outcomes: list[ApiText] = Field(description="What was agreed or committed to.")
     related_posts: list[ApiRef] = Field(description="Posts it concerns.")
     related_procedures: list[ApiRef] = Field(description="Procedures it concerns.")
 

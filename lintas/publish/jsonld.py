@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..content.model import Site
 from ..content.schemas import Organisation, Post, Text
 from ..i18n import lang_prefix
@@ -81,15 +83,12 @@ def organisation(site: Site, org_id: str, org: Organisation, lang: str, url: str
         data["parentOrganization"] = {"@type": "GovernmentOrganization", "@id":
                                       parent_url + "#organization", "name": parent.name.get(lang),
                                       "url": parent_url}
-    if org.address:
-        data["address"] = org.address.get(lang)
-    if org.contact:
-        if org.contact.phone:
-            data["telephone"] = org.contact.phone
-        if org.contact.email:
-            data["email"] = org.contact.email
-        if org.contact.website:
-            data["sameAs"] = [org.contact.website]
+    known = dict(org.contact.known()) if org.contact else {}
+    for name, key in (("address", "address"), ("phone", "telephone"), ("email", "email")):
+        if name in known:
+            data[key] = known[name].value
+    if "website" in known:
+        data["sameAs"] = [known["website"].value]
     if org.coordinates:
         data["location"] = {"@type": "Place",
                             "geo": _geo(org.coordinates.lat, org.coordinates.lon)}
@@ -126,6 +125,56 @@ def web_page(site: Site, lang: str, url: str, title: str, description: str) -> d
     }
 
 
+def citations(site: Site, entity: BaseModel) -> list[dict[str, Any]]:
+    """schema.org CreativeWorks for every source the entity cites, with their dates."""
+    from ..content.provenance import cited_ids
+
+    out = []
+    for sid in dict.fromkeys(cited_ids(entity)):
+        src = site.sources.get(sid)
+        if src is None:
+            continue
+        work: dict[str, Any] = {"@type": "CreativeWork", "@id": absolute(site.settings.base_url, f"sources/#{sid}"),
+                                "name": src.title, "publisher": {"@type": "Organization", "name": src.publisher}}
+        if src.url:
+            work["url"] = src.url
+        if src.published:
+            work["datePublished"] = src.published
+        if src.author:
+            work["author"] = src.author
+        if src.language:
+            work["inLanguage"] = src.language
+        out.append(work)
+    return out
+
+
+def provenance(site: Site, kind: str | None, entity_id: str | None) -> dict[str, Any]:
+    """`citation` (every source) and `isBasedOn` (the sources of the critical facts, with the date
+    each fact holds as of), plus the review date."""
+    if not kind or not entity_id or kind not in API_KINDS:
+        return {}
+    entity = site.kind_items(kind).get(entity_id)
+    if entity is None:
+        return {}
+    from ..content.provenance import iter_models
+    from ..content.schemas import Cited
+
+    based: dict[str, str | None] = {}
+    for _, obj in iter_models(entity):
+        if isinstance(obj, Cited):
+            for sid in obj.cite:
+                based[sid] = based.get(sid) or obj.as_of
+    for citation in getattr(entity, "citations", {}).values():
+        for sid in citation.cite:
+            based[sid] = based.get(sid) or citation.as_of
+    data: dict[str, Any] = {"citation": citations(site, entity),
+                            "lastReviewed": entity.reviewed_on.isoformat()}
+    if based:
+        data["isBasedOn"] = [{"@id": absolute(site.settings.base_url, f"sources/#{sid}"),
+                              **({"temporalCoverage": as_of} if as_of else {})} for sid, as_of in based.items()]
+    return data
+
+
 def page_jsonld(site: Site, lang: str, neutral_path: str, kind: str | None,
                 entity_id: str | None, title: str, description: str, url: str
                 ) -> list[dict[str, Any]]:
@@ -136,4 +185,11 @@ def page_jsonld(site: Site, lang: str, neutral_path: str, kind: str | None,
         main = post(entity_id, site.posts[entity_id], lang, url)
     else:
         main = web_page(site, lang, url, title, description)
-    return [main, breadcrumbs(site, lang, neutral_path, title)]
+        main.update(provenance(site, kind, entity_id))
+        return [main, breadcrumbs(site, lang, neutral_path, title)]
+    # An organisation or a place is what the page is about; the page carries the provenance
+    # (schema.org `citation`, `isBasedOn` and `lastReviewed` are properties of creative works).
+    page = web_page(site, lang, url, title, description)
+    page["about"] = {"@id": main["@id"]}
+    page.update(provenance(site, kind, entity_id))
+    return [main, page, breadcrumbs(site, lang, neutral_path, title)]

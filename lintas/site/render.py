@@ -23,10 +23,22 @@ from markupsafe import Markup
 from ..config import build_datetime
 from ..content.model import Site
 from ..content.sanitize import sanitize
-from ..i18n import format_date, format_idr, lang_prefix
+from ..content.schemas import (
+    Contact,
+    Entity,
+    Event,
+    GlossaryTerm,
+    Notice,
+    Organisation,
+    Post,
+    Procedure,
+    Text,
+)
+from ..i18n import format_clock, format_date, format_idr, format_partial_date, lang_prefix
+from ..publish.facts import expand
+from . import citerender
 from ..escape import finalize, plain, single_line
 from .pages import Page
-from ..content.schemas import Entity, GlossaryTerm, Notice, Organisation, Post, Procedure, Text
 from .search import SEARCH_WEIGHTS, entity_regions, search_index
 from .ui import UI
 from ..urls import SECTIONS, entity_path, page_src, relative, section_path
@@ -40,11 +52,10 @@ _HTML_ROOT_LINK = re.compile(r'href="(/[^"]*)"')
 
 @dataclass(frozen=True)
 class Variant:
-    """Which build the pages are for: the online site, or the offline bundle (file://)."""
+    """What the pages are built with: the offline bundle (file://) beside the online site or not,
+    and the region names. One render serves both (lintas/renderer.py)."""
 
-    offline: bool = False
     bundle_path: str | None = None  # site path of the offline zip, when there is one
-    bundle_bytes: int = 0
     regions: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> {"id": name, "en": name}
 
 
@@ -53,6 +64,7 @@ class Renderer:
     """Holds the Jinja2 environment; `render_pages` is the entry point."""
 
     env: Environment
+    state: dict[str, Any] = field(default_factory=dict)  # 'site': the Site being rendered
 
     @classmethod
     def create(cls, templates_dir: Path) -> Renderer:
@@ -70,8 +82,12 @@ class Renderer:
     def use_language(self, lang: str, page_path: str) -> Environment:
         """Point the text filters (tr, md, langattr, date, idr) at one language and page."""
         env = self.env
-        env.filters["tr"] = lambda text: tr(text, lang)
-        env.filters["md"] = lambda text: md_html(text, lang, page_path)
+        site = self.state.get("site")
+        env.filters["tr"] = lambda text: tr(text, lang, site)
+        env.filters["md"] = lambda text: md_html(text, lang, page_path, site)
+        env.filters["cite"] = lambda fact: citerender.cite_of(fact, lang)
+        env.filters["clock"] = lambda value: format_clock(value, lang)
+        env.filters["pdate"] = lambda value: format_partial_date(value, lang)
         env.filters["langattr"] = lambda text: _lang_attr(text, lang)
         env.filters["date"] = lambda d: format_date(d, lang)
         env.filters["idr"] = lambda amount: format_idr(amount, lang)
@@ -85,14 +101,34 @@ class Renderer:
         return "\n" + re.sub(r"\n\s*\n", "\n", html.strip()) + "\n"
 
 
-def tr(text: Text | None, lang: str) -> Markup:
-    """Text in `lang`; an English page showing Indonesian marks it with lang="id"."""
+def _marker(lang: str) -> Any:
+    return lambda fact: str(citerender.cite_of(fact, lang))
+
+
+def tr(text: Text | None, lang: str, site: Site | None = None) -> Markup:
+    """Text in `lang`; an English page showing Indonesian marks it with lang="id".
+
+    Fact references (`{{ post:<id>.opening_hours }}`) show the fact's current value, with its citations."""
     if text is None:
         return Markup("")
     if text.is_fallback(lang):
         _mark_fallback()
-        return Markup('<span lang="id">') + plain(text.id) + Markup("</span>")
-    return plain(text.get(lang))
+        return Markup('<span lang="id">') + _expanded(text.id, lang, site) + Markup("</span>")
+    return _expanded(text.get(lang), lang, site)
+
+
+def _expanded(value: str, lang: str, site: Site | None) -> Markup:
+    """Escaped text with fact references replaced by the facts (escaped) and their marks (markup)."""
+    if site is None or "{{" not in value:
+        return plain(value)
+    marks: list[str] = []
+
+    def placeholder(fact: Any) -> str:
+        marks.append(str(citerender.cite_of(fact, lang)))
+        return f"\ue000{len(marks) - 1}\ue001"
+
+    out = str(plain(expand(value, site, lang, placeholder, UI[lang])))
+    return Markup(re.sub("\ue000(\\d+)\ue001", lambda m: marks[int(m.group(1))], out))
 
 
 def _mark_fallback() -> None:
@@ -105,17 +141,27 @@ def _lang_attr(text: Text | None, lang: str) -> Markup:
     return Markup(' lang="id"') if text is not None and text.is_fallback(lang) else Markup("")
 
 
-def md_html(text: Text | None, lang: str, page_path: str) -> Markup:
+def md_html(text: Text | None, lang: str, page_path: str, site: Site | None = None) -> Markup:
     """Markdown of a Text rendered to HTML (for Markdown that sits inside an HTML part)."""
     if text is None:
         return Markup("")
     if text.is_fallback(lang):
         _mark_fallback()
-    source = rewrite_root_links(text.get(lang), lang, page_path, html=True)
+    value = text.get(lang)
+    marks: list[str] = []
+    if site is not None:
+        # Citation marks are our markup, not content: they go in after the allowlist.
+        def placeholder(fact: Any) -> str:
+            marks.append(str(citerender.cite_of(fact, lang)))
+            return f"\ue000{len(marks) - 1}\ue001"
+
+        value = expand(value, site, lang, placeholder, UI[lang])
+    source = rewrite_root_links(value, lang, page_path, html=True)
     html = md_lib.markdown(source, extensions=["attr_list", "tables"], output_format="html")
     # `check` refused anything outside the allowlist already; this keeps a page safe even if a
     # caller skipped it (the sanitizer changes nothing in checked content).
-    return Markup(sanitize(html))
+    clean = sanitize(html)
+    return Markup(re.sub("\ue000(\\d+)\ue001", lambda m: marks[int(m.group(1))], clean) if marks else clean)
 
 
 def rewrite_root_links(markdown: str, lang: str, page_path: str, *, html: bool = False) -> str:
@@ -166,6 +212,7 @@ class PageBuilder:
         self.lang = lang
         self.r = renderer
         self.ui = UI[lang]
+        renderer.state["site"] = site
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -188,7 +235,8 @@ class PageBuilder:
     def body(self, text: Text | None, here: str) -> str:
         if text is None:
             return ""
-        source = rewrite_root_links(text.get(self.lang), self.lang, here)
+        source = rewrite_root_links(expand(text.get(self.lang), self.site, self.lang, _marker(self.lang),
+                                           self.ui), self.lang, here)
         if text.is_fallback(self.lang):
             _mark_fallback()
             return f'\n<div lang="id" markdown="1">\n\n{source.strip()}\n\n</div>\n'
@@ -216,8 +264,51 @@ class PageBuilder:
         ]
         return self.r.partial("notice_banner", self.lang, here, notices=items)
 
-    def common_tail(self, entity: Entity, here: str) -> str:
-        return self.r.partial("sources_box", self.lang, here, sources=entity.sources, reviewed_on=entity.reviewed_on)
+    def common_tail(self, entity: Entity, here: str, kind: str | None = None) -> str:
+        """The page's numbered sources (those its facts cite first, then the page's own) and review date."""
+        return self.sources_box(here, entity.sources, entity.reviewed_on, kind)
+
+    def sources_box(self, here: str, own: Iterable[str], reviewed_on: Any, kind: str | None = None) -> str:
+        from ..content.provenance import review_due
+
+        citerender.register(own)
+        page = citerender.current()
+        entries = page.entries() if page is not None else []
+        register_href = relative(here, f"{lang_prefix(self.lang)}sources/")
+        due = review_due(self.site.settings, kind, reviewed_on) if kind else None
+        return self.r.partial("sources_box", self.lang, here, entries=entries, reviewed_on=reviewed_on,
+                              due=due, register_href=register_href, anchor=citerender.anchor)
+
+    def contact_part(self, here: str, oid: str, heading: str | None = None) -> str:
+        """An office's contact details, each cited or 'not known'; when none is known, the nearest
+        parent office whose contact is known."""
+        org = self.site.organisations[oid]
+        contact = org.contact
+        fields = [(name, getattr(contact, name)) for name in Contact.CRITICAL] if contact else []
+        known = bool(contact and contact.known())
+        fallback = None
+        seen = {oid}
+        parent = org.parent
+        while not known and parent and parent not in seen:
+            seen.add(parent)
+            upper = self.site.organisations[parent]
+            if upper.contact and upper.contact.known():
+                fallback = {"href": relative(here, self.path("organisations", parent)),
+                            "name": name_of(upper, self.lang),
+                            "summary": _expanded("{{ organisation:" + parent + ".contact }}", self.lang, self.site)}
+            parent = upper.parent
+        data = {"anchor": oid, "heading": heading or self.ui["contact"], "fields": fields, "known": known,
+                "fallback": fallback}
+        return self.r.partial("contact", self.lang, here, contact=data)
+
+    def review_notice(self, kind: str, entity: Entity) -> str:
+        """'This information may be out of date' when the entity's review is overdue."""
+        from ..content.provenance import is_overdue
+
+        due = is_overdue(self.site.settings, kind, entity.reviewed_on, self.site.today)
+        if due is None:
+            return ""
+        return self.r.partial("review_notice", self.lang, "", reviewed_on=entity.reviewed_on, due=due)
 
     def caveats(self, entity: Entity, here: str) -> str:
         if not entity.caveats:
@@ -274,14 +365,19 @@ class PageBuilder:
 
     def render_entity(self, kind: str, entity_id: str, entity: Entity) -> Page:
         token = _fallback.set([])
+        cites = citerender.start_page(self.site.sources)
         try:
             page = getattr(self, f"_{kind}")(entity_id, entity)
             if _fallback.get():
                 page = Page(page.src, page.title,
                             self.r.partial("fallback_notice", self.lang, "") + "\n" + page.markdown,
                             {**page.meta, "fallback": True})
+            overdue = self.review_notice(kind, entity)
+            if overdue:
+                page = Page(page.src, page.title, overdue + "\n" + page.markdown, {**page.meta, "review_overdue": True})
             return page
         finally:
+            citerender.end_page(cites)
             _fallback.reset(token)
 
     def meta(self, kind: str, entity_id: str, entity: Entity) -> dict[str, Any]:
@@ -313,7 +409,7 @@ class PageBuilder:
             self.link_section(here, "procedures_here", "procedures", "procedures", self.site.procedures_by_post.get(pid, ())),
             self.link_section(here, "agreements_here", "agreements", "agreements", self.site.agreements_by_post.get(pid, ())),
             self.link_section(here, "notices_here", "notices", "notices", self.site.notices_by_post.get(pid, ())),
-            self.common_tail(post, here),
+            self.common_tail(post, here, "posts"),
         ]
         return self.finish(page_src("posts", pid), post.name.get(self.lang), parts, self.meta("posts", pid, post))
 
@@ -326,12 +422,14 @@ class PageBuilder:
             self.r.partial("org_card", self.lang, here, org=org, parent=parent,
                            region=self.region_name(org.region),
                            working_area=[self.region_name(c) for c in org.working_area]),
+            self.contact_part(here, oid),
             self.body(org.body, here),
             self.link_section(here, "posts_here", "posts", "posts", self.site.posts_by_office.get(oid, ())),
             self.link_section(here, "procedures_here", "procedures", "procedures", self.site.procedures_by_office.get(oid, ())),
             self.link_section(here, "agreements_here", "agreements", "agreements", self.site.agreements_by_org.get(oid, ())),
             self.link_section(here, "children", "children", "organisations", self.site.children_by_org.get(oid, ())),
-            self.common_tail(org, here),
+            self.link_section(here, "events_here", "events", "events", self.site.events_by_org.get(oid, ())),
+            self.common_tail(org, here, "organisations"),
         ]
         return self.finish(page_src("organisations", oid), org.name.get(self.lang), parts,
                            self.meta("organisations", oid, org))
@@ -344,7 +442,7 @@ class PageBuilder:
             self.r.partial("agreement_facts", self.lang, here, agreement=agreement, parties=parties),
             self.body(agreement.body, here),
             self.link_section(here, "related_posts", "posts", "posts", agreement.related_posts),
-            self.common_tail(agreement, here),
+            self.common_tail(agreement, here, "agreements"),
         ]
         meta = self.meta("agreements", aid, agreement)
         meta["description"] = agreement.scope.get(self.lang)
@@ -361,13 +459,54 @@ class PageBuilder:
             self.r.partial("requirements", self.lang, here, requirements=proc.requirements) if proc.requirements else "",
             self.r.partial("steps", self.lang, here, steps=proc.steps),
             self.r.partial("fees", self.lang, here, fees=proc.fees) if proc.fees else "",
-            (f"\n## {self.ui['processing_time']}\n\n" + str(tr(proc.processing_time, self.lang)) + "\n") if proc.processing_time else "",
+            (f"\n## {self.ui['processing_time']}\n\n" + str(tr(proc.processing_time, self.lang, self.site))
+             + str(citerender.cite_of(proc.citations.get("processing_time"), self.lang)) + "\n") if proc.processing_time else "",
             self.link_section(here, "where", "where", "organisations", proc.offices),
+            *(self.contact_part(here, o, f"{self.ui['contact']}: {name_of(self.site.organisations[o], self.lang)}")
+              for o in proc.offices),
             self.link_section(here, "posts_here", "posts", "posts", proc.posts),
             self.link_section(here, "related_procedures", "related", "procedures", self.site.related_by_procedure.get(pid, ())),
-            self.common_tail(proc, here),
+            self.common_tail(proc, here, "procedures"),
         ]
         return self.finish(page_src("procedures", pid), proc.title.get(self.lang), parts, self.meta("procedures", pid, proc))
+
+    def _events(self, eid: str, event: Event) -> Page:
+        here = self.path("events", eid)
+        participants = [{"name": p.name, "role": p.role, "part": p.part, "fact": p,
+                         "org": self.link(here, "organisations", p.organisation) if p.organisation else None}
+                        for p in event.participants]
+        parts = [
+            self.lead(event.summary),
+            self.caveats(event, here),
+            self.r.partial("event_facts", self.lang, here, event=event, participants=participants,
+                           organisations=self.links(here, "organisations", event.organisations)),
+            self.body(event.body, here),
+            self.link_section(here, "related_posts", "posts", "posts", event.related_posts),
+            self.link_section(here, "procedures_here", "procedures", "procedures", event.related_procedures),
+            self.common_tail(event, here, "events"),
+        ]
+        return self.finish(page_src("events", eid), event.title.get(self.lang), parts, self.meta("events", eid, event))
+
+    def sources_page(self) -> Page:
+        """/sources/: every source of the register with the pages that cite it."""
+        here = f"{lang_prefix(self.lang)}sources/"
+        items = []
+        for sid, src in self.site.sources.items():
+            pages = []
+            for kind, eid in self.site.cited_by.get(sid, ()):
+                if kind == "flows":
+                    flow = self.site.flows[eid]
+                    pages.append({"href": relative(here, f"{lang_prefix(self.lang)}checker/{eid}/"),
+                                  "name": flow.title.get(self.lang)})
+                elif kind in self.site.__dataclass_fields__:
+                    pages.append(self.link(here, kind, eid))
+            items.append({"id": sid, "source": src, "pages": pages})
+        body = [f"\n{self.ui['section_intro']['sources']}\n",
+                self.r.partial("source_register", self.lang, here, items=items)]
+        title = self.ui["sections"]["sources"]
+        return self.finish("sources/index.md", title, body,
+                           {"description": self.ui["section_intro"]["sources"], "kind": "section", "path": here,
+                            "lang": self.lang, "search_index": {"weight": SEARCH_WEIGHTS["section"]}})
 
     def _notices(self, nid: str, notice: Notice) -> Page:
         here = self.path("notices", nid)
@@ -392,7 +531,7 @@ class PageBuilder:
             self.link_section(here, "procedures_here", "procedures", "procedures", notice.related_procedures),
             self.link_section(here, "issued_by", "issued-by", "organisations",
                               [notice.issued_by] if notice.issued_by else []),
-            self.common_tail(notice, here),
+            self.common_tail(notice, here, "notices"),
         ]
         return self.finish(page_src("notices", nid), notice.title.get(self.lang), parts, self.meta("notices", nid, notice))
 
@@ -439,9 +578,13 @@ class PageBuilder:
             entries.append(self._term(gid, term))
         body = [f"\n{self.ui['glossary_intro']}\n", '\n<dl class="lintas-glossary">\n' + "\n".join(entries) + "\n</dl>\n"]
         latest = max((t.reviewed_on for t in self.site.glossary.values()), default=None)
-        sources = {s.url or s.title: s for t in self.site.glossary.values() for s in t.sources}
         if latest:
-            body.append(self.r.partial("sources_box", self.lang, here, sources=[sources[k] for k in sorted(sources)], reviewed_on=latest))
+            cites = citerender.start_page(self.site.sources)
+            try:
+                own = sorted({s for t in self.site.glossary.values() for s in t.sources})
+                body.append(self.sources_box(here, own, latest))
+            finally:
+                citerender.end_page(cites)
         # No abbreviation markup on the glossary itself: the terms are spelt out right there.
         title = self.ui["sections"]["glossary"]
         return Page("glossary/index.md", title, "\n".join(body), self.with_head(title,
@@ -449,26 +592,32 @@ class PageBuilder:
                      "search_index": search_index("glossary", self.lang)}))
 
     def _bundle_note(self, here: str) -> str:
+        """Online: the link to the offline bundle with its size (known once the bundle is made from
+        this very render: BUNDLE_SIZE_MARK, filled in by fill_bundle_size). Offline: what it is.
+        Marked for lintas/renderer.py; each marker its own block, so Markdown keeps them in place."""
         ui = self.ui
-        if self.variant.offline:
-            return f'\n<p class="lintas-bundle-note" role="note">{plain(ui["offline_note"])}</p>\n'
-        if self.variant.bundle_path:
-            size = f"{self.variant.bundle_bytes / 1_000_000:.1f}".replace(".", "," if self.lang == "id" else ".")
-            href = relative(here, self.variant.bundle_path)
-            return (f'\n<p class="lintas-bundle-note"><a href="{plain(href)}" download>{plain(ui["offline_download"])}</a>'
-                    f' (ZIP, {size} MB). {plain(ui["offline_explain"])}</p>\n')
-        return ""
+        if not self.variant.bundle_path:
+            return ""
+        href = relative(here, self.variant.bundle_path)
+        # data-search-exclude: not in the offline copy's search index (the link is not in the copy).
+        online = (f'<p class="lintas-bundle-note" data-search-exclude><a href="{plain(href)}" download>'
+                  f'{plain(ui["offline_download"])}</a> (ZIP, {BUNDLE_SIZE_MARK} MB). '
+                  f'{plain(ui["offline_explain"])}</p>')
+        offline = f'<p class="lintas-bundle-note" role="note">{plain(ui["offline_note"])}</p>'
+        return (f"\n<!--lintas:online-->\n\n{online}\n\n<!--/lintas:online-->\n"
+                f"\n<!--lintas:offline-->\n\n{offline}\n\n<!--/lintas:offline-->\n")
 
     def keep_control(self, here: str) -> str:
         """The "Keep for offline reading" control (online site only: the bundle is already offline)."""
-        return "" if self.variant.offline else "\n" + self.r.partial("keep", self.lang, here) + "\n"
+        return ("\n<!--lintas:online-->\n\n" + self.r.partial("keep", self.lang, here).strip()
+                + "\n\n<!--/lintas:online-->\n")
 
     def about(self) -> Page:
         """About this site: who publishes it, where its content comes from, licences, privacy,
         its sources and the day it was built (the footer links here)."""
         ui, settings, lang = self.ui, self.site.settings, self.lang
         here = lang_prefix(lang) + "about/"
-        info = footer_info(self.site, lang, offline=self.variant.offline)
+        info = footer_info(self.site, lang)
         contact = (f' {plain(ui["footer_contact"])}: <a href="mailto:{plain(info["contact_email"])}">'
                    f'{plain(info["contact_email"])}</a>.' if info["contact_email"] else "")
         licences = [f'<li>{plain(ui["footer_text_licence"])}: <a href="{plain(info["licence_url"])}" '
@@ -531,6 +680,14 @@ class PageBuilder:
                             "search_index": {"weight": SEARCH_WEIGHTS["home"]}})
 
 
+BUNDLE_SIZE_MARK = "<!--lintas:bundle-size-->"
+
+
+def bundle_size_text(size: int, lang: str) -> str:
+    """The bundle's size in MB as the home page of `lang` shows it (decimal comma in Indonesian)."""
+    return f"{size / 1_000_000:.1f}".replace(".", "," if lang == "id" else ".")
+
+
 def render_pages(site: Site, lang: str, templates_dir: Path, extra: list[Page] | None = None,
                  published: frozenset[str] = frozenset(), variant: Variant | None = None) -> list[Page]:
     """Every page of the site in `lang`: home, sections, entities, glossary, archive, plus `extra`.
@@ -547,6 +704,7 @@ def render_pages(site: Site, lang: str, templates_dir: Path, extra: list[Page] |
         for eid, entity in site.kind_items(kind).items():
             pages.append(builder.render_entity(kind, eid, entity))
     pages.append(builder.archive())
+    pages.append(builder.sources_page())
     pages.append(builder.about())
     pages.extend(extra or [])
     known = {p.src for p in pages}
@@ -560,13 +718,13 @@ DATA_LICENCE_NAME = "CC BY 4.0"  # every dataset's (lintas/datasets/outputs.py L
 DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
 
-def footer_info(site: Site, lang: str, *, offline: bool = False) -> dict[str, Any]:
+def footer_info(site: Site, lang: str) -> dict[str, Any]:
     """What the footer of every page shows, in `lang`. Links are relative to the language's root
-    (the theme makes them relative to the page); the build date is SOURCE_DATE_EPOCH's, as every
-    other timestamp of a reproducible build."""
+    (the theme makes them relative to the page; the offline copy points folder links at their
+    index.html, lintas.site.renderer); the build date is SOURCE_DATE_EPOCH's, as every other
+    timestamp of a reproducible build. The API link is online only (templates/material)."""
     settings = site.settings
     built = build_datetime().date()
-    page = "index.html" if offline else ""  # file:// has no directory index
     return {
         "labels": {k[len("footer_"):]: v for k, v in UI[lang].items() if k.startswith("footer_")},
         "site_name": settings.name.get(lang),
@@ -576,10 +734,10 @@ def footer_info(site: Site, lang: str, *, offline: bool = False) -> dict[str, An
         "licence_url": settings.licence.url if settings.licence else "",
         "data_licence_name": DATA_LICENCE_NAME,
         "data_licence_url": DATA_LICENCE_URL,
-        "about": "about/" + page,
+        "about": "about/",
         "about_title": UI[lang]["about_title"],
-        "data": "data/" + page if site.datasets else "",
-        "api": "" if offline else ("" if lang == "id" else "../") + "api/v1/index.json",
+        "data": "data/" if site.datasets else "",
+        "api": ("" if lang == "id" else "../") + "api/v1/index.json",
         "source_url": settings.source_url or "",
         "built": format_date(built, lang),
         "built_iso": built.isoformat(),

@@ -16,10 +16,7 @@ VALID = (
     "definition:\n"
     '  id: "Istilah untuk pengujian."\n'
     '  en: "A term used by the tests."\n'
-    "sources:\n"
-    '  - title: "Sumber uji"\n'
-    '    publisher: "Proyek Lintas"\n'
-    "    url: https://example.org/\n"
+    "sources: [antara-kupang-137299-aplasi]\n"
     "reviewed_on: 2024-01-01\n"
 )
 

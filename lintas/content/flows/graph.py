@@ -250,15 +250,9 @@ class _Checker:
         for oid, outcome in self.flow.outcomes.items():
             here: Loc = ("outcomes", oid)
             for field, kind in (("posts", "posts"), ("procedures", "procedures"),
-                                ("notices", "notices"), ("flows", "flows")):
+                                ("notices", "notices"), ("flows", "flows"), ("sources", "sources")):
                 for i, value in enumerate(getattr(outcome, field)):
                     self.ref((*here, field, i), kind, value)
-            urls = {src.url for src in self.flow.sources if src.url}
-            for i, url in enumerate(outcome.sources):
-                if url not in urls:
-                    self.add((*here, "sources", i), "unknown-reference",
-                             f"outcomes.{oid}.sources[{i}]: no source of this flow has the address "
-                             f"'{url}'", hint=did_you_mean(url, urls))
             if outcome.documents_from is not None:
                 self.ref((*here, "documents_from"), "procedures", outcome.documents_from)
             if outcome.fees is None:

@@ -26,8 +26,8 @@ from ..schemas import (
     RefTo,
     Requirement,
     Schema,
+    SourceRef,
     Text,
-    Url,
     _check_id,
 )
 
@@ -79,6 +79,7 @@ class FeesFrom(Schema):
 class Outcome(Schema):
     """A result page: what to bring, what it costs, where to go and which steps to follow."""
 
+    CRITICAL: ClassVar[tuple[str, ...]] = ("documents",)
     markdown_fields: ClassVar[tuple[str, ...]] = ('body',)  # the rest is plain text
 
     title: Text = Field(description="The result in one line, e.g. 'You can cross with your passport'.")
@@ -96,10 +97,10 @@ class Outcome(Schema):
                                           "outcome's posts and procedures are shown automatically.")
     flows: list[FlowRef] = Field(default_factory=list, description="Ids of other checker flows to suggest.")
     caveats: list[Caveat] = Field(default_factory=list, description="Uncertain facts behind this outcome, shown in a callout.")
-    sources: list[Url] = Field(
-        default_factory=list, description="Addresses (url) of the flow's sources that back this outcome; "
-                                          "all of the flow's sources when empty. Sources of the procedures "
-                                          "whose documents or fees are shown are added.")
+    sources: list[SourceRef] = Field(
+        default_factory=list, description="Ids of the sources (content/sources/) that back this outcome; "
+                                          "the flow's sources when empty. Sources of the facts shown "
+                                          "(documents, fees, posts' hours) are added.")
 
 
 class Flow(Entity):

@@ -1,0 +1,193 @@
+"""Provenance (issue 15): the source register, citations per fact, one place for each fact,
+contact points, the review cycle. Pages are generated in memory (no MkDocs), the API is published
+in memory, so each test sees exactly what a build would write."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lintas.config import BuildConfig
+from lintas.content.model import Site
+from lintas.i18n import format_clock
+from lintas.pipeline import check, generate_pages
+from lintas.problems import Severity
+from lintas.publish.api import publish_api
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 12, 6)
+
+
+def site_of(project: Path, today: dt.date = TODAY) -> Site:
+    site, problems = check(BuildConfig.for_root(project, today=today))
+    assert site is not None, [p.format() for p in problems if p.severity is Severity.ERROR]
+    return site
+
+
+def pages_and_api(project: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Markdown of every page ('id/procedures/x/index.md') and every API file, as text."""
+    config = BuildConfig.for_root(project, today=TODAY)
+    site = site_of(project)
+    pages = {f"{lang}/{p.src}": p.markdown for lang, items in generate_pages(site, config).items() for p in items}
+    api, _ = publish_api(site, config)
+    return pages, {path: data.decode() for path, data in api.items()}
+
+
+def test_clock_times_follow_each_language() -> None:
+    assert (format_clock("08:00", "id"), format_clock("08:00", "en")) == ("08.00", "08:00")
+    assert (format_clock("16:30", "id"), format_clock("24:00", "en")) == ("16.30", "24:00")
+
+
+def test_changing_a_posts_hours_changes_every_page_outcome_and_api_file(project: Path) -> None:
+    post = project / "content/posts/plbn-motaain.yaml"
+    before_pages, before_api = pages_and_api(project)
+    post.write_text(post.read_text(encoding="utf-8").replace('closes: "16:00"', 'closes: "17:30"'), encoding="utf-8")
+    after_pages, after_api = pages_and_api(project)
+
+    old, new = {"id": "08.00–16.00", "en": "08:00–16:00"}, {"id": "08.00–17.30", "en": "08:00–17:30"}
+    mentions = [path for path, text in before_pages.items() if old[path[:2]] in text]
+    # The post itself, the crossing procedure (step 4 refers to the post), the checker outcomes that
+    # list the post, in both languages.
+    assert {"id/posts/plbn-motaain/index.md", "en/posts/plbn-motaain/index.md",
+            "id/procedures/cross-into-timor-leste/index.md", "en/procedures/cross-into-timor-leste/index.md",
+            "id/checker/crossing-into-timor-leste/tourist/index.md",
+            "en/checker/crossing-into-timor-leste/tourist/index.md"} <= set(mentions)
+    for path in mentions:
+        lang = path[:2]
+        assert old[lang] not in after_pages[path] and new[lang] in after_pages[path], path
+    # No page anywhere still shows the old hours.
+    assert [p for p, text in after_pages.items() if old[p[:2]] in text] == []
+    # API: the post's document and the procedure whose step names the hours.
+    for path in ("api/v1/posts/plbn-motaain.json", "api/v1/procedures/cross-into-timor-leste.json"):
+        assert '16:00' in before_api[path] or "16.00" in before_api[path]
+        assert "16:00" not in after_api[path] and "16.00" not in after_api[path], path
+        assert "17:30" in after_api[path] or "17.30" in after_api[path], path
+
+
+def test_a_referenced_fact_brings_its_citation_and_date(project: Path) -> None:
+    pages, api = pages_and_api(project)
+    step = pages["id/procedures/cross-into-timor-leste/index.md"]
+    match = re.search(r"Jam buka PLBN Mota'ain: [^<]*08\.00–16\.00 WITA <sup class=\"lintas-refs\">"
+                      r"<a class=\"lintas-ref\" href=\"#(sumber-\d+)\"", step)
+    assert match, "the hours in step 4 carry a footnote reference"
+    # The footnote leads to a numbered entry naming the post's source, with the fact's date.
+    assert re.search(rf'<li id="{match.group(1)}"[^>]*><a href="https://www\.antaranews\.com/berita/2871001/', step)
+    assert "(menurut ANTARA, 2022)" in step
+    # The API text has the value, without any template syntax or marks.
+    doc = json.loads(api["api/v1/procedures/cross-into-timor-leste.json"])
+    body = doc["steps"][3]["body"]["id"]
+    assert "08.00–16.00 WITA" in body and "{{" not in body and "sumber-" not in body
+
+
+def test_every_critical_fact_on_every_page_shows_a_citation(project: Path) -> None:
+    site = site_of(project)
+    pages, _ = pages_and_api(project)
+    for lang in ("id", "en"):
+        for pid, post in site.posts.items():
+            page = pages[f"{lang}/posts/{pid}/index.md"]
+            status_row = re.search(r"<dt>Status</dt><dd>(.*?)</dd>", page)
+            assert status_row
+            assert ('class="lintas-ref"' in status_row.group(1)) == (post.status != "unknown"), pid
+        for pid, proc in site.procedures.items():
+            page = pages[f"{lang}/procedures/{pid}/index.md"]
+            reqs = re.search(r'<ul class="lintas-requirements">(.*?)</ul>', page, re.S)
+            if proc.requirements:
+                assert reqs and reqs.group(1).count("<li>") == reqs.group(1).count('<sup class="lintas-refs">')
+            fees = re.search(r'<tbody>(.*?)</tbody>', page, re.S)
+            if proc.fees:
+                assert fees and fees.group(1).count("<tr>") == fees.group(1).count('<sup class="lintas-refs">')
+
+
+def test_uncited_critical_fact_and_unknown_source_fail_check(project: Path) -> None:
+    post = project / "content/posts/plbn-wini.yaml"
+    text = post.read_text(encoding="utf-8")
+    block = "citations:\n  status:\n    cite: [antara-kupang-145050-natal-2024, portalntt-plbn-wini]\n    as_of: 2024-12\n"
+    assert block in text
+    post.write_text(text.replace(block, "")
+                    .replace("sources: [antara-en-299091-wini,", "sources: [antara-en-29909-wini,"), encoding="utf-8")
+    site, problems = check(BuildConfig.for_root(project, today=TODAY))
+    assert site is None
+    lines = [p.format() for p in problems if p.src_path == "content/posts/plbn-wini.yaml"]
+    assert any("error[unknown-reference]: sources[0]: no source with id 'antara-en-29909-wini'" in x for x in lines), lines
+    assert any("error[uncited-fact]" in x for x in lines), lines
+
+
+def test_review_overdue_is_flagged_in_check_json_and_on_pages(project: Path) -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(project), "--today", "2030-01-01",
+                             "check", "--format", "json"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    overdue = {p["src_path"]: p for p in report["problems"] if p["code"] == "review-overdue"}
+    assert "content/posts/plbn-motaain.yaml" in overdue
+    assert overdue["content/posts/plbn-motaain.yaml"]["severity"] == "warning"
+    assert "the review was due on 2027-06-06 (posts: every 6 months)" in overdue["content/posts/plbn-motaain.yaml"]["message"]
+    # Today nothing is overdue (every review is recent) ...
+    site = site_of(project)
+    config = BuildConfig.for_root(project, today=TODAY)
+    now = {p.src: p.markdown for p in generate_pages(site, config)["id"]}
+    assert "lintas-banner--overdue" not in now["posts/plbn-motaain/index.md"]
+    # ... in 2030 every page says so, in both languages.
+    later = dataclasses.replace(site, today=dt.date(2030, 1, 1))
+    pages = generate_pages(later, dataclasses.replace(config, today=dt.date(2030, 1, 1)))
+    by_lang = {lang: {p.src: p.markdown for p in items} for lang, items in pages.items()}
+    assert "Informasi ini mungkin sudah tidak mutakhir." in by_lang["id"]["posts/plbn-motaain/index.md"]
+    assert "This information may be out of date." in by_lang["en"]["posts/plbn-motaain/index.md"]
+    assert "lintas-banner--overdue" in by_lang["en"]["checker/crossing-into-timor-leste/tourist/index.md"]
+
+
+def test_contacts_are_cited_or_not_known_and_fall_back_to_a_known_parent(project: Path) -> None:
+    pages, api = pages_and_api(project)
+    tual = pages["en/organisations/kanim-tual/index.md"]
+    assert "are not known from the sources used here" in tual
+    assert "Known contact of its parent office," in tual and "https://www.imigrasi.go.id/" in tual
+    report = pages["id/procedures/report-foreign-national/index.md"]
+    for office in ("kanim-tual", "kesbangpol-kota-tual", "bpmpd-kota-tual"):
+        assert f'id="contact-{office}"' in report
+    doc = json.loads(api["api/v1/organisations/ditjen-imigrasi.json"])
+    assert doc["contact"]["website"] == "https://www.imigrasi.go.id/"
+    assert doc["contact"]["phone"] is None
+    assert doc["contact"]["citations"]["website"]["cite"] == ["imigrasi-go-id-2019-07-29-tarakan"]
+
+
+def test_sources_page_lists_every_source_with_its_citing_pages(project: Path) -> None:
+    site = site_of(project)
+    pages, _ = pages_and_api(project)
+    for lang in ("id", "en"):
+        page = pages[f"{lang}/sources/index.md"]
+        for sid in site.sources:
+            assert f'<li id="{sid}">' in page
+    assert 'href="../posts/plbn-motaain/">PLBN Mota' in pages["id/sources/index.md"]
+
+
+def test_jsonld_carries_citations_with_dates(project: Path) -> None:
+    site = site_of(project)
+    config = BuildConfig.for_root(project, today=TODAY)
+    page = next(p for p in generate_pages(site, config)["en"] if p.src == "posts/plbn-motaain/index.md")
+    webpage = next(item for item in page.meta["head"]["jsonld"] if item["@type"] == "WebPage")
+    cited = {c["@id"].split("#")[1]: c for c in webpage["citation"]}
+    assert cited["antara-2871001-idul-fitri-2022"]["datePublished"] == "2022"
+    based = {b["@id"].split("#")[1]: b for b in webpage["isBasedOn"]}
+    assert based["antara-2871001-idul-fitri-2022"]["temporalCoverage"] == "2022"
+    assert webpage["lastReviewed"] == "2026-12-06"
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Buka pukul 08.00.", "duplicated-fact"),
+    ("Biaya Rp650.000.", "duplicated-fact"),
+    ("Lihat {{ post:plbn-motaain.opening_hours }}.", None),
+])
+def test_typed_times_and_fees_are_flagged(project: Path, text: str, code: str | None) -> None:
+    notice = project / "content/notices/plb-not-accepted-by-timor-leste.yaml"
+    notice.write_text(notice.read_text(encoding="utf-8").replace(
+        "  en: |\n    As of 12 September 2025", f"  en: |\n    {text}\n    As of 12 September 2025"),
+        encoding="utf-8")
+    _, problems = check(BuildConfig.for_root(project, today=TODAY))
+    found = {p.code for p in problems if p.src_path.endswith("plb-not-accepted-by-timor-leste.yaml")}
+    assert found == ({code} if code else set())
