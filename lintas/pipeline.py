@@ -23,7 +23,7 @@ from .config import BuildConfig
 from .content.load import LoadCache, load_sources, tree_stamp
 from .content.model import Site, build_model
 from .content.validate import validate_sources
-from .i18n import LANGS
+from .i18n import LANGS, lang_prefix
 from .outputs import OutputError, Outputs
 from .problems import Problem, has_errors, sort_problems
 from .publish.feeds import feed_path, releases_feed
@@ -215,6 +215,39 @@ def published_paths(outputs: Outputs, variant: Variant) -> frozenset[str]:
     return frozenset(outputs) | ({variant.bundle_path} if variant.bundle_path else set())
 
 
+def offline_step(site: Site, config: BuildConfig, site_dir: Path, pages: dict[str, list[Page]]) -> list[Problem]:
+    """Offline reading (lintas/site/offline.py): the page script, manifests and icons, then the worker
+    with this build's essentials; problems when the essentials name nothing or exceed the budget."""
+    from .content.flows.graph import reachable
+    from .site.offline import offline_outputs, static_outputs
+    from .site.webapp import webapp_outputs
+
+    templates = config.root / "templates"
+    shell = static_outputs(templates)
+    shell.update_from(webapp_outputs(site.settings))
+    _write_changed(site_dir, shell)
+    paths = page_paths(pages)
+    flows = {lang: {fid: [p for p in [f"{prefix}checker/{fid}/"]
+                          + [f"{prefix}checker/{fid}/{node}/" for node in reachable(flow)]
+                          if p in set(paths[lang])]
+                    for fid, flow in site.flows.items()}
+             for lang in LANGS for prefix in [lang_prefix(lang)]}
+    settings = site.settings.offline
+    worker, _kept, problems = offline_outputs(
+        site_dir, templates, config.root, list(settings.essentials), settings.budget_kb, settings.stale_after_days,
+        paths, flows, [nid for nid, _ in site.active_notices()])
+    if not has_errors(problems):
+        _write_changed(site_dir, worker)
+    return problems
+
+
+def _write_changed(site_dir: Path, outputs: Outputs) -> None:
+    """Write the outputs whose file in `site_dir` is missing or differs (`serve` patches a built site)."""
+    changed = {path: outputs[path] for path in outputs
+               if not ((site_dir / path).is_file() and (site_dir / path).read_bytes() == outputs[path])}
+    write_outputs(site_dir, changed, replace=frozenset(p for p in changed if (site_dir / p).exists()))
+
+
 def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[Problem], *, bundle: bool) -> BuildResult:
     """One render (MkDocs) for the online site and, with `bundle`, the offline copy made from it.
 
@@ -268,6 +301,9 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
                 fill_bundle_size(staging, len(archive))
                 outputs = _with(outputs, BUNDLE_PATH, archive)
             sized.set()
+            found = offline_step(site, config, staging, pages)
+            if has_errors(found):
+                return BuildResult(sort_problems([*problems, *found]), written=False)
             broken = check_site(staging)
             search.result()
         except RenderError as exc:

@@ -260,6 +260,8 @@ class PageBuilder:
                 "title": n.title.get(self.lang),
                 "summary": n.summary.get(self.lang),
                 "level": n.level,
+                # The service worker hides the banner of a kept page once this day has passed.
+                "until": n.valid_until.isoformat() if n.valid_until else "",
             }
             for i, n in active
         ]
@@ -518,7 +520,8 @@ class PageBuilder:
         elif notice.valid_from > self.site.today:
             state = f'\n<p class="lintas-banner lintas-banner--info">{plain(self.ui["upcoming"])}</p>\n'
         audience = ", ".join(self.ui["audiences"][a] for a in notice.audience)
-        facts = (f'\n<p class="lintas-notice-meta"><strong>{plain(self.ui["levels"][notice.level])}</strong> · '
+        until_attr = f' data-lintas-until="{notice.valid_until.isoformat()}"' if notice.valid_until else ""
+        facts = (f'\n<p class="lintas-notice-meta"{until_attr}><strong>{plain(self.ui["levels"][notice.level])}</strong> · '
                  f'{plain(self.ui["valid"])}: {plain(format_date(notice.valid_from, self.lang))} – {plain(until)}'
                  + (f" · {plain(self.ui['audience'])}: {plain(audience)}" if audience else "") + "</p>\n")
         parts = [
@@ -607,6 +610,11 @@ class PageBuilder:
         return (f"\n<!--lintas:online-->\n\n{online}\n\n<!--/lintas:online-->\n"
                 f"\n<!--lintas:offline-->\n\n{offline}\n\n<!--/lintas:offline-->\n")
 
+    def keep_control(self, here: str) -> str:
+        """The "Keep for offline reading" control (online site only: the bundle is already offline)."""
+        return ("\n<!--lintas:online-->\n\n" + self.r.partial("keep", self.lang, here).strip()
+                + "\n\n<!--/lintas:online-->\n")
+
     def about(self) -> Page:
         """About this site: who publishes it, where its content comes from, licences, privacy,
         its sources and the day it was built (the footer links here)."""
@@ -664,6 +672,7 @@ class PageBuilder:
             self.notices_banner(here, active),
             f"\n{plain(settings.tagline.get(self.lang))}\n",
             self._bundle_note(here),
+            self.keep_control(here),
             f"\n## {self.ui['tasks_heading']}\n",
             self.r.partial("tasks", self.lang, here, tasks=tasks),
             f"\n## {self.ui['sections_heading']}\n",
