@@ -11,7 +11,6 @@ import logging
 import os
 import tempfile
 import threading
-import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,17 +20,24 @@ import jinja2
 
 from .checker.pages import checker_outputs, checker_pages
 from .config import BuildConfig
-from .content.load import LoadCache, load_sources
+from .content.load import LoadCache, load_sources, tree_stamp
 from .content.model import Site, build_model
 from .content.validate import validate_sources
-from .i18n import LANGS
+from .i18n import LANGS, lang_prefix
 from .outputs import OutputError, Outputs
 from .problems import Problem, has_errors, sort_problems
 from .publish.feeds import feed_path, releases_feed
 from .site.bundle import BUNDLE_PATH, fill_bundle_size, home_pages, zip_folder
 from .site.linkcheck import check_site
 from .site.pages import Page
-from .site.render import Variant, footer_info, render_pages
+from .site.render import (
+    Variant,
+    footer_info,
+    page_paths,
+    render_pages,
+    template_problem,
+    with_page_head,
+)
 from .site.renderer import RenderError, RenderSettings, render_site
 from .site.search import SearchIndexError, build_search_index, search_page, with_search_index
 from .site.ui import catalogue_problems
@@ -51,21 +57,6 @@ class CheckCache:
     files: LoadCache = dataclasses.field(default_factory=LoadCache)
     data_key: object = None
     datasets: tuple[list[Dataset], list[Problem]] | None = None
-
-
-def tree_stamp(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
-    """Every file under `folder` with its inode, size and modification time: changes when any does."""
-    out = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            out.append((os.path.relpath(path, folder), st.st_ino, st.st_size, st.st_mtime_ns))
-    return tuple(out)
 
 
 def _checked_datasets(config: BuildConfig, cache: CheckCache | None) -> tuple[list[Dataset], list[Problem]]:
@@ -140,24 +131,6 @@ def _failure(code: str, message: str) -> BuildResult:
     return BuildResult([Problem("site", None, None, code, message)], written=False)
 
 
-def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
-    """A template error as a problem at the template's file and line: its own position for a
-    syntax error, else the innermost template frame of the traceback (Jinja2 maps frames to
-    template lines)."""
-    filename, line = None, None
-    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        filename, line = exc.filename, exc.lineno
-    else:
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if "templates" in Path(frame.filename).parts:
-                filename, line = frame.filename, frame.lineno
-    where = "templates"
-    if filename:
-        path = Path(filename).resolve()
-        where = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
-    return Problem(where, line, None, "template", f"{type(exc).__name__}: {exc.message or exc}")
-
-
 def generate_pages(site: Site, config: BuildConfig, published: frozenset[str] = frozenset(),
                    variant: Variant | None = None) -> dict[str, list[Page]]:
     """Every page of every language (entities, sections, and the pages other features add)."""
@@ -204,31 +177,6 @@ def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
     return outputs, problems
 
 
-def with_page_head(site: Site, lang: str, page: Page) -> Page:
-    """Head metadata for pages other features add (datasets, checker); their search metadata comes
-    from lintas.site.search.with_search_index in generate_pages."""
-    if "head" in page.meta:
-        return page
-    from .publish.discovery import page_head
-    prefix = "" if lang == LANGS[0] else f"{lang}/"
-    path = prefix + page.src.removesuffix("index.md")
-    head = page_head(site, lang, path, None, None, page.title, str(page.meta.get("description", "")))
-    extra_ld = page.meta.get("jsonld")
-    if extra_ld:
-        head = {**head, "jsonld": [*head["jsonld"], *(extra_ld if isinstance(extra_ld, list) else [extra_ld])]}
-    meta: dict[str, object] = {"path": path, "lang": lang, **page.meta, "head": head}
-    return Page(page.src, page.title, page.markdown, meta)
-
-
-def page_paths(pages: dict[str, list[Page]]) -> dict[str, list[str]]:
-    """Site path of every page, per language: 'posts/x/index.md' in English -> 'en/posts/x/'."""
-    out: dict[str, list[str]] = {}
-    for lang, items in pages.items():
-        prefix = "" if lang == LANGS[0] else f"{lang}/"
-        out[lang] = sorted(prefix + p.src.removesuffix("index.md") for p in items)
-    return out
-
-
 def build(config: BuildConfig, *, bundle: bool = True, cache: CheckCache | None = None,
           keep_state: bool = False) -> BuildResult:
     """Validate, render and publish everything, then replace site/ in one step.
@@ -265,6 +213,39 @@ def render_settings(site: Site, config: BuildConfig, variant: Variant) -> Render
 
 def published_paths(outputs: Outputs, variant: Variant) -> frozenset[str]:
     return frozenset(outputs) | ({variant.bundle_path} if variant.bundle_path else set())
+
+
+def offline_step(site: Site, config: BuildConfig, site_dir: Path, pages: dict[str, list[Page]]) -> list[Problem]:
+    """Offline reading (lintas/site/offline.py): the page script, manifests and icons, then the worker
+    with this build's essentials; problems when the essentials name nothing or exceed the budget."""
+    from .content.flows.graph import reachable
+    from .site.offline import offline_outputs, static_outputs
+    from .site.webapp import webapp_outputs
+
+    templates = config.root / "templates"
+    shell = static_outputs(templates)
+    shell.update_from(webapp_outputs(site.settings))
+    _write_changed(site_dir, shell)
+    paths = page_paths(pages)
+    flows = {lang: {fid: [p for p in [f"{prefix}checker/{fid}/"]
+                          + [f"{prefix}checker/{fid}/{node}/" for node in reachable(flow)]
+                          if p in set(paths[lang])]
+                    for fid, flow in site.flows.items()}
+             for lang in LANGS for prefix in [lang_prefix(lang)]}
+    settings = site.settings.offline
+    worker, _kept, problems = offline_outputs(
+        site_dir, templates, config.root, list(settings.essentials), settings.budget_kb, settings.stale_after_days,
+        paths, flows, [nid for nid, _ in site.active_notices()])
+    if not has_errors(problems):
+        _write_changed(site_dir, worker)
+    return problems
+
+
+def _write_changed(site_dir: Path, outputs: Outputs) -> None:
+    """Write the outputs whose file in `site_dir` is missing or differs (`serve` patches a built site)."""
+    changed = {path: outputs[path] for path in outputs
+               if not ((site_dir / path).is_file() and (site_dir / path).read_bytes() == outputs[path])}
+    write_outputs(site_dir, changed, replace=frozenset(p for p in changed if (site_dir / p).exists()))
 
 
 def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[Problem], *, bundle: bool) -> BuildResult:
@@ -320,6 +301,9 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
                 fill_bundle_size(staging, len(archive))
                 outputs = _with(outputs, BUNDLE_PATH, archive)
             sized.set()
+            found = offline_step(site, config, staging, pages)
+            if has_errors(found):
+                return BuildResult(sort_problems([*problems, *found]), written=False)
             broken = check_site(staging)
             search.result()
         except RenderError as exc:

@@ -1,6 +1,6 @@
 """Travel checker in real headless Chromium: the same outcome with JavaScript off (plain links) and on
 (the one-page form), the JavaScript rules equal to the Python ones, one A4 page per printed outcome,
-and the 30 KB page budget.
+and the 31 KB page budget.
 
 The site is built into a temporary folder with `python build.py build`. A missing renderer, a failed
 build, a build without checker pages or a missing Chromium is a failure, never a skip.
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 12, 6)  # on or after the newest release note (1.0.1)
-BUDGET = 30 * 1024  # gzip bytes: page + stylesheets + images (+ scripts it loads without asking)
+BUDGET = 31 * 1024  # gzip bytes: page + stylesheets + images (+ scripts it loads without asking); 30 KB + offline reading (decision 0009)
 
 # (flow, language, answers in order, outcome)
 JOURNEYS = [

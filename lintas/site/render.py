@@ -11,11 +11,13 @@ import contextvars
 import functools
 import posixpath
 import re
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import markdown as md_lib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -34,10 +36,11 @@ from ..content.schemas import (
     Procedure,
     Text,
 )
-from ..i18n import format_clock, format_date, format_idr, format_partial_date, lang_prefix
+from ..i18n import LANGS, format_clock, format_date, format_idr, format_partial_date, lang_prefix
 from ..publish.facts import expand
 from . import citerender
 from ..escape import finalize, plain, single_line
+from ..problems import Problem
 from .pages import Page
 from .search import SEARCH_WEIGHTS, entity_regions, search_index
 from .ui import UI
@@ -257,6 +260,8 @@ class PageBuilder:
                 "title": n.title.get(self.lang),
                 "summary": n.summary.get(self.lang),
                 "level": n.level,
+                # The service worker hides the banner of a kept page once this day has passed.
+                "until": n.valid_until.isoformat() if n.valid_until else "",
             }
             for i, n in active
         ]
@@ -515,7 +520,8 @@ class PageBuilder:
         elif notice.valid_from > self.site.today:
             state = f'\n<p class="lintas-banner lintas-banner--info">{plain(self.ui["upcoming"])}</p>\n'
         audience = ", ".join(self.ui["audiences"][a] for a in notice.audience)
-        facts = (f'\n<p class="lintas-notice-meta"><strong>{plain(self.ui["levels"][notice.level])}</strong> · '
+        until_attr = f' data-lintas-until="{notice.valid_until.isoformat()}"' if notice.valid_until else ""
+        facts = (f'\n<p class="lintas-notice-meta"{until_attr}><strong>{plain(self.ui["levels"][notice.level])}</strong> · '
                  f'{plain(self.ui["valid"])}: {plain(format_date(notice.valid_from, self.lang))} – {plain(until)}'
                  + (f" · {plain(self.ui['audience'])}: {plain(audience)}" if audience else "") + "</p>\n")
         parts = [
@@ -604,6 +610,11 @@ class PageBuilder:
         return (f"\n<!--lintas:online-->\n\n{online}\n\n<!--/lintas:online-->\n"
                 f"\n<!--lintas:offline-->\n\n{offline}\n\n<!--/lintas:offline-->\n")
 
+    def keep_control(self, here: str) -> str:
+        """The "Keep for offline reading" control (online site only: the bundle is already offline)."""
+        return ("\n<!--lintas:online-->\n\n" + self.r.partial("keep", self.lang, here).strip()
+                + "\n\n<!--/lintas:online-->\n")
+
     def about(self) -> Page:
         """About this site: who publishes it, where its content comes from, licences, privacy,
         its sources and the day it was built (the footer links here)."""
@@ -661,6 +672,7 @@ class PageBuilder:
             self.notices_banner(here, active),
             f"\n{plain(settings.tagline.get(self.lang))}\n",
             self._bundle_note(here),
+            self.keep_control(here),
             f"\n## {self.ui['tasks_heading']}\n",
             self.r.partial("tasks", self.lang, here, tasks=tasks),
             f"\n## {self.ui['sections_heading']}\n",
@@ -740,3 +752,46 @@ def render_entity_pages(site: Site, lang: str, templates_dir: Path, entities: It
     """The own pages of the given (kind, id) entities only, as `render_pages` makes them."""
     builder = PageBuilder(site, lang, Renderer.create(templates_dir), published, variant)
     return [builder.render_entity(kind, eid, site.kind_items(kind)[eid]) for kind, eid in entities]
+
+
+def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
+    """A template error as a problem at the template's file and line: its own position for a
+    syntax error, else the innermost template frame of the traceback (Jinja2 maps frames to
+    template lines)."""
+    filename, line = None, None
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        filename, line = exc.filename, exc.lineno
+    else:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if "templates" in Path(frame.filename).parts:
+                filename, line = frame.filename, frame.lineno
+    where = "templates"
+    if filename:
+        path = Path(filename).resolve()
+        where = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
+    return Problem(where, line, None, "template", f"{type(exc).__name__}: {exc.message or exc}")
+
+
+def with_page_head(site: Site, lang: str, page: Page) -> Page:
+    """Head metadata for pages other features add (datasets, checker); their search metadata comes
+    from lintas.site.search.with_search_index in generate_pages."""
+    if "head" in page.meta:
+        return page
+    from ..publish.discovery import page_head
+    prefix = "" if lang == LANGS[0] else f"{lang}/"
+    path = prefix + page.src.removesuffix("index.md")
+    head = page_head(site, lang, path, None, None, page.title, str(page.meta.get("description", "")))
+    extra_ld = page.meta.get("jsonld")
+    if extra_ld:
+        head = {**head, "jsonld": [*head["jsonld"], *(extra_ld if isinstance(extra_ld, list) else [extra_ld])]}
+    meta: dict[str, object] = {"path": path, "lang": lang, **page.meta, "head": head}
+    return Page(page.src, page.title, page.markdown, meta)
+
+
+def page_paths(pages: dict[str, list[Page]]) -> dict[str, list[str]]:
+    """Site path of every page, per language: 'posts/x/index.md' in English -> 'en/posts/x/'."""
+    out: dict[str, list[str]] = {}
+    for lang, items in pages.items():
+        prefix = "" if lang == LANGS[0] else f"{lang}/"
+        out[lang] = sorted(prefix + p.src.removesuffix("index.md") for p in items)
+    return out

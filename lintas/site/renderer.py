@@ -36,6 +36,7 @@ from ..i18n import LANGS, lang_prefix
 from ..escape import single_line
 from .pages import Page
 from .ui import UI
+from .webapp import THEME_COLOR
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,9 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
                 "other_name": UI[lang]["other_language"],
                 # From this language's root to the other language's root.
                 "other_prefix": "en/" if lang == "id" else "../",
+                # From this language's root to the site's root (the worker and its script live there).
+                "site_root": "../" * lang_prefix(lang).count("/"),
+                "theme_color": THEME_COLOR,
                 "not_found_title": UI[lang]["not_found_title"],
                 "not_found_text": UI[lang]["not_found_text"],
                 "home_url": root_path + lang_prefix(lang),
