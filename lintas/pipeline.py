@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import calendar
+import concurrent.futures
 import contextlib
 import dataclasses
 import datetime as dt
 import logging
 import os
 import tempfile
-import traceback
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,17 +20,24 @@ import jinja2
 
 from .checker.pages import checker_outputs, checker_pages
 from .config import BuildConfig
-from .content.load import LoadCache, load_sources
+from .content.load import LoadCache, load_sources, tree_stamp
 from .content.model import Site, build_model
 from .content.validate import validate_sources
-from .i18n import LANGS
+from .i18n import LANGS, lang_prefix
 from .outputs import OutputError, Outputs
 from .problems import Problem, has_errors, sort_problems
 from .publish.feeds import feed_path, releases_feed
-from .site.bundle import BUNDLE_PATH, prepare_for_file_urls, zip_folder
+from .site.bundle import BUNDLE_PATH, fill_bundle_size, home_pages, zip_folder
 from .site.linkcheck import check_site
 from .site.pages import Page
-from .site.render import Variant, footer_info, render_pages
+from .site.render import (
+    Variant,
+    footer_info,
+    page_paths,
+    render_pages,
+    template_problem,
+    with_page_head,
+)
 from .site.renderer import RenderError, RenderSettings, render_site
 from .site.search import SearchIndexError, build_search_index, search_page, with_search_index
 from .site.ui import catalogue_problems
@@ -49,21 +57,6 @@ class CheckCache:
     files: LoadCache = dataclasses.field(default_factory=LoadCache)
     data_key: object = None
     datasets: tuple[list[Dataset], list[Problem]] | None = None
-
-
-def tree_stamp(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
-    """Every file under `folder` with its inode, size and modification time: changes when any does."""
-    out = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            out.append((os.path.relpath(path, folder), st.st_ino, st.st_size, st.st_mtime_ns))
-    return tuple(out)
 
 
 def _checked_datasets(config: BuildConfig, cache: CheckCache | None) -> tuple[list[Dataset], list[Problem]]:
@@ -138,24 +131,6 @@ def _failure(code: str, message: str) -> BuildResult:
     return BuildResult([Problem("site", None, None, code, message)], written=False)
 
 
-def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
-    """A template error as a problem at the template's file and line: its own position for a
-    syntax error, else the innermost template frame of the traceback (Jinja2 maps frames to
-    template lines)."""
-    filename, line = None, None
-    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        filename, line = exc.filename, exc.lineno
-    else:
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if "templates" in Path(frame.filename).parts:
-                filename, line = frame.filename, frame.lineno
-    where = "templates"
-    if filename:
-        path = Path(filename).resolve()
-        where = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
-    return Problem(where, line, None, "template", f"{type(exc).__name__}: {exc.message or exc}")
-
-
 def generate_pages(site: Site, config: BuildConfig, published: frozenset[str] = frozenset(),
                    variant: Variant | None = None) -> dict[str, list[Page]]:
     """Every page of every language (entities, sections, and the pages other features add)."""
@@ -164,20 +139,19 @@ def generate_pages(site: Site, config: BuildConfig, published: frozenset[str] = 
 
     variant = variant or Variant(regions=load_region_names(config.root))
     # Pages without search metadata (datasets, travel checker) get it from their kind (lintas.site.search).
-    return {lang: with_search_index(render_pages(site, lang, templates, extra_pages(site, config, lang, variant),
+    return {lang: with_search_index(render_pages(site, lang, templates, extra_pages(site, config, lang),
                                                  published, variant), lang, site, variant.regions)
             for lang in LANGS}
 
 
-def extra_pages(site: Site, config: BuildConfig, lang: str, variant: Variant | None = None) -> list[Page]:
+def extra_pages(site: Site, config: BuildConfig, lang: str) -> list[Page]:
     """Pages that other features add to the tree of `lang`."""
     from .datasets import dataset_pages
 
     pages: list[Page] = list(dataset_pages(list(site.datasets), site, lang, config.root / "templates"))
     pages.extend(dataclasses.replace(p, meta={**p.meta, "minimal": True})
                  for p in checker_pages(site, lang, config.root / "templates"))
-    if variant is not None and not variant.offline:
-        pages.append(search_page(lang, config.root / "templates"))
+    pages.append(search_page(lang, config.root / "templates"))
     return [with_page_head(site, lang, p) for p in pages]
 
 
@@ -201,31 +175,6 @@ def publish(site: Site, config: BuildConfig) -> tuple[Outputs, list[Problem]]:
     for lang in LANGS:
         outputs.add(feed_path("releases", lang), releases_feed(release_entries(site), lang, config, site))
     return outputs, problems
-
-
-def with_page_head(site: Site, lang: str, page: Page) -> Page:
-    """Head metadata for pages other features add (datasets, checker); their search metadata comes
-    from lintas.site.search.with_search_index in generate_pages."""
-    if "head" in page.meta:
-        return page
-    from .publish.discovery import page_head
-    prefix = "" if lang == LANGS[0] else f"{lang}/"
-    path = prefix + page.src.removesuffix("index.md")
-    head = page_head(site, lang, path, None, None, page.title, str(page.meta.get("description", "")))
-    extra_ld = page.meta.get("jsonld")
-    if extra_ld:
-        head = {**head, "jsonld": [*head["jsonld"], *(extra_ld if isinstance(extra_ld, list) else [extra_ld])]}
-    meta: dict[str, object] = {"path": path, "lang": lang, **page.meta, "head": head}
-    return Page(page.src, page.title, page.markdown, meta)
-
-
-def page_paths(pages: dict[str, list[Page]]) -> dict[str, list[str]]:
-    """Site path of every page, per language: 'posts/x/index.md' in English -> 'en/posts/x/'."""
-    out: dict[str, list[str]] = {}
-    for lang, items in pages.items():
-        prefix = "" if lang == LANGS[0] else f"{lang}/"
-        out[lang] = sorted(prefix + p.src.removesuffix("index.md") for p in items)
-    return out
 
 
 def build(config: BuildConfig, *, bundle: bool = True, cache: CheckCache | None = None,
@@ -257,66 +206,116 @@ def build(config: BuildConfig, *, bundle: bool = True, cache: CheckCache | None 
 def render_settings(site: Site, config: BuildConfig, variant: Variant) -> RenderSettings:
     return RenderSettings(base_url=site.settings.base_url,
                           site_name={lang: site.settings.name.get(lang) for lang in LANGS},
-                          templates_dir=config.root / "templates", offline=variant.offline,
-                          search=variant.offline, short_name=site.settings.short_name or "",
-                          footer={lang: footer_info(site, lang, offline=variant.offline) for lang in LANGS})
+                          templates_dir=config.root / "templates", bundle=variant.bundle_path is not None,
+                          short_name=site.settings.short_name or "",
+                          footer={lang: footer_info(site, lang) for lang in LANGS})
 
 
 def published_paths(outputs: Outputs, variant: Variant) -> frozenset[str]:
     return frozenset(outputs) | ({variant.bundle_path} if variant.bundle_path else set())
 
 
-def _render_variant(site: Site, config: BuildConfig, outputs: Outputs, out_dir: Path,
-                    variant: Variant) -> tuple[dict[str, list[Page]], Outputs]:
-    """Render one variant into `out_dir`; returns its pages and the discovery files (online only)."""
-    pages = generate_pages(site, config, published_paths(outputs, variant), variant)
-    # Work files beside site/ (a killed build's leftovers are cleared by the next one's recover()).
-    with tempfile.TemporaryDirectory(prefix=f".{config.site_dir.name}.new-docs-", dir=config.site_dir.parent) as work:
-        render_site(pages, Path(work), out_dir, render_settings(site, config, variant))
-    write_outputs(out_dir, outputs)
-    discovery = Outputs()
-    if not variant.offline:
-        from .publish.discovery import publish_discovery
+def offline_step(site: Site, config: BuildConfig, site_dir: Path, pages: dict[str, list[Page]]) -> list[Problem]:
+    """Offline reading (lintas/site/offline.py): the page script, manifests and icons, then the worker
+    with this build's essentials; problems when the essentials name nothing or exceed the budget."""
+    from .content.flows.graph import reachable
+    from .site.offline import offline_outputs, static_outputs
+    from .site.webapp import webapp_outputs
 
-        discovery = publish_discovery(site, config, page_paths(pages))
-        write_outputs(out_dir, discovery)
-        build_search_index(out_dir, site)
-    return pages, discovery
+    templates = config.root / "templates"
+    shell = static_outputs(templates)
+    shell.update_from(webapp_outputs(site.settings))
+    _write_changed(site_dir, shell)
+    paths = page_paths(pages)
+    flows = {lang: {fid: [p for p in [f"{prefix}checker/{fid}/"]
+                          + [f"{prefix}checker/{fid}/{node}/" for node in reachable(flow)]
+                          if p in set(paths[lang])]
+                    for fid, flow in site.flows.items()}
+             for lang in LANGS for prefix in [lang_prefix(lang)]}
+    settings = site.settings.offline
+    worker, _kept, problems = offline_outputs(
+        site_dir, templates, config.root, list(settings.essentials), settings.budget_kb, settings.stale_after_days,
+        paths, flows, [nid for nid, _ in site.active_notices()])
+    if not has_errors(problems):
+        _write_changed(site_dir, worker)
+    return problems
+
+
+def _write_changed(site_dir: Path, outputs: Outputs) -> None:
+    """Write the outputs whose file in `site_dir` is missing or differs (`serve` patches a built site)."""
+    changed = {path: outputs[path] for path in outputs
+               if not ((site_dir / path).is_file() and (site_dir / path).read_bytes() == outputs[path])}
+    write_outputs(site_dir, changed, replace=frozenset(p for p in changed if (site_dir / p).exists()))
 
 
 def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[Problem], *, bundle: bool) -> BuildResult:
+    """One render (MkDocs) for the online site and, with `bundle`, the offline copy made from it.
+
+    Pagefind indexes the online site while the bundle is checked and zipped and the online site's
+    links are checked (it waits for the home pages, which show the bundle's size, only when it
+    reaches them)."""
     outputs, found = publish(site, config)
     problems = sort_problems([*problems, *found])
     if has_errors(problems):
         return BuildResult(problems, written=False)
     from .datasets.regions import load_region_names
 
-    regions = load_region_names(config.root)
-    online = Variant(regions=regions)
-    try:
-        if bundle:
-            # The offline bundle first: the online home page links to it with its size.
-            with tempfile.TemporaryDirectory(prefix="lintas-offline-", dir=staging.parent) as tmp:
-                mark_ours(Path(tmp))  # a kill leaves it behind; the next build knows it as ours
-                offline_dir = Path(tmp) / "site"
+    variant = Variant(bundle_path=BUNDLE_PATH if bundle else None, regions=load_region_names(config.root))
+    sized = threading.Event()
+    if not bundle:
+        sized.set()
+    homes = set(home_pages().values())  # Pagefind waits for these (the bundle's size)
+
+    def hold(path: str) -> None:
+        if path in homes:
+            sized.wait()
+
+    search: concurrent.futures.Future[int] | None = None
+    with tempfile.TemporaryDirectory(prefix="lintas-offline-", dir=staging.parent) as tmp, \
+            concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        mark_ours(Path(tmp))  # a kill leaves it behind; the next build knows it as ours
+        try:
+            pages = generate_pages(site, config, published_paths(outputs, variant), variant)
+            offline_dir = Path(tmp) / "site" if bundle else None
+            if offline_dir is not None:
                 offline_dir.mkdir()
-                _render_variant(site, config, outputs, offline_dir, Variant(offline=True, regions=regions))
-                prepare_for_file_urls(offline_dir)
+            # Work files beside site/ (a killed build's leftovers are cleared by the next one's recover()).
+            with tempfile.TemporaryDirectory(prefix=f".{config.site_dir.name}.new-docs-",
+                                             dir=config.site_dir.parent) as work:
+                render_site(pages, Path(work), staging, render_settings(site, config, variant),
+                            offline_dir=offline_dir)
+            write_outputs(staging, outputs)
+            from .publish.discovery import publish_discovery
+
+            discovery = publish_discovery(site, config, page_paths(pages))
+            write_outputs(staging, discovery)
+            search = pool.submit(build_search_index, staging, site, hold=hold)
+            if offline_dir is not None:
+                write_outputs(offline_dir, outputs)
                 broken = check_site(offline_dir)
                 if broken:
                     return BuildResult([Problem("site", None, None, "output", f"offline bundle: {line}")
                                         for line in broken], written=False)
                 archive = zip_folder(offline_dir)
-            online = Variant(bundle_path=BUNDLE_PATH, bundle_bytes=len(archive), regions=regions)
-            outputs = _with(outputs, BUNDLE_PATH, archive)
-        pages, discovery = _render_variant(site, config, outputs, staging, online)
-    except RenderError as exc:
-        return _failure("output", str(exc))
-    except jinja2.TemplateError as exc:
-        return BuildResult([template_problem(exc, config.root)], written=False)
-    except (OutputError, SearchIndexError) as exc:
-        return _failure("output", str(exc))
-    broken = check_site(staging)
+                write_outputs(staging, {BUNDLE_PATH: archive})
+                fill_bundle_size(staging, len(archive))
+                outputs = _with(outputs, BUNDLE_PATH, archive)
+            sized.set()
+            found = offline_step(site, config, staging, pages)
+            if has_errors(found):
+                return BuildResult(sort_problems([*problems, *found]), written=False)
+            broken = check_site(staging)
+            search.result()
+        except RenderError as exc:
+            return _failure("output", str(exc))
+        except jinja2.TemplateError as exc:
+            return BuildResult([template_problem(exc, config.root)], written=False)
+        except (OutputError, SearchIndexError) as exc:
+            return _failure("output", str(exc))
+        finally:
+            sized.set()  # Pagefind never waits for a bundle that will not come
+            if search is not None:
+                search.exception()  # it writes into staging: done before staging is discarded
     if broken:
         return BuildResult([Problem("site", None, None, "output", line) for line in broken], written=False)
     count = sum(1 for _ in staging.rglob("*.html"))

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import BuildConfig
+from .content.load import tree_stamp
 from .content.model import Site
 from .datasets.regions import load_region_names
 from .i18n import LANGS, lang_prefix
@@ -37,16 +38,14 @@ from .pipeline import (
     build,
     check,
     generate_pages,
-    page_paths,
     publish,
     published_paths,
     render_settings,
     source_date_epoch,
-    tree_stamp,
 )
 from .problems import Problem, format_text, has_errors
 from .site.pages import Page
-from .site.render import Variant, render_entity_pages
+from .site.render import Variant, page_paths, render_entity_pages
 from .site.renderer import LiveRenderer, RenderError
 from .site.search import PAGEFIND_DIR, SearchIndexError, build_search_index
 from .write import WriteError, replace_files, replace_folder

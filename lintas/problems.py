@@ -64,6 +64,7 @@ CODES: dict[str, str] = {
     "total-mismatch": "A total quoted in the methodology differs from the data.",
     "release-changed": "A released dataset version would change, or its hash chain is broken.",
     "release-missing": "A file or a version of a released dataset is missing.",
+    "offline-budget": "The pages every phone keeps for offline reading weigh more than the declared budget.",
     "output": "The site could not be written.",
     "template": "A template under templates/ has a syntax error or fails while rendering a page.",
     "api-schema": "A published API document does not match its own JSON Schema.",

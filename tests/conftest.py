@@ -14,6 +14,24 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1764028800")  # 2025-11-25: reproducible test builds
 
 
+# Markers (pyproject.toml): `browser` for every test that drives Chromium, `slow` for every test
+# that takes more than a few seconds, so that `pytest -m "not slow and not browser"` (the fast lane,
+# README) gives answers in about a minute. Tests that need a fixture below get the marker here, so
+# a new test cannot forget it; other slow tests are marked where they are written.
+BROWSER_FIXTURES = {"browser"}  # real Chromium (page, ranked... all go through it)
+SLOW_FIXTURES = {"built_site", "checker_site"}  # a full build of the sample site
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        needs = set(getattr(item, "fixturenames", ()))
+        if needs & BROWSER_FIXTURES and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+        if needs & SLOW_FIXTURES and item.get_closest_marker("slow") is None \
+                and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the repository's content/, data/, templates/ and releases/ in a temporary project
@@ -34,7 +52,7 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--disable-gpu",
@@ -88,19 +106,47 @@ def copy_sources(dest: Path) -> Path:
     return dest
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample content built once into a temporary project (site/ inside it)."""
+def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]) -> Path:
+    """What `make(folder)` returns, made once per test run and shared read-only by every test,
+    also across pytest-xdist workers: the first worker to ask makes it under a file lock in the
+    run's common temporary folder, the others wait for it and reuse it."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # pytest-of-<user>/pytest-<n>/, above each worker's own folder
+    folder = base / f"shared-{name}"
+    with (base / f"shared-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = folder / ".made"
+        if done.is_file():
+            return Path(done.read_text(encoding="utf-8"))
+        shutil.rmtree(folder, ignore_errors=True)  # a failed earlier attempt: make it again
+        folder.mkdir()
+        made = make(folder)
+        done.write_text(str(made), encoding="utf-8")
+        return made
+
+
+def build_sample(folder: Path) -> Path:
+    """The sample content built into a temporary project; its site/ folder."""
     from lintas.config import BuildConfig
     from lintas.pipeline import build
 
-    prebuilt = os.environ.get("LINTAS_TEST_SITE")  # a site built beforehand, for quick local runs
-    if prebuilt:
-        return Path(prebuilt)
-    root = copy_sources(tmp_path_factory.mktemp("site-build"))
+    root = copy_sources(folder)
     result = build(BuildConfig.for_root(root))
     assert result.written, "\n".join(p.format() for p in result.problems)
     return root / "site"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample content built once per test run (shared by every worker), as `python build.py`
+    would. Tests read it and never change it."""
+    prebuilt = os.environ.get("LINTAS_TEST_SITE")  # a site built beforehand, for quick local runs
+    if prebuilt:
+        return Path(prebuilt)
+    return shared_build(tmp_path_factory, "sample-site", build_sample)
 
 
 def _free_port() -> int:

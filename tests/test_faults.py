@@ -155,6 +155,7 @@ def _kill_lane(project: Path, reference: dict[str, str], seconds: float, kills: 
             outcomes[outcome] += 1
 
 
+@pytest.mark.slow  # builds the sample site (lanes)
 def test_killed_builds_leave_the_previous_site_and_the_next_build_succeeds(lanes) -> None:
     seed = int(os.environ.get("LINTAS_FAULT_SEED", random.randrange(1 << 30)))
     print(f"\nLINTAS_FAULT_SEED={seed} kills={KILLS}")
@@ -190,6 +191,7 @@ def test_killed_builds_leave_the_previous_site_and_the_next_build_succeeds(lanes
         assert leftovers(project) == []
 
 
+@pytest.mark.slow  # builds the sample site (lanes)
 def test_a_site_caught_between_the_two_fallback_renames_is_restored(lanes, tmp_path: Path) -> None:
     """Where renameat2 is missing, swap_in renames site/ away and staging in: a kill between the two
     leaves no site/ at all. The next build (here: its lock) must put the old one back."""
@@ -232,6 +234,7 @@ def _can_unshare() -> bool:
     return probe.returncode == 0
 
 
+@pytest.mark.slow  # builds the sample site (lanes)
 def test_read_only_output_location_gives_one_clear_error(lanes) -> None:
     project, reference, _ = lanes[1]
     before_inode = (project / "site").stat().st_ino
@@ -272,6 +275,7 @@ print(json.dumps({"rc": proc.returncode, "stderr": proc.stderr, "same": tree() =
 """
 
 
+@pytest.mark.slow  # builds the sample site (lanes)
 def test_full_disk_gives_one_clear_error_and_keeps_the_site(lanes, tmp_path: Path) -> None:
     if not _can_unshare():
         pytest.skip("needs root and unshare for a private tmpfs; the ENOSPC path is covered by "
@@ -312,6 +316,7 @@ def test_enospc_anywhere_in_the_build_becomes_a_write_error(tmp_path: Path) -> N
 # ------------------------------------------------------------------ nothing undeclared is published
 
 
+@pytest.mark.slow  # builds the sample site (lanes)
 def test_stray_files_in_sources_never_reach_site(lanes) -> None:
     project, reference, _ = lanes[0]
     strays = {
@@ -338,6 +343,7 @@ def test_stray_files_in_sources_never_reach_site(lanes) -> None:
             (project / rel).unlink()
 
 
+@pytest.mark.slow  # builds the sample site (lanes)
 def test_stray_file_in_content_fails_the_build_and_keeps_the_site(lanes) -> None:
     project, _, _ = lanes[1]
     before = (project / "site").stat().st_ino

@@ -7,10 +7,14 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import pytest
+
 from lintas.config import BuildConfig
 from lintas.i18n import LANGS, lang_prefix
 from lintas.pipeline import CheckCache, build, check
 from lintas.preview import Preview
+
+pytestmark = pytest.mark.slow  # every test builds a copy of the sample site (without the bundle) first
 
 
 def tree(site: Path) -> dict[str, str]:

@@ -4,6 +4,7 @@ reproducibility and the preview server."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -12,13 +13,16 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from lintas.config import BuildConfig
 from lintas.pipeline import build, check, generate_pages
 from lintas.site.linkcheck import check_site
+from lintas.site.renderer import file_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "pages"
@@ -51,12 +55,9 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample content built once, as `python build.py` would."""
-    root = copy_project(tmp_path_factory.mktemp("built"))
-    result = build(BuildConfig.for_root(root))
-    assert result.written, "\n".join(p.format() for p in result.problems)
-    return root / "site"
+def built(built_site: Path) -> Path:
+    """The sample content built once, as `python build.py` would (shared: tests/conftest.py)."""
+    return built_site
 
 
 # ------------------------------------------------------------------------------- generated Markdown
@@ -165,10 +166,19 @@ def test_link_check_reads_every_reference_once(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------- atomicity
 
 
-def test_failed_build_leaves_previous_site_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = copy_project(tmp_path)
+def copy_built(built: Path, dest: Path) -> Path:
+    """A project copy whose site/ is what building it writes: the shared build of the same sources
+    (builds do not depend on the project's folder: test_two_builds_are_byte_identical)."""
+    root = copy_project(dest)
+    shutil.copytree(built, root / "site")
+    return root
+
+
+@pytest.mark.slow  # builds
+def test_failed_build_leaves_previous_site_untouched(built: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_built(built, tmp_path)
     config = BuildConfig.for_root(root)
-    assert build(config).written
     before = tree_hashes(root / "site")
 
     import lintas.pipeline as pipeline
@@ -185,16 +195,16 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path: Path, monkeypatch
     assert not list(root.glob(".site.new-*")), "staging folder left behind"
 
 
-def built_by_cli(tmp_path: Path) -> tuple[Path, list[str], dict[str, str]]:
-    """A project copy built once by `build.py`: its root, the command, and the hashes of site/."""
-    root = copy_project(tmp_path)
+def built_by_cli(built: Path, tmp_path: Path) -> tuple[Path, list[str], dict[str, str]]:
+    """A project copy with its site built: its root, the `build.py` command, the hashes of site/."""
+    root = copy_built(built, tmp_path)
     run = [sys.executable, str(ROOT / "build.py"), "--root", str(root)]
-    assert subprocess.run(run, capture_output=True, check=False).returncode == 0
     return root, run, tree_hashes(root / "site")
 
 
-def test_content_error_fails_build_without_touching_site(tmp_path: Path) -> None:
-    root, run, before = built_by_cli(tmp_path)
+@pytest.mark.slow  # builds
+def test_content_error_fails_build_without_touching_site(built: Path, tmp_path: Path) -> None:
+    root, run, before = built_by_cli(built, tmp_path)
     post = root / "content/posts/plbn-motaain.yaml"
     post.write_text(post.read_text(encoding="utf-8").replace("status: active", "status: open"), encoding="utf-8")
     proc = subprocess.run(run, capture_output=True, text=True, check=False)
@@ -204,8 +214,9 @@ def test_content_error_fails_build_without_touching_site(tmp_path: Path) -> None
     assert tree_hashes(root / "site") == before
 
 
-def test_broken_template_is_a_problem_at_its_line_and_leaves_site_untouched(tmp_path: Path) -> None:
-    root, run, before = built_by_cli(tmp_path)
+@pytest.mark.slow  # builds
+def test_broken_template_is_a_problem_at_its_line_and_leaves_site_untouched(built: Path, tmp_path: Path) -> None:
+    root, run, before = built_by_cli(built, tmp_path)
     card = root / "templates/partials/post_card.html"
     original = card.read_text(encoding="utf-8")
     lines = original.count("\n")
@@ -224,6 +235,7 @@ def test_broken_template_is_a_problem_at_its_line_and_leaves_site_untouched(tmp_
     assert tree_hashes(root / "site") == before
 
 
+@pytest.mark.slow  # builds
 def test_dataset_pages_use_the_projects_templates(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     (root / "templates/datasets/table.html").write_text("{% if %}\n", encoding="utf-8")
@@ -245,12 +257,77 @@ def test_unsafe_html_fails_the_build(tmp_path: Path) -> None:
     assert not (root / "site").exists()
 
 
-def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
-    first = copy_project(tmp_path / "one")
+@pytest.mark.slow  # builds
+def test_two_builds_are_byte_identical(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another build of the same sources, in another folder, writes the same bytes as the shared
+    build; and it renders the site once (the offline bundle is made from that render)."""
+    import lintas.pipeline as pipeline
+
+    renders: list[object] = []
+    render_site = pipeline.render_site
+
+    def counted(*args: Any, **kwargs: Any) -> None:
+        renders.append(args[3])  # the render settings
+        render_site(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "render_site", counted)
     second = copy_project(tmp_path / "two")
-    assert build(BuildConfig.for_root(first)).written
     assert build(BuildConfig.for_root(second)).written
-    assert tree_hashes(first / "site") == tree_hashes(second / "site")
+    assert tree_hashes(built) == tree_hashes(second / "site")
+    assert len(renders) == 1
+
+
+def test_one_render_makes_both_variants(built: Path, tmp_path: Path) -> None:
+    """The online site and the offline bundle each keep their side of the render, and nothing of
+    the other: no variant marker, no Material JavaScript or lunr search online, no Pagefind or
+    head metadata offline; the bundle's search index points at index.html files."""
+    with zipfile.ZipFile(built / "downloads/lintas-offline.zip") as zf:
+        zf.extractall(tmp_path)
+    bundle = tmp_path / "lintas"
+    online_pages = sorted(built.rglob("*.html"))
+    offline_pages = sorted(bundle.rglob("*.html"))
+    assert len(offline_pages) == len(online_pages) - 2  # the two Pagefind search pages stay online
+    for path in online_pages:
+        html = path.read_text(encoding="utf-8")
+        assert "lintas:online" not in html and "lintas:offline" not in html, path
+        assert 'id="__config"' not in html and "md-search__input" not in html, path
+        assert "iframe-worker-shim" not in html and "data-search-" not in html, path
+    assert not (built / "search/search_index.json").exists()
+    assert not (built / "assets/iframe-worker-shim.js").exists()
+    for path in offline_pages:
+        html = path.read_text(encoding="utf-8")
+        assert "lintas:online" not in html and "lintas:offline" not in html, path
+        assert "data-pagefind-body" not in html and "data-pagefind-filter" not in html, path
+        assert 'rel="alternate"' not in html, path
+        assert "lintas-header-search" not in html, path
+        if path.name != "404.html":
+            assert 'id="__config"' in html and "md-search__input" in html, path
+    for lang_dir in (bundle, bundle / "en"):
+        assert (lang_dir / "assets/iframe-worker-shim.js").is_file()
+        script = (lang_dir / "search/search_index.js").read_text(encoding="utf-8")
+        index = json.loads(script.removeprefix("var __index = "))
+        assert index["docs"] and all(d["location"].split("#")[0].endswith("index.html") for d in index["docs"])
+        assert not any(d["location"].startswith("search/") for d in index["docs"])
+    home = (bundle / "index.html").read_text(encoding="utf-8")
+    assert "lintas-offline.zip" not in home and "versi luring" in home
+    for path in ("index.html", "en/index.html"):
+        assert re.search(r"\(ZIP, \d+[.,]\d MB\)", (built / path).read_text(encoding="utf-8")), path
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ('<a href="../posts/x/">', '<a href="../posts/x/index.html">'),
+    ('<a href="../..">', '<a href="../../index.html">'),
+    ('<a href=".">', '<a href="./index.html">'),
+    ('<a href="./#top">', '<a href="./index.html#top">'),
+    ('<a href="x/#a">', '<a href="x/index.html#a">'),
+    ('<img src="../assets/a.png">', '<img src="../assets/a.png">'),
+    ('<a href="/en/">', '<a href="/en/">'),  # root-relative (the 404 page): served at any depth
+    ('<a href="#top">', '<a href="#top">'),
+    ('<a href="https://example.org/">', '<a href="https://example.org/">'),
+    ('<a href="x/?q=1">', '<a href="x/?q=1">'),
+])
+def test_offline_links_point_at_index_files(html: str, expected: str) -> None:
+    assert file_urls(html) == expected
 
 
 # ------------------------------------------------------------------------------- preview server
@@ -267,6 +344,7 @@ def _get(url: str) -> str:
         return str(response.read().decode("utf-8"))
 
 
+@pytest.mark.slow  # builds
 def test_serve_rebuilds_on_change(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     port = _free_port()
@@ -274,7 +352,7 @@ def test_serve_rebuilds_on_change(tmp_path: Path) -> None:
                              "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/posts/plbn-wini/"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # the first build; a loaded 2-core machine took over 60 s
         page = ""
         while time.monotonic() < deadline:
             try:

@@ -34,7 +34,7 @@ from ..outputs import Outputs
 from ..site import citerender
 from ..site.assets import minify_css
 from ..site.pages import Page
-from ..site.render import PageBuilder, Renderer, md_html
+from ..site.render import PageBuilder, Renderer, Variant, md_html
 from ..site.ui import UI, section
 from ..urls import absolute, relative
 from .diagram import flow_svg, svg_size
@@ -271,6 +271,7 @@ def _start_page(c: _Ctx, fid: str, flow: Flow) -> Page:
                script_href=relative(here, SCRIPT_PATH), start_href=relative(here, START_PATH)),
         f"\n[{_md_link_text(s['review_link'])}](review/index.md)\n",
         c.b.caveats(flow, here),
+        c.b.keep_control(here),
         # Sources are listed on every outcome page; the start page stays light.
         f'\n<p class="lintas-reviewed">{plain(UI[lang]["last_reviewed"])}: '
         f'<time datetime="{flow.reviewed_on.isoformat()}">{plain(format_date(flow.reviewed_on, lang))}</time></p>\n',
@@ -314,12 +315,14 @@ def _index_page(c: _Ctx) -> Page:
     return c.b.finish("checker/index.md", s["section"], parts,
                       {"description": s["intro"], "kind": "section", "path": here, "lang": lang})
 
-def checker_pages(site: Site, lang: str, templates_dir: Path | None = None) -> list[Page]:
+
+def checker_pages(site: Site, lang: str, templates_dir: Path | None = None,
+                  variant: Variant | None = None) -> list[Page]:
     """Every travel-checker page of one language; empty when there are no flows."""
     if not site.flows:
         return []
     renderer = Renderer.create(templates_dir or TEMPLATES_DIR)
-    c = _Ctx(site, lang, renderer, PageBuilder(site, lang, renderer))
+    c = _Ctx(site, lang, renderer, PageBuilder(site, lang, renderer, variant=variant))
     pages = [_index_page(c)]
     for fid, flow in site.flows.items():
         pages.append(_start_page(c, fid, flow))

@@ -235,3 +235,18 @@ def load_sources(root: Path, kinds: tuple[str, ...] = CONTENT_KINDS,
     for kind in kinds:
         docs.extend(load_kind(root, f"content/{kind}", kind, problems, unreadable, cache))
     return Sources(settings, tuple(docs), tuple(unreadable)), problems
+
+
+def tree_stamp(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """Every file under `folder` with its inode, size and modification time: changes when any does."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            out.append((os.path.relpath(path, folder), st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(out)

@@ -553,6 +553,18 @@ class Task(Schema):
     )
 
 
+class OfflineSettings(Schema):
+    """What a phone keeps for offline reading (docs/offline.md)."""
+
+    budget_kb: int = Field(1500, ge=1, description="Most a language's essentials may weigh, in KB gzip (1 KB = 1000 bytes).")
+    stale_after_days: int = Field(
+        7, ge=1, description="A kept page older than this many days says it may be out of date.")
+    essentials: list[NonEmpty] = Field(
+        default_factory=lambda: ["home"],
+        description="Pages every reader's phone keeps, in each language: 'home', a site path "
+                    "('procedures/passport-application/'), a pattern ('posts/*'), 'flow:<id>' (every page "
+                    "reachable in a travel checker) or 'notices:active'.")
+
 class Licence(Schema):
     """A licence, by its usual short name and its address."""
 
@@ -585,3 +597,5 @@ class SiteSettings(Schema):
     mirror_hosts: list[NonEmpty] = Field(
         default_factory=list, description="Hosts that copy other sites (e.g. Wikipedia mirrors): a source "
                                           "at one of them, or a subdomain, is refused (mirror-source).")
+    offline: OfflineSettings = Field(default_factory=OfflineSettings,
+                                     description="Offline reading: the essentials every phone keeps and their budget.")

@@ -411,28 +411,31 @@ def _protect(views: list[View], atoms: Atoms, relations: Mapping[str, str],
     failures: list[Finding] = []
     failed: set[tuple[str, int, Key]] = set()
     intervals: dict[tuple[str, int, Key], tuple[float, float]] = {}
-    for _ in range(max_rounds):
-        weak = None
-        for kind, vi, key, row in _targets(views, model):
-            tag = (kind, vi, key)
-            if tag in safe or tag in failed:
-                continue
-            found = model.lp.interval(row)
-            if found is None:
-                raise ArithmeticError(f"joint audit infeasible at {views[vi].label} {key}")
-            lo, hi = found
-            intervals[tag] = (lo, hi)
-            k = views[vi].rule.k
-            bad = _exposed_diff(lo, hi, k) if kind == "diff" else views[vi].rule.exposed(lo, hi)
-            if not bad:
-                safe.add(tag)
-                continue
-            narrowed = model.lp.narrowing(row)
-            weak = (tag, (lo, hi), narrowed[1] if narrowed else [])
-            break
-        if weak is None:
-            break
-        (kind, vi, key), span, bind = weak
+    # A work list: suppressing only widens intervals, so a target proved safe stays safe; a weak
+    # one is measured again after each new suppression, and each new suppression is a new target.
+    queue = _targets(views, model)
+    queued = {(kind, vi, key) for kind, vi, key, _ in queue}
+    pos = rounds = 0
+    while pos < len(queue) and rounds < max_rounds:
+        kind, vi, key, row = queue[pos]
+        tag = (kind, vi, key)
+        if tag in safe or tag in failed or (kind == "cell" and views[vi].published.get(key) is not None):
+            pos += 1
+            continue
+        found = model.lp.interval(row)
+        if found is None:
+            raise ArithmeticError(f"joint audit infeasible at {views[vi].label} {key}")
+        lo, hi = found
+        intervals[tag] = (lo, hi)
+        k = views[vi].rule.k
+        bad = _exposed_diff(lo, hi, k) if kind == "diff" else views[vi].rule.exposed(lo, hi)
+        if not bad:
+            safe.add(tag)
+            pos += 1
+            continue
+        rounds += 1
+        narrowed = model.lp.narrowing(row)
+        span, bind = (lo, hi), (narrowed[1] if narrowed else [])
         pick = _partner(views, model, vi, key, bind)
         if pick is None:  # no binding row is ours to hide: take a published cell that overlaps
             pick = _partner(views, model, vi, key, model.overlapping(kind, vi, key))
@@ -448,17 +451,26 @@ def _protect(views: list[View], atoms: Atoms, relations: Mapping[str, str],
             view.published[key] = shown
             model.lp.set_row(model.row_of[(vi, key)],
                              *known_bounds(shown, view.rule.k, view.rule.rounding))
+            pos += 1
             continue
         if pick is None:
             failed.add((kind, vi, key))
             label = views[vi].label if kind == "cell" else \
                 f"{views[vi].label} -> {next(v.label for v in views if v.current and v.slug == views[vi].slug)}"
             failures.append(Finding(label, key, views[vi].dims, span))
+            pos += 1
             continue
         pvi, pkey = pick
         views[pvi].hidden.add(pkey)
         views[pvi].published[pkey] = None
         model.hide(pvi, pkey)
+        new = [("cell", pvi, pkey, model.row_of[(pvi, pkey)])]
+        new += [("diff", fvi, fkey, drow) for (fvi, fkey), drow in model.diff_rows.items()
+                if fkey == pkey and views[fvi].slug == views[pvi].slug]
+        for item in new:
+            if item[:3] not in queued and not (item[0] == "cell" and _public(views, model, pvi, pkey)):
+                queued.add(item[:3])
+                queue.append(item)
     # The final intervals of the current views' hidden cells (suppressing only widens them, but a
     # cell proved early is measured again here, as published).
     final: dict[str, dict[Key, tuple[float, float]]] = {}
@@ -479,10 +491,16 @@ def _public(views: list[View], model: _Model, vi: int, key: Key) -> bool:
 
 def _targets(views: list[View], model: _Model) -> list[tuple[str, int, Key, int]]:
     out = []
+    seen: set[bytes] = set()  # the same sum hidden in two versions of the same counts: one LP
     for vi, view in enumerate(views):
         for key, value in view.published.items():
             if value is None and not _public(views, model, vi, key):
-                out.append(("cell", vi, key, model.row_of[(vi, key)]))
+                row = model.row_of[(vi, key)]
+                sig = np.sort(model.lp.rows[row]).tobytes()
+                if sig in seen:
+                    continue
+                seen.add(sig)
+                out.append(("cell", vi, key, row))
     for (vi, key), row in model.diff_rows.items():
         cur = next(i for i, v in enumerate(views) if v.current and v.slug == views[vi].slug)
         if views[vi].published[key] is None or views[cur].published.get(key) is None:

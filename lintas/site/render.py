@@ -11,11 +11,13 @@ import contextvars
 import functools
 import posixpath
 import re
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import markdown as md_lib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -34,10 +36,11 @@ from ..content.schemas import (
     Procedure,
     Text,
 )
-from ..i18n import format_clock, format_date, format_idr, format_partial_date, lang_prefix
+from ..i18n import LANGS, format_clock, format_date, format_idr, format_partial_date, lang_prefix
 from ..publish.facts import expand
 from . import citerender
 from ..escape import finalize, plain, single_line
+from ..problems import Problem
 from .pages import Page
 from .search import SEARCH_WEIGHTS, entity_regions, search_index
 from .ui import UI
@@ -52,11 +55,10 @@ _HTML_ROOT_LINK = re.compile(r'href="(/[^"]*)"')
 
 @dataclass(frozen=True)
 class Variant:
-    """Which build the pages are for: the online site, or the offline bundle (file://)."""
+    """What the pages are built with: the offline bundle (file://) beside the online site or not,
+    and the region names. One render serves both (lintas/renderer.py)."""
 
-    offline: bool = False
     bundle_path: str | None = None  # site path of the offline zip, when there is one
-    bundle_bytes: int = 0
     regions: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> {"id": name, "en": name}
 
 
@@ -258,6 +260,8 @@ class PageBuilder:
                 "title": n.title.get(self.lang),
                 "summary": n.summary.get(self.lang),
                 "level": n.level,
+                # The service worker hides the banner of a kept page once this day has passed.
+                "until": n.valid_until.isoformat() if n.valid_until else "",
             }
             for i, n in active
         ]
@@ -516,7 +520,8 @@ class PageBuilder:
         elif notice.valid_from > self.site.today:
             state = f'\n<p class="lintas-banner lintas-banner--info">{plain(self.ui["upcoming"])}</p>\n'
         audience = ", ".join(self.ui["audiences"][a] for a in notice.audience)
-        facts = (f'\n<p class="lintas-notice-meta"><strong>{plain(self.ui["levels"][notice.level])}</strong> · '
+        until_attr = f' data-lintas-until="{notice.valid_until.isoformat()}"' if notice.valid_until else ""
+        facts = (f'\n<p class="lintas-notice-meta"{until_attr}><strong>{plain(self.ui["levels"][notice.level])}</strong> · '
                  f'{plain(self.ui["valid"])}: {plain(format_date(notice.valid_from, self.lang))} – {plain(until)}'
                  + (f" · {plain(self.ui['audience'])}: {plain(audience)}" if audience else "") + "</p>\n")
         parts = [
@@ -590,22 +595,32 @@ class PageBuilder:
                      "search_index": search_index("glossary", self.lang)}))
 
     def _bundle_note(self, here: str) -> str:
+        """Online: the link to the offline bundle with its size (known once the bundle is made from
+        this very render: BUNDLE_SIZE_MARK, filled in by fill_bundle_size). Offline: what it is.
+        Marked for lintas/renderer.py; each marker its own block, so Markdown keeps them in place."""
         ui = self.ui
-        if self.variant.offline:
-            return f'\n<p class="lintas-bundle-note" role="note">{plain(ui["offline_note"])}</p>\n'
-        if self.variant.bundle_path:
-            size = f"{self.variant.bundle_bytes / 1_000_000:.1f}".replace(".", "," if self.lang == "id" else ".")
-            href = relative(here, self.variant.bundle_path)
-            return (f'\n<p class="lintas-bundle-note"><a href="{plain(href)}" download>{plain(ui["offline_download"])}</a>'
-                    f' (ZIP, {size} MB). {plain(ui["offline_explain"])}</p>\n')
-        return ""
+        if not self.variant.bundle_path:
+            return ""
+        href = relative(here, self.variant.bundle_path)
+        # data-search-exclude: not in the offline copy's search index (the link is not in the copy).
+        online = (f'<p class="lintas-bundle-note" data-search-exclude><a href="{plain(href)}" download>'
+                  f'{plain(ui["offline_download"])}</a> (ZIP, {BUNDLE_SIZE_MARK} MB). '
+                  f'{plain(ui["offline_explain"])}</p>')
+        offline = f'<p class="lintas-bundle-note" role="note">{plain(ui["offline_note"])}</p>'
+        return (f"\n<!--lintas:online-->\n\n{online}\n\n<!--/lintas:online-->\n"
+                f"\n<!--lintas:offline-->\n\n{offline}\n\n<!--/lintas:offline-->\n")
+
+    def keep_control(self, here: str) -> str:
+        """The "Keep for offline reading" control (online site only: the bundle is already offline)."""
+        return ("\n<!--lintas:online-->\n\n" + self.r.partial("keep", self.lang, here).strip()
+                + "\n\n<!--/lintas:online-->\n")
 
     def about(self) -> Page:
         """About this site: who publishes it, where its content comes from, licences, privacy,
         its sources and the day it was built (the footer links here)."""
         ui, settings, lang = self.ui, self.site.settings, self.lang
         here = lang_prefix(lang) + "about/"
-        info = footer_info(self.site, lang, offline=self.variant.offline)
+        info = footer_info(self.site, lang)
         contact = (f' {plain(ui["footer_contact"])}: <a href="mailto:{plain(info["contact_email"])}">'
                    f'{plain(info["contact_email"])}</a>.' if info["contact_email"] else "")
         licences = [f'<li>{plain(ui["footer_text_licence"])}: <a href="{plain(info["licence_url"])}" '
@@ -657,6 +672,7 @@ class PageBuilder:
             self.notices_banner(here, active),
             f"\n{plain(settings.tagline.get(self.lang))}\n",
             self._bundle_note(here),
+            self.keep_control(here),
             f"\n## {self.ui['tasks_heading']}\n",
             self.r.partial("tasks", self.lang, here, tasks=tasks),
             f"\n## {self.ui['sections_heading']}\n",
@@ -665,6 +681,14 @@ class PageBuilder:
         return self.finish("index.md", settings.name.get(self.lang), parts,
                            {"description": settings.tagline.get(self.lang), "kind": "home", "path": here, "lang": self.lang,
                             "search_index": {"weight": SEARCH_WEIGHTS["home"]}})
+
+
+BUNDLE_SIZE_MARK = "<!--lintas:bundle-size-->"
+
+
+def bundle_size_text(size: int, lang: str) -> str:
+    """The bundle's size in MB as the home page of `lang` shows it (decimal comma in Indonesian)."""
+    return f"{size / 1_000_000:.1f}".replace(".", "," if lang == "id" else ".")
 
 
 def render_pages(site: Site, lang: str, templates_dir: Path, extra: list[Page] | None = None,
@@ -697,13 +721,13 @@ DATA_LICENCE_NAME = "CC BY 4.0"  # every dataset's (lintas/datasets/outputs.py L
 DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
 
-def footer_info(site: Site, lang: str, *, offline: bool = False) -> dict[str, Any]:
+def footer_info(site: Site, lang: str) -> dict[str, Any]:
     """What the footer of every page shows, in `lang`. Links are relative to the language's root
-    (the theme makes them relative to the page); the build date is SOURCE_DATE_EPOCH's, as every
-    other timestamp of a reproducible build."""
+    (the theme makes them relative to the page; the offline copy points folder links at their
+    index.html, lintas.site.renderer); the build date is SOURCE_DATE_EPOCH's, as every other
+    timestamp of a reproducible build. The API link is online only (templates/material)."""
     settings = site.settings
     built = build_datetime().date()
-    page = "index.html" if offline else ""  # file:// has no directory index
     return {
         "labels": {k[len("footer_"):]: v for k, v in UI[lang].items() if k.startswith("footer_")},
         "site_name": settings.name.get(lang),
@@ -713,10 +737,10 @@ def footer_info(site: Site, lang: str, *, offline: bool = False) -> dict[str, An
         "licence_url": settings.licence.url if settings.licence else "",
         "data_licence_name": DATA_LICENCE_NAME,
         "data_licence_url": DATA_LICENCE_URL,
-        "about": "about/" + page,
+        "about": "about/",
         "about_title": UI[lang]["about_title"],
-        "data": "data/" + page if site.datasets else "",
-        "api": "" if offline else ("" if lang == "id" else "../") + "api/v1/index.json",
+        "data": "data/" if site.datasets else "",
+        "api": ("" if lang == "id" else "../") + "api/v1/index.json",
         "source_url": settings.source_url or "",
         "built": format_date(built, lang),
         "built_iso": built.isoformat(),
@@ -728,3 +752,46 @@ def render_entity_pages(site: Site, lang: str, templates_dir: Path, entities: It
     """The own pages of the given (kind, id) entities only, as `render_pages` makes them."""
     builder = PageBuilder(site, lang, Renderer.create(templates_dir), published, variant)
     return [builder.render_entity(kind, eid, site.kind_items(kind)[eid]) for kind, eid in entities]
+
+
+def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
+    """A template error as a problem at the template's file and line: its own position for a
+    syntax error, else the innermost template frame of the traceback (Jinja2 maps frames to
+    template lines)."""
+    filename, line = None, None
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        filename, line = exc.filename, exc.lineno
+    else:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if "templates" in Path(frame.filename).parts:
+                filename, line = frame.filename, frame.lineno
+    where = "templates"
+    if filename:
+        path = Path(filename).resolve()
+        where = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
+    return Problem(where, line, None, "template", f"{type(exc).__name__}: {exc.message or exc}")
+
+
+def with_page_head(site: Site, lang: str, page: Page) -> Page:
+    """Head metadata for pages other features add (datasets, checker); their search metadata comes
+    from lintas.site.search.with_search_index in generate_pages."""
+    if "head" in page.meta:
+        return page
+    from ..publish.discovery import page_head
+    prefix = "" if lang == LANGS[0] else f"{lang}/"
+    path = prefix + page.src.removesuffix("index.md")
+    head = page_head(site, lang, path, None, None, page.title, str(page.meta.get("description", "")))
+    extra_ld = page.meta.get("jsonld")
+    if extra_ld:
+        head = {**head, "jsonld": [*head["jsonld"], *(extra_ld if isinstance(extra_ld, list) else [extra_ld])]}
+    meta: dict[str, object] = {"path": path, "lang": lang, **page.meta, "head": head}
+    return Page(page.src, page.title, page.markdown, meta)
+
+
+def page_paths(pages: dict[str, list[Page]]) -> dict[str, list[str]]:
+    """Site path of every page, per language: 'posts/x/index.md' in English -> 'en/posts/x/'."""
+    out: dict[str, list[str]] = {}
+    for lang, items in pages.items():
+        prefix = "" if lang == LANGS[0] else f"{lang}/"
+        out[lang] = sorted(prefix + p.src.removesuffix("index.md") for p in items)
+    return out

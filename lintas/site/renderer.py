@@ -1,15 +1,24 @@
 """RENDER (renderer-specific half): Material for MkDocs, behind one seam.
 
 Everything that knows about MkDocs or Material lives here and in templates/material/: the generated
-mkdocs.yml, the docs tree written to disk, and the call into MkDocs' Python API. Only the `search` and
-`offline` plugins are used, no hooks and no third-party plugins, so the successor renderer (which reads
-the same mkdocs.yml) can take over by replacing this module.
+mkdocs.yml, the docs tree written to disk, and the call into MkDocs' Python API. Only the `search`
+plugin is used, no hooks and no third-party plugins, so the successor renderer (which reads the same
+mkdocs.yml) can take over by replacing this module.
+
+The site is rendered once. The templates write what only the online site or only the offline
+bundle shows between markers (`<!--lintas:online-->...<!--/lintas:online-->`, the same with
+`offline`); `online_html` and `offline_html` keep one side. The offline copy is the same render
+with folder links pointing at their index.html, Material's JavaScript and built-in search (its
+index built by the `search` plugin during the render) and the Web Worker shim it needs from file://.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
+import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +36,7 @@ from ..i18n import LANGS, lang_prefix
 from ..escape import single_line
 from .pages import Page
 from .ui import UI
+from .webapp import THEME_COLOR
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +53,7 @@ class RenderSettings:
     base_url: str  # public address of the site, ending in '/'
     site_name: Mapping[str, str]  # by language: English pages carry the English name
     templates_dir: Path
-    offline: bool = False  # the file:// bundle: no directory URLs, offline plugin, built-in search
-    search: bool = True  # Material's own (lunr) search
+    bundle: bool = False  # also write the offline (file://) copy, with Material's own (lunr) search
     short_name: str = ""  # the header's name on phones (default: the full name)
     footer: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # by language (render.footer_info)
 
@@ -74,17 +83,16 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
     nav += [{UI[lang]["sections"][s]: f"{s}/index.md"} for s in NAV_SECTIONS if f"{s}/index.md" in known]
     root_path = urlparse(settings.base_url).path or "/"
     plugins: list[Any] = []
-    if settings.search:
-        # lunr has no Indonesian pipeline: tokenise as English rather than fail.
+    if settings.bundle:
+        # The offline copy's search index. lunr has no Indonesian pipeline: tokenise as English
+        # rather than fail. (Material's `offline` plugin is not used: offline_copy does its work.)
         plugins.append({"search": {"lang": ["en"]}})
-    if settings.offline:
-        plugins.append("offline")
     return {
         "site_name": settings.site_name[lang],
         "site_url": settings.base_url + lang_prefix(lang),
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
-        "use_directory_urls": not settings.offline,
+        "use_directory_urls": True,
         "strict": True,
         "theme": {
             "name": "material",
@@ -101,12 +109,14 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
             "generator": False,
             "alternate": [{"name": UI[lang]["language_name"], "lang": lang, "link": "./"}],
             "lintas": {
-                "online": not settings.offline,
                 "lang": lang,
                 "other_lang": other,
                 "other_name": UI[lang]["other_language"],
                 # From this language's root to the other language's root.
                 "other_prefix": "en/" if lang == "id" else "../",
+                # From this language's root to the site's root (the worker and its script live there).
+                "site_root": "../" * lang_prefix(lang).count("/"),
+                "theme_color": THEME_COLOR,
                 "not_found_title": UI[lang]["not_found_title"],
                 "not_found_text": UI[lang]["not_found_text"],
                 "home_url": root_path + lang_prefix(lang),
@@ -130,7 +140,7 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
     }
 
 
-def write_docs(pages: list[Page], docs_dir: Path, templates_dir: Path, *, offline: bool = False) -> None:
+def write_docs(pages: list[Page], docs_dir: Path, templates_dir: Path) -> None:
     if docs_dir.exists():
         shutil.rmtree(docs_dir)
     for page in pages:
@@ -144,14 +154,8 @@ def write_docs(pages: list[Page], docs_dir: Path, templates_dir: Path, *, offlin
         if source.is_file():
             (assets / css).write_text(minify_css(source.read_text(encoding="utf-8")), encoding="utf-8")
     shutil.copyfile(templates_dir / "assets" / "favicon.svg", assets / "favicon.svg")
-    if offline:
-        # Material's offline plugin loads a Web Worker shim from unpkg; ship it instead (MIT,
-        # npm package iframe-worker 1.0.4, see templates/assets/vendor/).
-        shutil.copyfile(templates_dir / "assets" / "vendor" / "iframe-worker-shim.js", assets / "iframe-worker-shim.js")
-        shutil.copyfile(templates_dir / "assets" / "vendor" / "iframe-worker-start.js", assets / "iframe-worker-start.js")
-        (assets / "lintas-material-start.js").write_text(material_start_script(), encoding="utf-8")
-    else:
-        shutil.copyfile(templates_dir / "assets" / "search.js", assets / "search.js")
+    # The search page's script (online only: the offline copy searches with Material's own).
+    shutil.copyfile(templates_dir / "assets" / "search.js", assets / "search.js")
 
 
 MATERIAL_SCOPE = 'new URL("{{ config.extra.scope | d(base_url) }}",location)'
@@ -175,18 +179,117 @@ def material_start_script() -> str:
             + body.replace(MATERIAL_SCOPE, scope).strip() + "\n")
 
 
-IFRAME_WORKER_CDN = "https://unpkg.com/iframe-worker/shim"
+# ------------------------------------------------------------------ one render, two variants
+
+_ONLY = {variant: re.compile(rf"<!--lintas:{variant}-->(.*?)<!--/lintas:{variant}-->", re.S)
+         for variant in ("online", "offline")}
+# Material's search plugin drops these from the page after indexing; pages rendered without the
+# plugin (`LiveRenderer`, builds without the bundle) must lose them too.
+_SEARCH_ATTR = re.compile(r'\s?data-search-\w+(="[^"]*")?(?=[\s>])')
+# href/src values without a scheme or query: relative and root-relative paths, with an anchor.
+_LINK = re.compile(r'(href|src)="([^"#:?]*)(#[^"]*)?"')
 
 
-def localise_offline_scripts(site_dir: Path) -> None:
-    """Point Material's offline pages at the bundled Web Worker shim instead of the CDN."""
-    for page in site_dir.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        if IFRAME_WORKER_CDN not in text:
-            continue
-        lang_root = site_dir / "en" if page.is_relative_to(site_dir / "en") else site_dir
-        rel = Path(os.path.relpath(lang_root / "assets" / "iframe-worker-shim.js", page.parent)).as_posix()
-        page.write_text(text.replace(IFRAME_WORKER_CDN, rel), encoding="utf-8")
+_DROP = {variant: re.compile(rf"\s*<!--lintas:{variant}-->.*?<!--/lintas:{variant}-->", re.S)
+         for variant in ("online", "offline")}
+
+
+def _keep(html: str, variant: str) -> str:
+    """The page with `variant`'s parts unmarked and the other's removed (with the white space before
+    them: the online pages carry no trace of the offline ones, byte budgets are tight)."""
+    other = "offline" if variant == "online" else "online"
+    return _ONLY[variant].sub(r"\1", _DROP[other].sub("", html))
+
+
+def online_html(html: str) -> str:
+    """The page as the online site serves it."""
+    return _SEARCH_ATTR.sub("", _keep(html, "online"))
+
+
+def file_urls(html: str) -> str:
+    """Relative links to folders ('../posts/x/', '../..', '.') point at their index.html: from
+    file:// a folder URL shows a directory listing. Root-relative links (the 404 page) stay."""
+
+    def fix(match: re.Match[str]) -> str:
+        attr, path, anchor = match.group(1), match.group(2), match.group(3) or ""
+        if not path or path.startswith("/"):
+            return match.group(0)
+        if path.endswith("/"):
+            return f'{attr}="{path}index.html{anchor}"'
+        if path.rsplit("/", 1)[-1] in (".", ".."):
+            return f'{attr}="{path}/index.html{anchor}"'
+        return match.group(0)
+
+    return _LINK.sub(fix, html)
+
+
+def offline_html(html: str) -> str:
+    """The page as the offline bundle holds it."""
+    return file_urls(_SEARCH_ATTR.sub("", _keep(html, "offline")))
+
+
+def _offline_search_index(data: str) -> str:
+    """Material's search index with index.html locations (the file:// copy)."""
+    index = json.loads(data)
+    for doc in index.get("docs", []):
+        path, sep, anchor = doc["location"].partition("#")
+        if path == "" or path.endswith("/"):
+            path += "index.html"
+        doc["location"] = path + sep + anchor
+    return json.dumps(index, separators=(",", ":"))
+
+
+def split_variants(site_dir: Path, offline_dir: Path | None, templates_dir: Path,
+                   online_only: frozenset[str] = frozenset()) -> None:
+    """Turn one language's render into the online site (in place) and, with `offline_dir`, its
+    offline copy. `online_only`: pages the offline copy leaves out (the Pagefind search page)."""
+    index_json = site_dir / "search" / "search_index.json"
+    for dirpath, _dirs, names in os.walk(site_dir):
+        folder = Path(dirpath)
+        rel_dir = folder.relative_to(site_dir)
+        if offline_dir is not None:
+            (offline_dir / rel_dir).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            path = folder / name
+            rel = (rel_dir / name).as_posix()
+            if path == index_json or rel in ("sitemap.xml", "sitemap.xml.gz"):
+                continue
+            if name.endswith(".html"):
+                html = path.read_text(encoding="utf-8")
+                online = online_html(html)
+                if online != html:
+                    path.write_text(online, encoding="utf-8")
+                if offline_dir is not None and rel not in online_only:
+                    (offline_dir / rel).write_text(offline_html(html), encoding="utf-8")
+            elif offline_dir is not None:
+                shutil.copyfile(path, offline_dir / rel)
+    # The online site publishes one sitemap of its own, with both languages (discovery.py), and
+    # searches with Pagefind.
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        (site_dir / name).unlink(missing_ok=True)
+    if index_json.is_file():
+        data = index_json.read_text(encoding="utf-8")
+        index_json.unlink()
+        with contextlib.suppress(OSError):
+            (site_dir / "search").rmdir()  # empty unless the search page lives there
+        if offline_dir is not None:
+            # Also inlined into a script, as Material's `offline` plugin does: from file:// the
+            # index cannot be fetched.
+            offline_index = _offline_search_index(data)
+            (offline_dir / "search").mkdir(parents=True, exist_ok=True)
+            (offline_dir / "search" / "search_index.json").write_text(offline_index, encoding="utf-8")
+            (offline_dir / "search" / "search_index.js").write_text("var __index = " + offline_index,
+                                                                     encoding="utf-8")
+    if offline_dir is not None:
+        # Material's JavaScript runs its search worker from file:// through a Web Worker shim; its
+        # offline plugin would load it from unpkg: we ship it (MIT, npm package iframe-worker 1.0.4,
+        # templates/assets/vendor/), its inline bootstrap as a file, and Material's inline start-up
+        # script as a file (no inline script under the CSP, lintas/site/csp.py).
+        assets = offline_dir / "assets"
+        assets.mkdir(parents=True, exist_ok=True)
+        for name in ("iframe-worker-shim.js", "iframe-worker-start.js"):
+            shutil.copyfile(templates_dir / "assets" / "vendor" / name, assets / name)
+        (assets / "lintas-material-start.js").write_text(material_start_script(), encoding="utf-8")
 
 
 def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path, settings: RenderSettings) -> Path:
@@ -197,7 +300,7 @@ def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path
 
     lang_dir = work_dir / lang
     docs_dir = lang_dir / "docs"
-    write_docs(pages, docs_dir, settings.templates_dir, offline=settings.offline)
+    write_docs(pages, docs_dir, settings.templates_dir)
     config_path = lang_dir / "mkdocs.yml"
     theme_dir = theme_overrides(settings.templates_dir, lang_dir / "theme")
     config_path.write_text(
@@ -229,7 +332,7 @@ class LiveRenderer:
         from mkdocs.structure.files import get_files, set_exclusions
         from mkdocs.structure.pages import Page as MkPage
 
-        if settings.offline or settings.search:
+        if settings.bundle:
             raise ValueError("LiveRenderer renders the online site only (no MkDocs plugins)")
         lang_dir = work_dir / lang
         self.docs_dir = lang_dir / "docs"
@@ -280,7 +383,7 @@ class LiveRenderer:
                 finally:
                     mk.active = False
                     self.config._current_page = None
-                out[file.dest_uri] = html.encode("utf-8", errors="xmlcharrefreplace")
+                out[file.dest_uri] = online_html(html).encode("utf-8", errors="xmlcharrefreplace")
         except Exception as exc:
             if isinstance(exc, RenderError):
                 raise
@@ -295,15 +398,22 @@ class LiveRenderer:
 def _render_one(args: tuple[list[Page], str, Path, Path, RenderSettings]) -> str:
     pages, lang, work_dir, target, settings = args
     render_language(pages, lang, work_dir, target, settings)
+    online_only = frozenset(p.src.removesuffix(".md") + ".html" for p in pages if p.meta.get("online_only"))
+    split_variants(target, work_dir / f"offline-{lang}" if settings.bundle else None,
+                   settings.templates_dir, online_only)
     return lang
 
 
 def render_site(pages_by_lang: dict[str, list[Page]], work_dir: Path, out_dir: Path, settings: RenderSettings,
-                *, parallel: bool = True) -> None:
-    """Indonesian at the root of `out_dir`, English under en/.
+                *, parallel: bool = True, offline_dir: Path | None = None) -> None:
+    """Indonesian at the root of `out_dir`, English under en/; with `settings.bundle`, the offline
+    copy of the same render in `offline_dir` (laid out the same way).
 
-    The languages are independent MkDocs builds, so they run in parallel processes. Each renders
-    into its own folder (MkDocs empties its site_dir first); the English one is moved under en/."""
+    The languages are independent MkDocs builds, so they run in parallel processes (each also
+    splits its pages into the two variants). Each renders into its own folder (MkDocs empties its
+    site_dir first); the English one is moved under en/."""
+    if settings.bundle and offline_dir is None:
+        raise ValueError("a render with the bundle needs the folder of the offline copy")
     jobs = [(pages_by_lang[lang], lang, work_dir, work_dir / f"site-{lang}", settings) for lang in LANGS]
     if parallel and len(jobs) > 1:
         import multiprocessing
@@ -316,8 +426,14 @@ def render_site(pages_by_lang: dict[str, list[Page]], work_dir: Path, out_dir: P
     else:
         for job in jobs:
             _render_one(job)
+    _move_languages(work_dir, "site", out_dir)
+    if offline_dir is not None:
+        _move_languages(work_dir, "offline", offline_dir)
+
+
+def _move_languages(work_dir: Path, name: str, out_dir: Path) -> None:
     for lang in LANGS:
-        built = work_dir / f"site-{lang}"
+        built = work_dir / f"{name}-{lang}"
         prefix = lang_prefix(lang)
         if not prefix:
             for item in sorted(built.iterdir()):
@@ -325,10 +441,4 @@ def render_site(pages_by_lang: dict[str, list[Page]], work_dir: Path, out_dir: P
     for lang in LANGS:
         prefix = lang_prefix(lang)
         if prefix:
-            shutil.move(str(work_dir / f"site-{lang}"), out_dir / prefix.rstrip("/"))
-    if settings.offline:
-        localise_offline_scripts(out_dir)
-    else:
-        # The online site publishes one sitemap of its own, with both languages (discovery.py).
-        for name in ("sitemap.xml", "sitemap.xml.gz", "en/sitemap.xml", "en/sitemap.xml.gz"):
-            (out_dir / name).unlink(missing_ok=True)
+            shutil.move(str(work_dir / f"{name}-{lang}"), out_dir / prefix.rstrip("/"))

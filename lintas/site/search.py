@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import itertools
 import json
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from html import escape
 from pathlib import Path
@@ -317,16 +318,21 @@ def _service_class() -> type[Any]:
     return Service
 
 
-async def _index(site_dir: Path, records: list[tuple[str, str]],
-                 out_dir: Path) -> tuple[dict[str, bytes], int]:
-    """The index files (path -> bytes) and the number of records indexed."""
+async def _index(site_dir: Path, records: list[tuple[str, str]], out_dir: Path,
+                 hold: Callable[[str], None] | None = None) -> tuple[dict[str, bytes], int]:
+    """The index files (path -> bytes) and the number of records indexed. Each page is read just
+    before it is sent, after `hold(path)` returns (the build holds back pages still being written)."""
     from pagefind.index import IndexConfig, PagefindIndex
 
-    pages = []
-    for path in _html_files(site_dir):
-        rel = path.relative_to(site_dir).as_posix()
-        url = "/" + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
-        pages.append((url, prepare_html(path.read_text(encoding="utf-8"))))
+    def pages() -> Iterator[tuple[str, str]]:
+        for path in _html_files(site_dir):
+            rel = path.relative_to(site_dir).as_posix()
+            if hold is not None:
+                hold(rel)
+            url = "/" + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
+            yield url, prepare_html(path.read_text(encoding="utf-8"))
+
+    count = 0
     config = IndexConfig(output_path=str(out_dir), exclude_selectors=EXCLUDE_SELECTORS)
     service = await _service_class()().launch()
     index = PagefindIndex(config=config, _service=service,
@@ -334,8 +340,9 @@ async def _index(site_dir: Path, records: list[tuple[str, str]],
     try:
         # Sequential adds in sorted order: add_directory indexes in parallel, and the order pages
         # reach the index shows in its files, which would make two builds differ.
-        for url, html in [*pages, *records]:
+        for url, html in itertools.chain(pages(), records):
             await index.add_html_file(content=html, url=url)
+            count += 1
         # The files come back in memory and the build writes them: the service's own
         # `write_files` answers before its last file is on disk, and closing it then (it is
         # terminated) left empty or missing files, e.g. an empty pagefind-worker.js, under load.
@@ -343,13 +350,14 @@ async def _index(site_dir: Path, records: list[tuple[str, str]],
     finally:
         assert index._service is not None
         await index._service.close()
-    return {f["path"]: f["content"] for f in files}, len(pages) + len(records)
+    return {f["path"]: f["content"] for f in files}, count
 
 
 def build_search_index(site_dir: Path, site: Any = None, langs: Sequence[str] = ("id", "en"),
-                       out_dir: Path | None = None) -> int:
+                       out_dir: Path | None = None, hold: Callable[[str], None] | None = None) -> int:
     """Index every page of the built site (plus one record per glossary term when `site` is given)
-    into `out_dir` (default site_dir/pagefind/); returns the number of records."""
+    into `out_dir` (default site_dir/pagefind/); returns the number of records. `hold(path)` is
+    called before each page is read (the pages in site order: 'en/index.html')."""
     out_dir = out_dir or site_dir / PAGEFIND_DIR
     logging.getLogger("pagefind").setLevel(logging.WARNING)
     records = glossary_records(site, langs) if site is not None else []
@@ -357,7 +365,7 @@ def build_search_index(site_dir: Path, site: Any = None, langs: Sequence[str] = 
         # In a thread of its own: the caller may already run an event loop (a preview server, or
         # Playwright's sync API in the same test process).
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            files, count = pool.submit(asyncio.run, _index(site_dir, records, out_dir)).result()
+            files, count = pool.submit(asyncio.run, _index(site_dir, records, out_dir, hold)).result()
         if "pagefind-entry.json" not in files:
             raise SearchIndexError("Pagefind returned no index")
         write_outputs(out_dir, canonicalise(files))
@@ -404,4 +412,5 @@ def search_page(lang: str, templates_dir: Path) -> Page:
 """
     return Page(src="search/index.md", title=ui["search_title"], markdown=html,
                 meta={"description": ui["search_title"], "kind": "search", "path": here, "lang": lang,
-                      "search_index": {"exclude": True}})
+                      "search_index": {"exclude": True}, "online_only": True,
+                      "search": {"exclude": True}})  # nor in the offline copy's (Material's) index
