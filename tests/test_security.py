@@ -290,7 +290,7 @@ def _check_files(tmp_path: Path, files: dict[str, str]) -> list[Any]:
 
 
 GLOSSARY = ('term: "{term}"\ndefinition: {{id: "Arti."}}\n'
-            'sources: [{{title: "S", publisher: "P", url: "https://example.org/"}}]\nreviewed_on: 2024-01-01\n')
+            'sources: [uji]\nreviewed_on: 2024-01-01\n')  # entities cite the source register by id
 
 
 @pytest.mark.parametrize("twin", ["WN\u200bA", "WN\u0410", "\uff37\uff2e\uff21"], ids=["zero-width", "cyrillic", "fullwidth"])
@@ -307,7 +307,7 @@ def test_hidden_characters_are_errors_in_names_and_warnings_in_prose(tmp_path: P
 
     text = ('name: {id: "Kantor\u00adImigrasi"}\nkind: national-agency\n'
             'body: {id: "Teks\u200b biasa \U000e0041."}\n'
-            'sources: [{title: "S", publisher: "P", url: "https://example.org/"}]\nreviewed_on: 2024-01-01\n')
+            'sources: [uji]\nreviewed_on: 2024-01-01\n')
     problems = [p for p in _check_files(tmp_path, {"organisations/uji.yaml": text}) if p.code == "hidden-character"]
     got = sorted((p.line, p.column, p.severity, p.message) for p in problems)
     assert got == [

@@ -63,12 +63,21 @@ def fact_text(site: Site, prefix: str, entity_id: str, field: str, lang: str,
     raise KeyError(field)  # provenance.py reports unknown fields before anything renders
 
 
-def expand(text: str, site: Site, lang: str, mark: Marker | None = None, labels: Labels | None = None) -> str:
+def expand(text: str, site: Site, lang: str, mark: Marker | None = None, labels: Labels | None = None,
+           escape: Callable[[str], str] | None = None) -> str:
     """`text` with every fact reference replaced by the fact's current value, and every
-    `{{ cite: ... }}` by its marks (`mark`), or removed (no `mark`: the API's plain text)."""
+    `{{ cite: ... }}` by its marks (`mark`), or removed (no `mark`: the API's plain text).
+
+    A fact is plain text: where `text` is Markdown, `escape` makes each value text there (marks
+    that are markup must then be placeholders, put back after escaping)."""
     if "{{" not in text:
         return text
-    text = FACT_REF.sub(lambda m: fact_text(site, m.group(1), m.group(2), m.group(3), lang, mark, labels), text)
+
+    def fact(m: re.Match[str]) -> str:
+        value = fact_text(site, m.group(1), m.group(2), m.group(3), lang, mark, labels)
+        return escape(value) if escape else value
+
+    text = FACT_REF.sub(fact, text)
 
     def citation(match: re.Match[str]) -> str:
         if mark is None:

@@ -14,9 +14,10 @@ import contextvars
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..content.schemas import Citation, Cited, SourceRecord
+from ..escape import plain
 from ..i18n import format_partial_date
 
 PER = {"id": "menurut", "en": "per"}
@@ -91,7 +92,7 @@ def marks(ids: Iterable[str], as_of: str | None, lang: str, *, with_date: bool =
     out = Markup(' <sup class="lintas-refs">') + links + Markup("</sup>")
     when = fact_date(ids, as_of, page.sources, lang) if with_date else ""
     if when:
-        out += Markup(' <span class="lintas-asof">(') + escape(when) + Markup(")</span>")
+        out += Markup(' <span class="lintas-asof">(') + plain(when) + Markup(")</span>")  # marks also land in Markdown
     return out
 
 

@@ -104,8 +104,25 @@ class Renderer:
         return "\n" + re.sub(r"\n\s*\n", "\n", html.strip()) + "\n"
 
 
-def _marker(lang: str) -> Any:
-    return lambda fact: str(citerender.cite_of(fact, lang))
+class _Marks:
+    """Citation marks are our markup, not content: they stand in the text as placeholders while the
+    text around them is escaped or sanitized, then go back in."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.items: list[str] = []
+
+    def __call__(self, fact: Any) -> str:
+        self.items.append(str(citerender.cite_of(fact, self.lang)))
+        return f"\ue000{len(self.items) - 1}\ue001"
+
+    def restore(self, text: str) -> str:
+        return re.sub("\ue000(\\d+)\ue001", lambda m: self.items[int(m.group(1))], text) if self.items else text
+
+
+def _as_text(fact: str) -> str:
+    """A fact's value (plain text) made text inside Markdown."""
+    return str(plain(fact))
 
 
 def tr(text: Text | None, lang: str, site: Site | None = None) -> Markup:
@@ -124,14 +141,8 @@ def _expanded(value: str, lang: str, site: Site | None) -> Markup:
     """Escaped text with fact references replaced by the facts (escaped) and their marks (markup)."""
     if site is None or "{{" not in value:
         return plain(value)
-    marks: list[str] = []
-
-    def placeholder(fact: Any) -> str:
-        marks.append(str(citerender.cite_of(fact, lang)))
-        return f"\ue000{len(marks) - 1}\ue001"
-
-    out = str(plain(expand(value, site, lang, placeholder, UI[lang])))
-    return Markup(re.sub("\ue000(\\d+)\ue001", lambda m: marks[int(m.group(1))], out))
+    marks = _Marks(lang)
+    return Markup(marks.restore(str(plain(expand(value, site, lang, marks, UI[lang])))))
 
 
 def _mark_fallback() -> None:
@@ -151,20 +162,15 @@ def md_html(text: Text | None, lang: str, page_path: str, site: Site | None = No
     if text.is_fallback(lang):
         _mark_fallback()
     value = text.get(lang)
-    marks: list[str] = []
+    marks = _Marks(lang)
     if site is not None:
-        # Citation marks are our markup, not content: they go in after the allowlist.
-        def placeholder(fact: Any) -> str:
-            marks.append(str(citerender.cite_of(fact, lang)))
-            return f"\ue000{len(marks) - 1}\ue001"
-
-        value = expand(value, site, lang, placeholder, UI[lang])
+        value = expand(value, site, lang, marks, UI[lang], escape=_as_text)
     source = rewrite_root_links(value, lang, page_path, html=True)
     html = md_lib.markdown(source, extensions=["attr_list", "tables"], output_format="html")
     # `check` refused anything outside the allowlist already; this keeps a page safe even if a
     # caller skipped it (the sanitizer changes nothing in checked content).
     clean = sanitize(html)
-    return Markup(re.sub("\ue000(\\d+)\ue001", lambda m: marks[int(m.group(1))], clean) if marks else clean)
+    return Markup(marks.restore(clean))  # marks go in after the allowlist
 
 
 def rewrite_root_links(markdown: str, lang: str, page_path: str, *, html: bool = False) -> str:
@@ -238,8 +244,9 @@ class PageBuilder:
     def body(self, text: Text | None, here: str) -> str:
         if text is None:
             return ""
-        source = rewrite_root_links(expand(text.get(self.lang), self.site, self.lang, _marker(self.lang),
-                                           self.ui), self.lang, here)
+        marks = _Marks(self.lang)
+        expanded = marks.restore(expand(text.get(self.lang), self.site, self.lang, marks, self.ui, escape=_as_text))
+        source = rewrite_root_links(expanded, self.lang, here)
         if text.is_fallback(self.lang):
             _mark_fallback()
             return f'\n<div lang="id" markdown="1">\n\n{source.strip()}\n\n</div>\n'
