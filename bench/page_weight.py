@@ -44,11 +44,12 @@ BUDGETS: dict[str, int] = {
 
 # Entity sections: 'posts/' is a section index, 'posts/<id>/' an entity page.
 ENTITY_TYPES = {"procedures": "procedure", "posts": "post", "organisations": "organisation",
-                "agreements": "agreement", "notices": "notice", "data": "dataset"}
-SECTION_TYPES = {"procedures", "posts", "organisations", "agreements", "notices", "checker"}
+                "agreements": "agreement", "notices": "notice", "data": "dataset", "events": "event"}
+SECTION_TYPES = {"procedures", "posts", "organisations", "agreements", "notices", "checker", "events"}
 # Every page type the site has; the checker's only when the site has the travel checker.
 REQUIRED_TYPES = ("home", "section", "procedure", "post", "organisation", "agreement", "notice",
-                  "notice-archive", "glossary", "dataset-catalogue", "dataset", "search", "404", "about")
+                  "notice-archive", "glossary", "dataset-catalogue", "dataset", "search", "404", "about",
+                  "event", "sources", "dataset-version", "region-package")
 CHECKER_TYPES = ("checker-start", "checker-question", "checker-outcome")  # budgeted at 31 KB
 CHECKER_REVIEW = "checker-review"  # the reviewers' map of a flow
 SKIP_DIRS = {"assets", "pagefind", "api", "downloads", "feeds"}
@@ -78,8 +79,14 @@ def page_type(site_dir: Path, path: str) -> str:
         return "about"
     if parts == ["notices", "archive"]:
         return "notice-archive"
+    if parts == ["sources"]:
+        return "sources"
     if parts == ["data"]:
         return "dataset-catalogue"
+    if len(parts) == 3 and parts[:2] == ["data", "regions"]:
+        return "region-package"  # data/regions/<code>/: every dataset's rows for one region
+    if len(parts) == 4 and parts[0] == "data" and parts[2] == "v":
+        return "dataset-version"  # data/<slug>/v/<version>/, a released version or its tombstone
     if len(parts) == 1 and parts[0] in SECTION_TYPES:
         return "section"
     if parts[0] == "checker":
