@@ -243,7 +243,7 @@ def outcome_paths_and_dates(model: Site) -> list[tuple[str, str]]:
             for fid, flow in model.flows.items() for oid in flow.outcomes for lang in ("id", "en")]
 
 
-def test_every_outcome_prints_on_one_a4_page(browser: Browser, url: str, model: Site) -> None:
+def test_every_outcome_prints_on_at_most_two_a4_pages(browser: Browser, url: str, model: Site) -> None:
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -260,9 +260,11 @@ def test_every_outcome_prints_on_one_a4_page(browser: Browser, url: str, model: 
             reader = PdfReader(io.BytesIO(pdf))
             text = " ".join((reader.pages[-1].extract_text() or "").split())
             assert "lintas.example" in text.replace(" ", ""), f"{path}: the address is not printed"
-            if len(reader.pages) != 1:
+            # Two sheets since issue 15: an outcome now shows each post's hours and status with
+            # numbered citations, and the source list those numbers point to prints with it.
+            if len(reader.pages) > 2:
                 too_long[path] = len(reader.pages)
-        assert too_long == {}, f"outcomes printing on more than one A4 page: {too_long}"
+        assert too_long == {}, f"outcomes printing on more than two A4 pages: {too_long}"
     finally:
         context.close()
 
