@@ -1,7 +1,8 @@
 """SYNTHETIC national-scale corpus for the benchmarks: a complete Lintas project folder from a seed.
 
 `generate(root, n)` writes `root/content/` (N entities across every kind, both languages, every
-reference resolving), copies `templates/` and `data/regions.yaml` from the repository, and adds one
+reference resolving; a register of made-up sources in `content/sources/` that every entity and
+every critical fact cites by id, as the sample content does), copies `templates/` and `data/regions.yaml` from the repository, and adds one
 record-level dataset (`data/bench-crossings.yaml` + CSV). `write_rows(path, m, posts)` writes M
 record-level crossing rows with fake identifying columns, for the aggregation benchmark.
 
@@ -116,12 +117,14 @@ class _Gen:
 
         return self.text(one("id"), one("en"))
 
-    def sources(self, n: int) -> list[dict[str, Any]]:
-        return [{"title": f"Sumber sintetis {n}-{i} (korpus uji, bukan sumber nyata)",
-                 "publisher": "Generator korpus Lintas (bench/corpus.py)",
-                 "url": f"https://sumber.example/{n}/{i}",
-                 "date": self.date(2020, 2024)}
-                for i in range(1, self.rng.randint(1, 3) + 1)]
+    def sources(self, n: int) -> list[str]:
+        """Ids of sources in the corpus's own register (content/sources/, see `source_records`)."""
+        return sorted(self.rng.sample(self.ids["sources"], min(len(self.ids["sources"]),
+                                                              self.rng.randint(1, 3))))
+
+    def cite(self) -> dict[str, Any]:
+        """A single fact's citation, as the sample content writes it: `cite: [<source id>]`."""
+        return {"cite": [self.rng.choice(self.ids["sources"])]}
 
     def date(self, y0: int, y1: int) -> str:
         start = dt.date(y0, 1, 1)
@@ -168,8 +171,8 @@ def organisations(g: _Gen) -> dict[str, dict[str, Any]]:
             **rec,
             "summary": g.summary(),
             "body": g.body(),
-            "address": g.text(f"Jalan Contoh No. {i}, kota sintetis", f"{i} Example Street, synthetic town"),
-            "contact": {"website": f"https://organisasi-{i}.example/"},
+            "contact": {"address": {"value": f"Jalan Contoh No. {i}, kota sintetis", **g.cite()},
+                        "website": {"value": f"https://organisasi-{i}.example/", **g.cite()}},
             "region": g.rng.choice(REGIONS),
             "working_area": sorted(g.rng.sample(REGIONS, 2)),
             **g.common(i),
@@ -194,10 +197,12 @@ def posts(g: _Gen, orgs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
             "location": g.text(f"Desa sintetis {i}", f"Synthetic village {i}"),
             "region": g.rng.choice(REGIONS),
             "opening_hours": [{"days": {"id": "Setiap hari", "en": "Every day"}, "opens": "08:00",
-                               "closes": "16:00", "timezone": g.rng.choice(["WIB", "WITA", "WIT"])}],
+                               "closes": "16:00", "timezone": g.rng.choice(["WIB", "WITA", "WIT"]),
+                               **g.cite()}],
             "services": [g.summary() for _ in range(g.rng.randint(1, 3))],
             "operating_office": g.rng.choice(office_ids),
             "status": g.rng.choice(["active", "active", "active", "inactive", "planned"]),
+            "citations": {"status": g.cite()},
         }
         if kind == "plbn":
             rec["managed_by"] = list(orgs)[2]
@@ -221,6 +226,7 @@ def agreements(g: _Gen) -> dict[str, dict[str, Any]]:
             "scope": g.summary(),
             "body": g.body(),
             "status": g.rng.choice(["signed", "in-force", "expired"]),
+            "citations": {"status": g.cite()},
             "related_posts": g.some("posts", 0, 2),
             "documents": [{"title": g.text(f"Naskah sintetis {i}", f"Synthetic text {i}"),
                            "url": f"https://dokumen.example/{i}.pdf"}],
@@ -242,11 +248,11 @@ def procedures(g: _Gen) -> dict[str, dict[str, Any]]:
             "body": g.body(),
             "audience": sorted(g.rng.sample(["wni", "wna", "border-residents", "pilgrims"], 2)),
             "steps": steps,
-            "requirements": [{"text": g.summary()} for _ in range(g.rng.randint(2, 6))],
+            "requirements": [{"text": g.summary(), **g.cite()} for _ in range(g.rng.randint(2, 6))],
             # No invented fee: a zero row that says it is an example keeps the fee table in the page.
             "fees": [{"item": g.text("Tarif contoh (sintetis)", "Example fee (synthetic)"),
                       "amount_idr": 0, "legal_basis": "Contoh sintetis, bukan dasar hukum",
-                      "effective_from": "2024-01-01"}],
+                      "effective_from": "2024-01-01", **g.cite()}],
             "offices": g.some("organisations", 1, 3),
             "posts": g.some("posts", 0, 2),
             "related": g.some("procedures", 0, 2, exclude=pid),
@@ -288,6 +294,15 @@ def glossary(g: _Gen) -> dict[str, dict[str, Any]]:
                                          f"Synthetic term {i}: {g.sentence('en')}"),
                     "abbreviation": True, **g.common(i)}
     return out
+
+
+def source_record(sid: str) -> dict[str, Any]:
+    """content/sources/<id>.yaml, shaped like the sample's register but saying it is made up."""
+    return {"title": f"Sumber sintetis {sid} (korpus uji, bukan sumber nyata)",
+            "publisher": "Generator korpus Lintas (bench/corpus.py)",
+            "url": f"https://sumber.example/{sid}", "language": "id", "kind": "secondary",
+            "note": {"id": "Sumber buatan untuk mengukur kinerja; tidak ada isinya yang nyata.",
+                     "en": "A made-up source for measuring performance; nothing in it is real."}}
 
 
 def settings(procedure_ids: list[str]) -> dict[str, Any]:
@@ -338,6 +353,7 @@ def generate(root: Path, n: int, seed: int = SEED, rows: int = CORPUS_DATASET_RO
     rng = random.Random(f"{seed}:{n}")
     per_kind = counts(n)
     all_ids = {kind: ids(kind, c) for kind, c in per_kind.items()}
+    all_ids["sources"] = [f"sumber-sintetis-{i:04d}" for i in range(1, max(3, n // 20) + 1)]
     g = _Gen(rng, all_ids, [abbreviation(i) for i in range(per_kind["glossary"])])
     orgs = organisations(g)
     by_kind = {"organisations": orgs, "posts": posts(g, orgs), "agreements": agreements(g),
@@ -354,6 +370,11 @@ def generate(root: Path, n: int, seed: int = SEED, rows: int = CORPUS_DATASET_RO
                 f"# SYNTHETIC benchmark content (bench/corpus.py), not real information.\n{dump(rec)}",
                 encoding="utf-8")
             files += 1
+    (content / "sources").mkdir(parents=True)
+    for sid in all_ids["sources"]:
+        (content / "sources" / f"{sid}.yaml").write_text(
+            "# SYNTHETIC benchmark source (bench/corpus.py), not a real source.\n"
+            + dump(source_record(sid)), encoding="utf-8")
     (content / "site.yaml").write_text(dump(settings(all_ids["procedures"])), encoding="utf-8")
     shutil.copytree(REPO / "templates", root / "templates")
     row_posts = tuple(all_ids["posts"][:CORPUS_DATASET_POSTS])

@@ -37,19 +37,20 @@ BUDGETS: dict[str, int] = {
     "procedure": 100 * KB,
     "notice": 100 * KB,
     "dataset": 100 * KB,
-    "checker-start": 31 * KB,  # 30 KB + offline reading (assets/offline.js, decision 0009)
-    "checker-question": 31 * KB,
-    "checker-outcome": 31 * KB,
+    "checker-start": 32 * KB,  # 30 KB + offline reading (decision 0009) + per-fact citations, post hours, footer (1 KB)
+    "checker-question": 32 * KB,
+    "checker-outcome": 32 * KB,
 }
 
 # Entity sections: 'posts/' is a section index, 'posts/<id>/' an entity page.
 ENTITY_TYPES = {"procedures": "procedure", "posts": "post", "organisations": "organisation",
-                "agreements": "agreement", "notices": "notice", "data": "dataset"}
-SECTION_TYPES = {"procedures", "posts", "organisations", "agreements", "notices", "checker"}
+                "agreements": "agreement", "notices": "notice", "data": "dataset", "events": "event"}
+SECTION_TYPES = {"procedures", "posts", "organisations", "agreements", "notices", "checker", "events"}
 # Every page type the site has; the checker's only when the site has the travel checker.
 REQUIRED_TYPES = ("home", "section", "procedure", "post", "organisation", "agreement", "notice",
-                  "notice-archive", "glossary", "dataset-catalogue", "dataset", "search", "404", "about")
-CHECKER_TYPES = ("checker-start", "checker-question", "checker-outcome")  # budgeted at 31 KB
+                  "notice-archive", "glossary", "dataset-catalogue", "dataset", "search", "404", "about",
+                  "event", "sources", "dataset-version", "region-package")
+CHECKER_TYPES = ("checker-start", "checker-question", "checker-outcome")  # budgeted at 32 KB
 CHECKER_REVIEW = "checker-review"  # the reviewers' map of a flow
 SKIP_DIRS = {"assets", "pagefind", "api", "downloads", "feeds"}
 
@@ -78,8 +79,14 @@ def page_type(site_dir: Path, path: str) -> str:
         return "about"
     if parts == ["notices", "archive"]:
         return "notice-archive"
+    if parts == ["sources"]:
+        return "sources"
     if parts == ["data"]:
         return "dataset-catalogue"
+    if len(parts) == 3 and parts[:2] == ["data", "regions"]:
+        return "region-package"  # data/regions/<code>/: every dataset's rows for one region
+    if len(parts) == 4 and parts[0] == "data" and parts[2] == "v":
+        return "dataset-version"  # data/<slug>/v/<version>/, a released version or its tombstone
     if len(parts) == 1 and parts[0] in SECTION_TYPES:
         return "section"
     if parts[0] == "checker":

@@ -976,7 +976,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-serve", action="store_true", help="skip the real `serve` loop")
     parser.add_argument("--profile", action="store_true", help="also cProfile one build")
     parser.add_argument("--profile-n", type=int, help="corpus size of the profiled build (default N)")
-    parser.add_argument("--serve-timeout", type=float, default=1800)
+    parser.add_argument("--serve-timeout", type=float,
+                        help="seconds to wait for serve's first build and for the edit (default 1800; "
+                             "120 with --quick, so a site serve cannot build fails the run, not hangs it)")
     parser.add_argument("--scaling-only", action="store_true",
                         help="only the builds at N, 2N and 4N (no aggregation, bare MkDocs or serve)")
     parser.add_argument("--scaling-repeat", type=int, default=1,
@@ -990,6 +992,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeat is None:
         args.repeat = 1 if args.quick else 3
+    if args.serve_timeout is None:
+        args.serve_timeout = 120.0 if args.quick else 1800.0
     if args.worker:
         result = WORKERS[args.worker](json.loads(args.spec))
         Path(args.result).write_text(json.dumps(result), encoding="utf-8")

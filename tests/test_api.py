@@ -8,8 +8,6 @@ import datetime as dt
 import json
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -332,26 +330,9 @@ def test_golden_documents(built, name):
 
 # ---- against the built site --------------------------------------------------------------------
 
-def built_site_dir() -> Path:
-    """site/, building it first when it is not there (the renderer must exist for that)."""
-    site_dir = ROOT / "site"
-    if (site_dir / "index.html").exists():
-        return site_dir
-    if not (ROOT / "lintas" / "render.py").exists():
-        pytest.fail("site/index.html does not exist and lintas/site/render.py is not written yet, "
-                    "so the site cannot be built: run `.venv/bin/python build.py` once the "
-                    "renderer exists")
-    python = ROOT / ".venv" / "bin" / "python"
-    result = subprocess.run([str(python) if python.exists() else sys.executable, "build.py"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=900, check=False)
-    assert result.returncode == 0, f"build.py failed:\n{result.stdout}\n{result.stderr}"
-    assert (site_dir / "index.html").exists(), "build.py succeeded but wrote no site/index.html"
-    return site_dir
-
-
 @pytest.mark.slow
-def test_every_id_and_url_in_the_built_api_resolves_to_a_file_in_site():
-    site_dir = built_site_dir()
+def test_every_id_and_url_in_the_built_api_resolves_to_a_file_in_site(built_site: Path):
+    site_dir = built_site
     api_dir = site_dir / "api" / "v1"
     assert (api_dir / "index.json").exists(), "site/ has no api/v1/index.json: publish_api is not wired"
     site, _ = build_site()

@@ -11,6 +11,8 @@ import datetime as dt
 import hashlib
 import io
 import json
+import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -387,3 +389,19 @@ def dataset_files(ds: Dataset, protected: Protected) -> dict[str, bytes]:
 
 def dumps(obj: Any) -> bytes:
     return _dumps(obj)
+
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def zip_bytes(files: Mapping[str, bytes]) -> bytes:
+    """Zip with fixed timestamps and permissions, sorted entries: the same bytes every build."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            zf.writestr(info, files[name], compresslevel=9)
+    return buf.getvalue()

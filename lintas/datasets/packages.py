@@ -15,17 +15,13 @@ The independent attacker in the tests reads them too.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..content.model import Site
 from .definition import TOTAL, Dataset
 from .disclosure import Protected
-from .outputs import _csv, _xlsx, columns, csv_name, dumps, rows, sha256, table_schema
-
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+from .outputs import _csv, _xlsx, columns, csv_name, dumps, rows, sha256, table_schema, zip_bytes
 
 
 @dataclass(frozen=True)
@@ -108,16 +104,6 @@ def readme(code: str, name: str, parts: Sequence[RegionPart]) -> bytes:
     return "\r\n".join(lines).encode("utf-8")
 
 
-def _zip(files: Mapping[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            zf.writestr(info, files[name], compresslevel=9)
-    return buf.getvalue()
 
 
 def region_files(code: str, name: str, parts: Sequence[RegionPart],
@@ -150,5 +136,5 @@ def region_files(code: str, name: str, parts: Sequence[RegionPart],
     })
     files["README.txt"] = readme(code, name, parts)
     out = {f"data/regions/{code}/{n}": b for n, b in files.items()}
-    out[f"data/regions/{code}/{code}.zip"] = _zip(files)
+    out[f"data/regions/{code}/{code}.zip"] = zip_bytes(files)
     return out

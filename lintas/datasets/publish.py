@@ -8,9 +8,7 @@ passport- or NIK-like value in an output, a released byte that would change).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,13 +33,12 @@ from .disclosure import (
 )
 from .joint import current_view, describe_findings, frozen_view, joint_protect, protected_of
 from .load import load_datasets
-from .outputs import dataset_files, dumps
+from .outputs import dataset_files, dumps, zip_bytes
 from .packages import region_files, region_parts
 from .pii import scan
 from .releases import Frozen, compare_current, freeze, read_releases, record_anchor, withdraw
 
 ZIP_NAME = "data/lintas-data.zip"
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -206,17 +203,6 @@ def changelog(ds: Dataset, built: Built) -> dict[str, object]:
     return history.changelog(ds, built.releases)
 
 
-def _zip(files: Mapping[str, bytes]) -> bytes:
-    """Zip with fixed timestamps and permissions, sorted entries: the same bytes every build."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            zf.writestr(info, files[name], compresslevel=9)
-    return buf.getvalue()
 
 
 def publish_datasets(datasets: Sequence[Dataset], site: Site,
@@ -261,7 +247,7 @@ def publish_datasets(datasets: Sequence[Dataset], site: Site,
     for path, data in catalog.items():
         out.add(path, data)
         zipped[path.removeprefix("data/")] = data
-    out.add(ZIP_NAME, _zip(zipped))
+    out.add(ZIP_NAME, zip_bytes(zipped))
     regional: dict[str, bytes] = {}
     for code, parts in region_parts(published, site, protected).items():
         regional.update(region_files(code, parts[0].ds.region_name(code, "id"), parts, protected))

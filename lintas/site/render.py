@@ -516,7 +516,10 @@ class PageBuilder:
         title = self.ui["sections"]["sources"]
         return self.finish("sources/index.md", title, body,
                            {"description": self.ui["section_intro"]["sources"], "kind": "section", "path": here,
-                            "lang": self.lang, "search_index": {"weight": SEARCH_WEIGHTS["section"]}})
+                            "lang": self.lang,
+                            # Not a search result: it names every publisher, and a search for one
+                            # would land here instead of on the pages about the subject.
+                            "search_index": {"exclude": True}})
 
     def _notices(self, nid: str, notice: Notice) -> Page:
         here = self.path("notices", nid)

@@ -66,9 +66,11 @@ MAX_WEIGHT = 10.0
 # Names of related pages (the lists under 'Procedures', 'Related posts'...): they say what a page
 # links to, not what it is about.
 LINK_LIST_FACTOR = 0.4
-# Not indexed: citations (news headlines would make a page match words it does not explain) and
-# the glossary list (each term is a record of its own, see glossary_records).
-EXCLUDE_SELECTORS = [".lintas-sources", ".lintas-glossary"]
+# Not indexed: citations, the sources box and the marks next to facts (news headlines and publishers
+# would make a page match words it does not explain), and
+# the glossary list (each term is a record of its own, see glossary_records); the offline "keep"
+# widget (the same words on every key page: "perangkat" would match "berangkat" everywhere).
+EXCLUDE_SELECTORS = [".lintas-sources", ".lintas-glossary", ".lintas-refs", ".lintas-asof", ".lintas-keep"]
 
 # Page kinds (meta["kind"]) of pages other features add -> their search kind; None: not indexed.
 OTHER_KINDS: dict[str, str | None] = {
@@ -80,6 +82,10 @@ OTHER_KINDS: dict[str, str | None] = {
     "checker-outcome": None,
     "checker-question": None,  # one question with its options: a step, not an answer
     "checker-review": None,
+    # A version of a dataset repeats the dataset's page (the dataset page is the result); a region's
+    # data package lists the datasets of a region, found through the region filter instead.
+    "dataset-version": None,
+    "data-region": None,
     "search": None,
 }
 
