@@ -11,7 +11,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -215,17 +215,26 @@ def published_paths(outputs: Outputs, variant: Variant) -> frozenset[str]:
     return frozenset(outputs) | ({variant.bundle_path} if variant.bundle_path else set())
 
 
-def offline_step(site: Site, config: BuildConfig, site_dir: Path, pages: dict[str, list[Page]]) -> list[Problem]:
+def offline_shell(site: Site, config: BuildConfig) -> Outputs:
+    """The page script, manifests and icons of offline reading (they depend on templates/ and site.yaml)."""
+    from .site.offline import static_outputs
+    from .site.webapp import webapp_outputs
+
+    shell = static_outputs(config.root / "templates")
+    shell.update_from(webapp_outputs(site.settings))
+    return shell
+
+
+def offline_step(site: Site, config: BuildConfig, site_dir: Path, pages: dict[str, list[Page]],
+                 write: Callable[[Outputs], object] | None = None) -> list[Problem]:
     """Offline reading (lintas/site/offline.py): the page script, manifests and icons, then the worker
     with this build's essentials; problems when the essentials name nothing or exceed the budget."""
     from .content.flows.graph import reachable
-    from .site.offline import offline_outputs, static_outputs
-    from .site.webapp import webapp_outputs
+    from .site.offline import offline_outputs
 
+    put: Callable[[Outputs], object] = write or (lambda outputs: _write_changed(site_dir, outputs))
     templates = config.root / "templates"
-    shell = static_outputs(templates)
-    shell.update_from(webapp_outputs(site.settings))
-    _write_changed(site_dir, shell)
+    put(offline_shell(site, config))
     paths = page_paths(pages)
     flows = {lang: {fid: [p for p in [f"{prefix}checker/{fid}/"]
                           + [f"{prefix}checker/{fid}/{node}/" for node in reachable(flow)]
@@ -237,7 +246,7 @@ def offline_step(site: Site, config: BuildConfig, site_dir: Path, pages: dict[st
         site_dir, templates, config.root, list(settings.essentials), settings.budget_kb, settings.stale_after_days,
         paths, flows, [nid for nid, _ in site.active_notices()])
     if not has_errors(problems):
-        _write_changed(site_dir, worker)
+        put(worker)
     return problems
 
 
@@ -282,6 +291,7 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
             # Work files beside site/ (a killed build's leftovers are cleared by the next one's recover()).
             with tempfile.TemporaryDirectory(prefix=f".{config.site_dir.name}.new-docs-",
                                              dir=config.site_dir.parent) as work:
+                mark_ours(Path(work))  # else a kill leaves it where recover() must not guess
                 render_site(pages, Path(work), staging, render_settings(site, config, variant),
                             offline_dir=offline_dir)
             write_outputs(staging, outputs)

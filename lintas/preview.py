@@ -31,13 +31,14 @@ from .content.load import tree_stamp
 from .content.model import Site
 from .datasets.regions import load_region_names
 from .i18n import LANGS, lang_prefix
-from .outputs import OutputError
+from .outputs import OutputError, Outputs
 from .pipeline import (
     BuildState,
     CheckCache,
     build,
     check,
     generate_pages,
+    offline_step,
     publish,
     published_paths,
     render_settings,
@@ -166,6 +167,13 @@ class Preview:
         self.state = BuildState(site, outputs, pages, discovery)
         if pending():
             return Update("interrupted", visible, rendered, files)
+        # The offline worker's cache version hashes the kept pages: redone on every patch, so an
+        # interrupted update's next run brings sw.js up to date too (as a full build writes it).
+        found = offline_step(site, self.config, self.config.site_dir, pages,
+                             write=lambda out: self._write_files(_changed_in(self.config.site_dir, out)))
+        if has_errors(found):
+            self._report(found)
+            raise _Unpatchable("offline reading has problems")
         self._reindex(site)
         self.log(f"serve: site updated in {time.perf_counter() - started:.2f} s "
                  f"({rendered} page(s) rendered, {files} published file(s) rewritten, search index rebuilt)")
@@ -221,3 +229,8 @@ def _entity_of(src_path: str) -> tuple[str, str] | None:
 def _changed(new: Mapping[str, bytes], old: Mapping[str, bytes]) -> dict[str, bytes]:
     return {path: data for path, data in new.items() if old.get(path) != data}
 
+
+def _changed_in(site_dir: Path, outputs: Outputs) -> dict[str, bytes]:
+    """The outputs whose file in site/ is missing or differs."""
+    return {path: outputs[path] for path in outputs
+            if not ((site_dir / path).is_file() and (site_dir / path).read_bytes() == outputs[path])}
