@@ -136,10 +136,20 @@ def recover(site_dir: Path) -> None:
         if is_ours(stale):
             shutil.rmtree(stale, ignore_errors=True)
         elif stale.is_dir() and not stale.is_symlink():
-            # A build killed between making a folder and marking it leaves it empty; an empty
-            # folder holds nothing to lose, so it goes whoever made it.
+            # A build killed between making a folder and marking it leaves it empty, or holding
+            # only a half-written marker; either holds nothing to lose, so it goes whoever made it.
             with contextlib.suppress(OSError):
+                _remove_half_marker(stale)
                 stale.rmdir()
+
+
+def _remove_half_marker(folder: Path) -> None:
+    """Unlink `folder`'s marker when it is the folder's only entry and a prefix of the token."""
+    entries = list(folder.iterdir())
+    marker = folder / WORK_MARKER
+    if (entries == [marker] and marker.is_file() and not marker.is_symlink()
+            and WORK_TOKEN.startswith(marker.read_bytes())):
+        marker.unlink()
 
 
 def make_staging(site_dir: Path) -> Path:

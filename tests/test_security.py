@@ -151,14 +151,22 @@ def test_the_build_removes_only_what_it_made(tmp_path: Path) -> None:
         (folder / "notes.txt").write_text("keep", encoding="utf-8")
     empty = tmp_path / ".site.new-abc123"  # killed before it could mark it: empty, so removed
     empty.mkdir()
+    half = tmp_path / ".site.new-def456"  # killed while writing the marker: removed too
+    half.mkdir()
+    (half / WORK_MARKER).write_bytes(b"Lintas build")
+    odd = tmp_path / ".site.new-ghi789"  # a marker-named file that is not a half marker: kept
+    odd.mkdir()
+    (odd / WORK_MARKER).write_bytes(b"mine")
+    theirs.append(odd)
     killed = make_staging(site)  # a build killed after it made its staging folder...
     (killed / "index.html").write_text("half", encoding="utf-8")
     offline = tmp_path / "lintas-offline-x1"  # ...and its offline work folder
     offline.mkdir()
     mark_ours(offline)
     recover(site)
-    assert not killed.exists() and not offline.exists() and not empty.exists()
-    assert all((f / "notes.txt").read_text(encoding="utf-8") == "keep" for f in theirs)
+    assert not killed.exists() and not offline.exists() and not empty.exists() and not half.exists()
+    assert odd.exists()
+    assert all((f / "notes.txt").read_text(encoding="utf-8") == "keep" for f in theirs[:3])
     new = make_staging(site)
     (new / "index.html").write_text("new", encoding="utf-8")
     swap_in(new, site)
