@@ -64,7 +64,9 @@ def _prototypes() -> dict[str, str]:
         longer = [m for m in members if len(m) > 1]
         prototype = min(longer) if longer else min(members, key=lambda m: (-degree.get(m, 0), ord(m)))
         table.update({m: prototype for m in members if len(m) == 1 and m != prototype})
-    return table
+    # A sequence prototype may hold characters that have prototypes of their own ('2l日'): fold
+    # those too, so that the skeleton of a skeleton is itself.
+    return {c: "".join(table.get(p, p) for p in unicodedata.normalize("NFD", v)) for c, v in table.items()}
 
 
 def skeleton(text: str) -> str:

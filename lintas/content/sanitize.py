@@ -274,10 +274,13 @@ MAX_PER_FIELD = {"<": 100, "[": 1000}
 MAX_ABBREVIATIONS = 50
 _ABBREVIATION = re.compile(r"^ {0,3}\*\[[^\]\n]*\]:", re.M)
 # Every other construct renders in time linear in its length, at up to ~25 ms per KB measured on a
-# loaded 2-core machine (docs/benchmarks.md): the Markdown of one file (all its fields together,
-# both languages) is limited so that no file costs more than a few seconds. The largest sample
-# file has 5.5 KB of Markdown.
-MAX_MARKDOWN_PER_FILE = 128 * 1024  # characters
+# loaded 2-core machine (docs/benchmarks.md): the texts of one file (all its fields together, both
+# languages, Markdown and plain) are limited so that no file costs more than a few seconds. The
+# largest sample file has 5.5 KB of Markdown.
+MAX_TEXT_PER_FILE = 64 * 1024  # characters
+# A name, title, term or code is shown on many pages (lists, menus, feeds, search): a 1 MiB name
+# doubled the sample build. The longest sample name has 122 characters.
+MAX_NAME = 500
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _QUOTES = re.compile(r"[ \t]*(?:>[ \t]?)+")
 
