@@ -105,6 +105,21 @@ def test_every_critical_fact_on_every_page_shows_a_citation(project: Path) -> No
                 assert fees and fees.group(1).count("<tr>") == fees.group(1).count('<sup class="lintas-refs">')
 
 
+def test_every_cited_fact_shows_its_date_or_says_it_is_not_recorded(project: Path) -> None:
+    """A fact whose sources carry no date says so plainly, instead of showing a bare publisher."""
+    pages, _ = pages_and_api(project)
+    no_date = {"id": "tanggal tidak tercatat", "en": "date not recorded"}
+    dates = [(path, m.group(1)) for path, text in pages.items()
+             for m in re.finditer(r'<span class="lintas-asof">\((.*?)\)</span>', text)]
+    assert dates
+    assert [(path, d) for path, d in dates if not re.search(r"\d{4}", d) and no_date[path[:2]] not in d] == []
+    # The passport fees carry the date of the tariff they quote.
+    fees = re.search(r"<tbody>(.*?)</tbody>", pages["id/procedures/passport-application/index.md"], re.S)
+    assert fees and fees.group(1).count("17 Desember 2024)</span>") == fees.group(1).count("<tr>")
+    # A fact whose only source is undated says so (the Timor-Leste customs page has no date).
+    assert "(per Alfândegas de Timor-Leste, date not recorded)" in pages["en/procedures/cross-into-timor-leste/index.md"]
+
+
 def test_uncited_critical_fact_and_unknown_source_fail_check(project: Path) -> None:
     post = project / "content/posts/plbn-wini.yaml"
     text = post.read_text(encoding="utf-8")
