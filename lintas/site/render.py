@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import markdown as md_lib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..config import build_datetime
 from ..content.model import Site
-from ..content.sanitize import sanitize
+from ..content.sanitize import markdown_html, sanitize
 from ..content.schemas import (
     Contact,
     Entity,
@@ -166,7 +165,7 @@ def md_html(text: Text | None, lang: str, page_path: str, site: Site | None = No
     if site is not None:
         value = expand(value, site, lang, marks, UI[lang], escape=_as_text)
     source = rewrite_root_links(value, lang, page_path, html=True)
-    html = md_lib.markdown(source, extensions=["attr_list", "tables"], output_format="html")
+    html = markdown_html(source, ("attr_list", "tables"))
     # `check` refused anything outside the allowlist already; this keeps a page safe even if a
     # caller skipped it (the sanitizer changes nothing in checked content).
     clean = sanitize(html)
