@@ -177,8 +177,8 @@ def instrument(timers: Timers) -> None:
     for attr, stage in (("check", "check"), ("load_sources", "load"), ("validate_sources", "validate"),
                         ("build_model", "model"), ("publish", "publish"), ("generate_pages", "generate"),
                         ("render_site", "render"), ("write_outputs", "write"), ("make_staging", "write"),
-                        ("swap_in", "write"), ("discard", "write"), ("check_site", "linkcheck"),
-                        ("zip_folder", "bundle"), ("fill_bundle_size", "bundle"),
+                        ("swap_in", "write"), ("discard", "write"), ("check_site", "linkcheck"), ("check_files", "linkcheck"),
+                        ("zip_files", "bundle"), ("with_outputs", "bundle"), ("fill_bundle_size", "bundle"),
                         ("build_search_index", "search")):
         timers.wrap(pl, attr, stage)
     # Imported inside the pipeline's functions: wrap them where they are looked up.

@@ -27,8 +27,8 @@ from .i18n import LANGS, lang_prefix
 from .outputs import OutputError, Outputs
 from .problems import Problem, has_errors, sort_problems
 from .publish.feeds import feed_path, releases_feed
-from .site.bundle import BUNDLE_PATH, fill_bundle_size, home_pages, zip_folder
-from .site.linkcheck import check_site
+from .site.bundle import BUNDLE_PATH, fill_bundle_size, home_pages, with_outputs, zip_files
+from .site.linkcheck import check_files, check_site
 from .site.pages import Page
 from .site.render import (
     Variant,
@@ -41,7 +41,16 @@ from .site.render import (
 from .site.renderer import RenderError, RenderSettings, render_site
 from .site.search import SearchIndexError, build_search_index, search_page, with_search_index
 from .site.ui import catalogue_problems
-from .write import WriteError, build_lock, discard, make_staging, mark_ours, swap_in, write_outputs
+from .write import (
+    WriteError,
+    build_lock,
+    discard,
+    make_staging,
+    mark_ours,
+    remove_work_folder,
+    swap_in,
+    write_outputs,
+)
 
 if TYPE_CHECKING:
     from .datasets.definition import Dataset
@@ -280,33 +289,35 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
             sized.wait()
 
     search: concurrent.futures.Future[int] | None = None
-    with tempfile.TemporaryDirectory(prefix="lintas-offline-", dir=staging.parent) as tmp, \
-            concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        mark_ours(Path(tmp))  # a kill leaves it behind; the next build knows it as ours
+    cleaner: threading.Thread | None = None
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         try:
             pages = generate_pages(site, config, published_paths(outputs, variant), variant)
-            offline_dir = Path(tmp) / "site" if bundle else None
-            if offline_dir is not None:
-                offline_dir.mkdir()
-            # Work files beside site/ (a killed build's leftovers are cleared by the next one's recover()).
-            with tempfile.TemporaryDirectory(prefix=f".{config.site_dir.name}.new-docs-",
-                                             dir=config.site_dir.parent) as work:
-                mark_ours(Path(work))  # else a kill leaves it where recover() must not guess
-                render_site(pages, Path(work), staging, render_settings(site, config, variant),
-                            offline_dir=offline_dir)
+            # Work files beside site/ (a killed build's leftovers are cleared by the next one's
+            # recover()), removed in a thread while the later stages run (unlinking thousands of
+            # files is slow on some file systems, and needs no CPU).
+            work = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}.new-docs-", dir=config.site_dir.parent))
+            try:
+                mark_ours(work)  # else a kill leaves it where recover() must not guess
+                offline = render_site(pages, work, staging, render_settings(site, config, variant))
+            finally:
+                cleaner = threading.Thread(target=remove_work_folder, args=(work,), daemon=True)
+                cleaner.start()
             write_outputs(staging, outputs)
             from .publish.discovery import publish_discovery
 
             discovery = publish_discovery(site, config, page_paths(pages))
             write_outputs(staging, discovery)
             search = pool.submit(build_search_index, staging, site, hold=hold)
-            if offline_dir is not None:
-                write_outputs(offline_dir, outputs)
-                broken = check_site(offline_dir)
+            if offline is not None:
+                # The offline copy never touches the disk: checked and zipped from memory.
+                copy = with_outputs(offline, outputs)
+                broken = check_files(copy)
                 if broken:
                     return BuildResult([Problem("site", None, None, "output", f"offline bundle: {line}")
                                         for line in broken], written=False)
-                archive = zip_folder(offline_dir)
+                archive = zip_files(copy)
+                del copy, offline
                 write_outputs(staging, {BUNDLE_PATH: archive})
                 fill_bundle_size(staging, len(archive))
                 outputs = _with(outputs, BUNDLE_PATH, archive)
@@ -326,6 +337,8 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
             sized.set()  # Pagefind never waits for a bundle that will not come
             if search is not None:
                 search.exception()  # it writes into staging: done before staging is discarded
+            if cleaner is not None:
+                cleaner.join()
     if broken:
         return BuildResult([Problem("site", None, None, "output", line) for line in broken], written=False)
     count = sum(1 for _ in staging.rglob("*.html"))

@@ -111,6 +111,25 @@ def mark_ours(folder: Path) -> None:
     (folder / WORK_MARKER).write_bytes(WORK_TOKEN)
 
 
+def remove_work_folder(folder: Path) -> None:
+    """Remove a work folder, its marker last: a kill half-way leaves a folder recover() still knows."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name == WORK_MARKER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+    with contextlib.suppress(OSError):
+        (folder / WORK_MARKER).unlink()
+        folder.rmdir()
+
+
 def is_ours(folder: Path) -> bool:
     try:
         marker = folder / WORK_MARKER
@@ -131,7 +150,7 @@ def recover(site_dir: Path) -> None:
         olds = olds[:-1]
     if is_ours(site_dir):  # a site restored above, or one killed just before it was set aside
         (site_dir / WORK_MARKER).unlink()
-    # `lintas-offline-*`: the offline bundle's work folder (pipeline.py), also left by a kill.
+    # `lintas-offline-*`: the offline bundle's work folder of builds before it was kept in memory.
     for stale in [*olds, *parent.glob(f".{site_dir.name}.new-*"), *parent.glob("lintas-offline-*")]:
         if is_ours(stale):
             shutil.rmtree(stale, ignore_errors=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import json
 import re
 import subprocess
@@ -123,6 +124,52 @@ def test_every_critical_fact_on_every_page_shows_a_citation(sample: Sample) -> N
             fees = re.search(r'<tbody>(.*?)</tbody>', page, re.S)
             if proc.fees:
                 assert fees and fees.group(1).count("<tr>") == fees.group(1).count('<sup class="lintas-refs">')
+
+
+def test_every_cited_fact_shows_its_date_or_says_it_is_not_recorded(project: Path) -> None:
+    """A fact whose sources carry no date says so plainly, instead of showing a bare publisher."""
+    pages, _ = pages_and_api(project)
+    no_date = {"id": "tanggal tidak tercatat", "en": "date not recorded"}
+    dates = [(path, m.group(1)) for path, text in pages.items()
+             for m in re.finditer(r'<span class="lintas-asof">\((.*?)\)</span>', text)]
+    assert dates
+    assert [(path, d) for path, d in dates if not re.search(r"\d{4}", d) and no_date[path[:2]] not in d] == []
+    # The passport fees carry the date of the tariff they quote.
+    fees = re.search(r"<tbody>(.*?)</tbody>", pages["id/procedures/passport-application/index.md"], re.S)
+    assert fees and fees.group(1).count("17 Desember 2024)</span>") == fees.group(1).count("<tr>")
+    # A fact whose only source is undated says so (the Timor-Leste customs page has no date).
+    assert "(per Alfândegas de Timor-Leste, date not recorded)" in pages["en/procedures/cross-into-timor-leste/index.md"]
+
+
+def test_glossary_definitions_carry_numbered_references_to_their_sources(project: Path) -> None:
+    site = site_of(project)
+    pages, _ = pages_and_api(project)
+    for lang in ("id", "en"):
+        page = pages[f"{lang}/glossary/index.md"]
+        for gid, term in site.glossary.items():
+            entry = re.search(rf'<dt id="{gid}">.*?</dt>\n<dd>(.*?)</dd>', page, re.S)
+            assert entry, gid
+            refs = re.findall(r'href="#(sumber-\d+)"', entry.group(1))
+            assert len(refs) == len(term.sources), gid
+            for ref, sid in zip(refs, term.sources, strict=True):  # each number leads to that very source
+                assert re.search(rf'<li id="{ref}"[^>]*><a href="{re.escape(html.escape(str(site.sources[sid].url)))}"', page), (gid, sid)
+
+
+def test_sources_page_says_plainly_when_access_dates_are_not_recorded(project: Path) -> None:
+    pages, _ = pages_and_api(project)
+    site = site_of(project)
+    undated = sum(1 for s in site.sources.values() if not s.accessed)
+    assert undated  # the sample records no access date: the seeds and notes do not give one
+    said = {"id": f"Tanggal akses belum tercatat untuk {undated} dari {len(site.sources)} sumber",
+            "en": f"The access date is not recorded for {undated} of {len(site.sources)} sources"}
+    for lang in ("id", "en"):
+        assert said[lang] in pages[f"{lang}/sources/index.md"]
+    # A recorded date replaces the statement for that source (and the count drops).
+    first = sorted((project / "content/sources").glob("*.yaml"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "accessed: 2026-12-01\n", encoding="utf-8")
+    pages, _ = pages_and_api(project)
+    assert f"Tanggal akses belum tercatat untuk {undated - 1} dari" in pages["id/sources/index.md"]
+    assert "Diakses: 1 Desember 2026" in pages["id/sources/index.md"]
 
 
 def test_uncited_critical_fact_and_unknown_source_fail_check(project: Path) -> None:

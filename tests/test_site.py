@@ -4,6 +4,7 @@ reproducibility and the preview server."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -21,7 +22,8 @@ import pytest
 
 from lintas.config import BuildConfig
 from lintas.pipeline import build, check, generate_pages
-from lintas.site.linkcheck import check_site
+from lintas.site.bundle import zip_files
+from lintas.site.linkcheck import check_files, check_site
 from lintas.site.renderer import file_urls
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,6 +171,64 @@ def test_link_check_reads_every_reference_once(tmp_path: Path) -> None:
     ]
 
 
+def test_link_check_in_memory_finds_what_the_disk_check_finds(built: Path, tmp_path: Path) -> None:
+    """The offline bundle is checked from memory (it never touches the disk): the same findings as
+    the check of the same files on disk, clean for the real bundle, broken links when a page goes."""
+    with zipfile.ZipFile(built / "downloads/lintas-offline.zip") as zf:
+        zf.extractall(tmp_path)
+        files = {name.removeprefix("lintas/"): zf.read(name) for name in zf.namelist()}
+    assert check_files(files) == check_site(tmp_path / "lintas") == []
+    gone = "en/posts/plbn-wini/index.html"
+    assert gone in files
+    del files[gone]
+    (tmp_path / "lintas" / gone).unlink()
+    found = check_files(files)
+    assert found == check_site(tmp_path / "lintas")
+    assert any("broken link" in line and "plbn-wini" in line for line in found)
+
+
+def test_bundle_zip_is_deterministic_and_stores_compressed_files() -> None:
+    files = {"b/index.html": b"<p>" + b"x" * 500 + b"</p>", "a.png": b"\x89PNG" + bytes(range(200)),
+             "a/b.css": b"p{}" * 100}
+    one = zip_files(files)
+    assert one == zip_files(dict(reversed(list(files.items()))))
+    with zipfile.ZipFile(io.BytesIO(one)) as zf:
+        assert zf.namelist() == ["lintas/a/b.css", "lintas/a.png", "lintas/b/index.html"]  # Path order
+        kinds = {i.filename: i.compress_type for i in zf.infolist()}
+        assert kinds["lintas/a.png"] == zipfile.ZIP_STORED
+        assert kinds["lintas/b/index.html"] == kinds["lintas/a/b.css"] == zipfile.ZIP_DEFLATED
+        assert all(zf.read("lintas/" + name) == data for name, data in files.items())
+
+
+def test_a_work_folder_killed_while_removed_is_still_ours(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The render's work folder is removed in a thread while the build goes on; its marker goes
+    last, so a kill half-way leaves a folder the next build's recovery knows and removes."""
+    import lintas.write as write
+
+    site = tmp_path / "site"
+    work = tmp_path / ".site.new-docs-x1"
+    (work / "id" / "docs").mkdir(parents=True)
+    (work / "id" / "docs" / "index.md").write_text("# x\n", encoding="utf-8")
+    (work / "zz.yml").write_text("a: 1\n", encoding="utf-8")
+    write.mark_ours(work)
+
+    def killed(*_args: Any, **_kwargs: Any) -> None:
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(write.shutil, "rmtree", killed)
+    with pytest.raises(SystemExit):
+        write.remove_work_folder(work)
+    assert write.is_ours(work)
+    monkeypatch.undo()
+    write.recover(site)
+    assert not work.exists()
+    work.mkdir()
+    write.mark_ours(work)
+    (work / "f").write_text("x", encoding="utf-8")
+    write.remove_work_folder(work)
+    assert not work.exists()
+
+
 # ------------------------------------------------------------------------------- atomicity
 
 
@@ -272,9 +332,9 @@ def test_two_builds_are_byte_identical(built: Path, tmp_path: Path, monkeypatch:
     renders: list[object] = []
     render_site = pipeline.render_site
 
-    def counted(*args: Any, **kwargs: Any) -> None:
+    def counted(*args: Any, **kwargs: Any) -> Any:
         renders.append(args[3])  # the render settings
-        render_site(*args, **kwargs)
+        return render_site(*args, **kwargs)  # the offline copy, kept in memory
 
     monkeypatch.setattr(pipeline, "render_site", counted)
     second = copy_project(tmp_path / "two")

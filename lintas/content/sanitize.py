@@ -15,6 +15,7 @@ id or a class, never a link target or any other attribute.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -142,6 +143,23 @@ def _extensions() -> tuple[list[Any], dict[str, Any]]:
         else:
             names.append(ext)
     return names, configs
+
+
+_CONVERTERS = threading.local()
+
+
+def markdown_html(text: str, extensions: tuple[str, ...]) -> str:
+    """`markdown.markdown(text, extensions=...)`, with one converter per extension set and thread,
+    reset between texts: building a converter (loading its extensions) cost more than converting
+    the short texts of a page (7 of 18 s at N = 2,000, docs/benchmarks.md)."""
+    held: dict[tuple[str, ...], markdown.Markdown] | None = getattr(_CONVERTERS, "held", None)
+    if held is None:
+        held = _CONVERTERS.held = {}
+    md = held.get(extensions)
+    if md is None:
+        md = held[extensions] = markdown.Markdown(extensions=list(extensions), output_format="html")
+    md.reset()
+    return md.convert(text)
 
 
 class MarkdownChecker:

@@ -475,18 +475,18 @@ def rule_text(disclosure: Any, lang: str) -> str:
         text += ("Angka 0 yang sebenarnya selalu diterbitkan sebagai 0, jadi sel yang dikosongkan "
                  "bernilai paling sedikit 1. " if zeros == "published" else
                  "Angka 0 diperlakukan seperti angka kecil dan juga dikosongkan, jadi sel yang "
-                 "dikosongkan bisa bernilai 0. ")
+                 "dikosongkan dapat bernilai 0. ")
         if combos:
             text += ("Kombinasi yang tidak mungkin terjadi selalu diterbitkan sebagai 0: "
                      f"{_structural_text(combos, 'id')}. ")
-        text += ("Sel lain ikut dikosongkan bila perlu, supaya angka yang disembunyikan tidak bisa "
+        text += ("Sel lain ikut dikosongkan bila perlu, supaya angka yang disembunyikan tidak dapat "
                  "dihitung dari jumlah, sel lain, tabel lain dari catatan yang sama, atau versi "
                  "sebelumnya; pemeriksaan otomatis membuktikan, dengan anggapan di atas, bahwa setiap "
-                 f"sel kosong bisa bernilai dalam rentang paling sedikit {k} angka yang tidak "
+                 f"sel kosong dapat bernilai dalam rentang paling sedikit {k} angka yang tidak "
                  f"seluruhnya berada di antara 1 dan {k - 1}.")
         if rounding:
             text += (f" Semua angka, termasuk jumlah, dibulatkan ke kelipatan {rounding} terdekat; "
-                     "karena itu rincian bisa tidak sama persis dengan jumlahnya.")
+                     "karena itu rincian mungkin tidak sama persis dengan jumlahnya.")
         return text
     text = (f"Counts of 1 to {k - 1} are not published: the cell is left empty and flagged "
             f"'{FLAG}' (confidential), never shown as 0. ")

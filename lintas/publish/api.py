@@ -476,9 +476,10 @@ def _index(ctx: ApiContext, counts: dict[str, int]) -> ApiIndex:
 
 @cache
 def _validator(schema_bytes: bytes) -> jsonschema.protocols.Validator:
+    """The schemas are generated from our own models, not written by hand: tests/test_api.py checks
+    each against the draft 2020-12 metaschema, so the build does not (0.8 s of every build)."""
     schema = json.loads(schema_bytes)
     cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 

@@ -12,10 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import markdown
-
 from ..config import BuildConfig
 from ..content.model import Site
+from ..content.sanitize import markdown_html
 from ..content.schemas import Text
 from ..i18n import LANGS, lang_prefix
 from ..outputs import Outputs
@@ -90,7 +89,7 @@ def _text_el(parent: ET.Element, tag: str, value: Text, lang: str, type_: str | 
 
 
 def _markdown_html(text: str) -> str:
-    return markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    return markdown_html(text, ("extra", "sane_lists"))
 
 
 def _content_dates(site: Site) -> dt.date:

@@ -22,6 +22,8 @@ from ..i18n import format_partial_date
 
 PER = {"id": "menurut", "en": "per"}
 SOURCE_WORD = {"id": "Sumber", "en": "Source"}
+# Said plainly when neither the fact nor any of its sources has a date: a fact always shows its date.
+NO_DATE = {"id": "tanggal tidak tercatat", "en": "date not recorded"}
 
 
 @dataclass
@@ -68,7 +70,7 @@ def anchor(number: int) -> str:
 
 
 def fact_date(ids: Iterable[str], as_of: str | None, sources: dict[str, SourceRecord], lang: str) -> str:
-    """'menurut ANTARA, 2022' / 'per ANTARA, April 2022; Sinmeta, July 2024'."""
+    """'menurut ANTARA, 2022' / 'per ANTARA, April 2022; Sinmeta, July 2024' / 'per BNPP, date not recorded'."""
     known = [sources[i] for i in ids if i in sources]
     if not known:
         return ""
@@ -76,6 +78,8 @@ def fact_date(ids: Iterable[str], as_of: str | None, sources: dict[str, SourceRe
         publishers = ", ".join(dict.fromkeys(s.publisher for s in known))
         return f"{PER[lang]} {publishers}, {format_partial_date(as_of, lang)}"
     parts = [s.publisher + (f", {format_partial_date(s.published, lang)}" if s.published else "") for s in known]
+    if not any(s.published for s in known):
+        return f"{PER[lang]} " + "; ".join(dict.fromkeys(parts)) + f", {NO_DATE[lang]}"
     return f"{PER[lang]} " + "; ".join(dict.fromkeys(parts))
 
 

@@ -24,7 +24,9 @@ def script_hash(script: str) -> str:
 
 
 def policy(*, wasm: bool = False, inline_hashes: Iterable[str] = ()) -> str:
-    """The policy text. `wasm`: the search page, where Pagefind compiles WebAssembly."""
+    """The policy text. `wasm`: the search pages only. Pagefind compiles WebAssembly in its worker
+    and, when the worker cannot start, in the page, where it needs 'wasm-unsafe-eval' (measured in
+    tests/test_browser_search_csp.py; docs/security.md)."""
     scripts = ["'self'", *(script_hash(s) for s in inline_hashes)]
     if wasm:
         scripts.append("'wasm-unsafe-eval'")

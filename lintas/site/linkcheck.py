@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -46,17 +47,22 @@ class _Tree:
     """The files of the finished site, listed once: a link resolves by set lookups, not by a file
     system call per link (a page at national scale carries dozens of links)."""
 
-    def __init__(self, site: Path) -> None:
-        self.files: set[str] = set()
-        for dirpath, _dirs, names in os.walk(site):
-            rel = Path(dirpath).relative_to(site).as_posix()
-            prefix = "" if rel == "." else rel + "/"
-            self.files.update(prefix + name for name in names if os.path.isfile(os.path.join(dirpath, name)))
+    def __init__(self, files: Iterable[str]) -> None:
+        self.files: set[str] = set(files)
         self.dirs = {posixpath.dirname(f) for f in self.files}
         for d in list(self.dirs):
             while d:
                 d = posixpath.dirname(d)
                 self.dirs.add(d)
+
+    @classmethod
+    def on_disk(cls, site: Path) -> _Tree:
+        files: list[str] = []
+        for dirpath, _dirs, names in os.walk(site):
+            rel = Path(dirpath).relative_to(site).as_posix()
+            prefix = "" if rel == "." else rel + "/"
+            files.extend(prefix + name for name in names if os.path.isfile(os.path.join(dirpath, name)))
+        return cls(files)
 
     def resolve(self, page: str, url: str) -> str | None:
         """The site file a relative or root-relative URL from `page` points at, or None."""
@@ -78,11 +84,19 @@ def _path_order(rel: str) -> list[str]:
 
 def check_site(site: Path, *, root_prefix: str = "/") -> list[str]:
     """Problems as human-readable lines; empty when every link resolves and nothing is remote."""
-    problems: list[str] = []
     site = site.resolve()
-    tree = _Tree(site)
+    return _check(_Tree.on_disk(site), lambda rel: (site / rel).read_text(encoding="utf-8", errors="replace"))
+
+
+def check_files(files: Mapping[str, bytes]) -> list[str]:
+    """The same check over a site held in memory (file bytes by site path): the offline bundle."""
+    return _check(_Tree(files), lambda rel: files[rel].decode("utf-8", errors="replace"))
+
+
+def _check(tree: _Tree, read: Callable[[str], str]) -> list[str]:
+    problems: list[str] = []
     for rel in sorted((f for f in tree.files if f.endswith(".html")), key=_path_order):
-        text = (site / rel).read_text(encoding="utf-8", errors="replace")
+        text = read(rel)
         for tag, attr, url, attrs in _refs(text):
             if url.startswith(("#", "mailto:", "tel:", "geo:", "data:", "javascript:void")):
                 continue
@@ -103,7 +117,7 @@ def check_site(site: Path, *, root_prefix: str = "/") -> list[str]:
             if url and _is_external(url):
                 problems.append(f"{rel}: inline style loads {url} from another host")
     for rel in sorted((f for f in tree.files if f.endswith(".css")), key=_path_order):
-        for match in _CSS_URL.finditer((site / rel).read_text(encoding="utf-8", errors="replace")):
+        for match in _CSS_URL.finditer(read(rel)):
             url = match.group(1) or match.group(2)
             if url and _is_external(url) and not url.startswith("data:"):
                 problems.append(f"{rel}: loads {url} from another host")

@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import markdown as md_lib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..config import build_datetime
 from ..content.model import Site
-from ..content.sanitize import sanitize
+from ..content.sanitize import markdown_html, sanitize
 from ..content.schemas import (
     Contact,
     Entity,
@@ -166,7 +165,7 @@ def md_html(text: Text | None, lang: str, page_path: str, site: Site | None = No
     if site is not None:
         value = expand(value, site, lang, marks, UI[lang], escape=_as_text)
     source = rewrite_root_links(value, lang, page_path, html=True)
-    html = md_lib.markdown(source, extensions=["attr_list", "tables"], output_format="html")
+    html = markdown_html(source, ("attr_list", "tables"))
     # `check` refused anything outside the allowlist already; this keeps a page safe even if a
     # caller skipped it (the sanitizer changes nothing in checked content).
     clean = sanitize(html)
@@ -511,8 +510,12 @@ class PageBuilder:
                 elif kind in self.site.__dataclass_fields__:
                     pages.append(self.link(here, kind, eid))
             items.append({"id": sid, "source": src, "pages": pages})
-        body = [f"\n{self.ui['section_intro']['sources']}\n",
-                self.r.partial("source_register", self.lang, here, items=items)]
+        body = [f"\n{self.ui['section_intro']['sources']}\n"]
+        undated = sum(1 for src in self.site.sources.values() if not src.accessed)
+        if undated:  # said once, plainly, besides each entry's "access date not recorded"
+            body.append("\n" + plain(self.ui["sources_accessed_unknown"].format(
+                n=undated, total=len(self.site.sources))) + "\n")
+        body.append(self.r.partial("source_register", self.lang, here, items=items))
         title = self.ui["sections"]["sources"]
         return self.finish("sources/index.md", title, body,
                            {"description": self.ui["section_intro"]["sources"], "kind": "section", "path": here,
@@ -586,18 +589,18 @@ class PageBuilder:
 
     def glossary(self) -> Page:
         here = section_path("glossary", self.lang)
-        entries = []
-        for gid, term in sorted(self.site.glossary.items(), key=lambda kv: kv[1].term.casefold()):
-            entries.append(self._term(gid, term))
-        body = [f"\n{self.ui['glossary_intro']}\n", '\n<dl class="lintas-glossary">\n' + "\n".join(entries) + "\n</dl>\n"]
         latest = max((t.reviewed_on for t in self.site.glossary.values()), default=None)
-        if latest:
-            cites = citerender.start_page(self.site.sources)
-            try:
+        cites = citerender.start_page(self.site.sources)  # each definition cites its term's sources
+        try:
+            entries = [self._term(gid, term) for gid, term in
+                       sorted(self.site.glossary.items(), key=lambda kv: kv[1].term.casefold())]
+            body = [f"\n{self.ui['glossary_intro']}\n",
+                    '\n<dl class="lintas-glossary">\n' + "\n".join(entries) + "\n</dl>\n"]
+            if latest:
                 own = sorted({s for t in self.site.glossary.values() for s in t.sources})
                 body.append(self.sources_box(here, own, latest))
-            finally:
-                citerender.end_page(cites)
+        finally:
+            citerender.end_page(cites)
         # No abbreviation markup on the glossary itself: the terms are spelt out right there.
         title = self.ui["sections"]["glossary"]
         return Page("glossary/index.md", title, "\n".join(body), self.with_head(title,
@@ -666,7 +669,7 @@ class PageBuilder:
         expansion = (f' <span class="lintas-muted">({plain(self.ui["abbreviation_of"])} {plain(term.expansion)})</span>'
                      if term.expansion else "")
         return (f'<dt id="{plain(gid)}"><dfn>{plain(term.term)}</dfn>{expansion}</dt>\n'
-                f"<dd>{tr(term.definition, self.lang)}</dd>")
+                f"<dd>{tr(term.definition, self.lang)}{citerender.marks(term.sources, None, self.lang, with_date=False)}</dd>")
 
     def home(self, known_pages: set[str]) -> Page:
         here = lang_prefix(self.lang)

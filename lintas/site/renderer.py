@@ -239,16 +239,17 @@ def _offline_search_index(data: str) -> str:
     return json.dumps(index, separators=(",", ":"))
 
 
-def split_variants(site_dir: Path, offline_dir: Path | None, templates_dir: Path,
-                   online_only: frozenset[str] = frozenset()) -> None:
-    """Turn one language's render into the online site (in place) and, with `offline_dir`, its
-    offline copy. `online_only`: pages the offline copy leaves out (the Pagefind search page)."""
+def split_variants(site_dir: Path, offline: bool, templates_dir: Path,
+                   online_only: frozenset[str] = frozenset()) -> dict[str, bytes] | None:
+    """Turn one language's render into the online site (in place) and, with `offline`, return its
+    offline copy: file bytes by path under the language's root, kept in memory (the bundle is
+    checked and zipped from there; writing it to disk and removing it cost more than making it).
+    `online_only`: pages the offline copy leaves out (the Pagefind search page)."""
     index_json = site_dir / "search" / "search_index.json"
+    copy: dict[str, bytes] | None = {} if offline else None
     for dirpath, _dirs, names in os.walk(site_dir):
         folder = Path(dirpath)
         rel_dir = folder.relative_to(site_dir)
-        if offline_dir is not None:
-            (offline_dir / rel_dir).mkdir(parents=True, exist_ok=True)
         for name in names:
             path = folder / name
             rel = (rel_dir / name).as_posix()
@@ -259,10 +260,10 @@ def split_variants(site_dir: Path, offline_dir: Path | None, templates_dir: Path
                 online = online_html(html)
                 if online != html:
                     path.write_text(online, encoding="utf-8")
-                if offline_dir is not None and rel not in online_only:
-                    (offline_dir / rel).write_text(offline_html(html), encoding="utf-8")
-            elif offline_dir is not None:
-                shutil.copyfile(path, offline_dir / rel)
+                if copy is not None and rel not in online_only:
+                    copy[rel] = offline_html(html).encode("utf-8")
+            elif copy is not None:
+                copy[rel] = path.read_bytes()
     # The online site publishes one sitemap of its own, with both languages (discovery.py), and
     # searches with Pagefind.
     for name in ("sitemap.xml", "sitemap.xml.gz"):
@@ -272,24 +273,21 @@ def split_variants(site_dir: Path, offline_dir: Path | None, templates_dir: Path
         index_json.unlink()
         with contextlib.suppress(OSError):
             (site_dir / "search").rmdir()  # empty unless the search page lives there
-        if offline_dir is not None:
+        if copy is not None:
             # Also inlined into a script, as Material's `offline` plugin does: from file:// the
             # index cannot be fetched.
             offline_index = _offline_search_index(data)
-            (offline_dir / "search").mkdir(parents=True, exist_ok=True)
-            (offline_dir / "search" / "search_index.json").write_text(offline_index, encoding="utf-8")
-            (offline_dir / "search" / "search_index.js").write_text("var __index = " + offline_index,
-                                                                     encoding="utf-8")
-    if offline_dir is not None:
+            copy["search/search_index.json"] = offline_index.encode("utf-8")
+            copy["search/search_index.js"] = ("var __index = " + offline_index).encode("utf-8")
+    if copy is not None:
         # Material's JavaScript runs its search worker from file:// through a Web Worker shim; its
         # offline plugin would load it from unpkg: we ship it (MIT, npm package iframe-worker 1.0.4,
         # templates/assets/vendor/), its inline bootstrap as a file, and Material's inline start-up
         # script as a file (no inline script under the CSP, lintas/site/csp.py).
-        assets = offline_dir / "assets"
-        assets.mkdir(parents=True, exist_ok=True)
         for name in ("iframe-worker-shim.js", "iframe-worker-start.js"):
-            shutil.copyfile(templates_dir / "assets" / "vendor" / name, assets / name)
-        (assets / "lintas-material-start.js").write_text(material_start_script(), encoding="utf-8")
+            copy[f"assets/{name}"] = (templates_dir / "assets" / "vendor" / name).read_bytes()
+        copy["assets/lintas-material-start.js"] = material_start_script().encode("utf-8")
+    return copy
 
 
 def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path, settings: RenderSettings) -> Path:
@@ -395,40 +393,39 @@ class LiveRenderer:
         return out
 
 
-def _render_one(args: tuple[list[Page], str, Path, Path, RenderSettings]) -> str:
+def _render_one(args: tuple[list[Page], str, Path, Path, RenderSettings]) -> tuple[str, dict[str, bytes] | None]:
     pages, lang, work_dir, target, settings = args
     render_language(pages, lang, work_dir, target, settings)
     online_only = frozenset(p.src.removesuffix(".md") + ".html" for p in pages if p.meta.get("online_only"))
-    split_variants(target, work_dir / f"offline-{lang}" if settings.bundle else None,
-                   settings.templates_dir, online_only)
-    return lang
+    return lang, split_variants(target, settings.bundle, settings.templates_dir, online_only)
 
 
 def render_site(pages_by_lang: dict[str, list[Page]], work_dir: Path, out_dir: Path, settings: RenderSettings,
-                *, parallel: bool = True, offline_dir: Path | None = None) -> None:
-    """Indonesian at the root of `out_dir`, English under en/; with `settings.bundle`, the offline
-    copy of the same render in `offline_dir` (laid out the same way).
+                *, parallel: bool = True) -> dict[str, bytes] | None:
+    """Indonesian at the root of `out_dir`, English under en/; with `settings.bundle`, returns the
+    offline copy of the same render (file bytes by site path, laid out the same way).
 
     The languages are independent MkDocs builds, so they run in parallel processes (each also
     splits its pages into the two variants). Each renders into its own folder (MkDocs empties its
     site_dir first); the English one is moved under en/."""
-    if settings.bundle and offline_dir is None:
-        raise ValueError("a render with the bundle needs the folder of the offline copy")
     jobs = [(pages_by_lang[lang], lang, work_dir, work_dir / f"site-{lang}", settings) for lang in LANGS]
+    copies: dict[str, dict[str, bytes] | None] = {}
     if parallel and len(jobs) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         # 'spawn' keeps the workers independent of whatever state the parent process holds.
         with ProcessPoolExecutor(max_workers=len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
-            for _lang in pool.map(_render_one, jobs):
-                pass
+            for lang, copy in pool.map(_render_one, jobs):
+                copies[lang] = copy
     else:
         for job in jobs:
-            _render_one(job)
+            lang, copy = _render_one(job)
+            copies[lang] = copy
     _move_languages(work_dir, "site", out_dir)
-    if offline_dir is not None:
-        _move_languages(work_dir, "offline", offline_dir)
+    if not settings.bundle:
+        return None
+    return {lang_prefix(lang) + rel: data for lang in LANGS for rel, data in (copies[lang] or {}).items()}
 
 
 def _move_languages(work_dir: Path, name: str, out_dir: Path) -> None:

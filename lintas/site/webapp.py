@@ -33,13 +33,21 @@ def _rgb(color: str) -> tuple[int, int, int]:
     return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
 
 
-def png(width: int, height: int, pixel: Callable[[int, int], tuple[int, int, int, int]]) -> bytes:
-    """An RGBA PNG from a function of (x, y); deterministic bytes."""
+def png(width: int, height: int, pixel: Callable[[int, int], tuple[int, int, int, int]],
+        row_key: Callable[[int], object] | None = None) -> bytes:
+    """An RGBA PNG from a function of (x, y); deterministic bytes. `row_key(y)`, when given, names
+    what row y depends on: rows with the same key are drawn once (an icon has few distinct rows)."""
+    drawn: dict[object, bytes] = {}
     rows = bytearray()
     for y in range(height):
+        key = row_key(y) if row_key is not None else y
+        row = drawn.get(key)
+        if row is None:
+            row = b"".join(bytes(pixel(x, y)) for x in range(width))
+            if row_key is not None:
+                drawn[key] = row
         rows.append(0)  # filter: none
-        for x in range(width):
-            rows.extend(pixel(x, y))
+        rows.extend(row)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
@@ -62,18 +70,29 @@ def icon_png(size: int, maskable: bool) -> bytes:
     scale = 0.6 if maskable else 1.0
     radius = 0 if maskable else size * 3 / 16
 
+    def corner_dy(y: int) -> float:
+        cy = y + 0.5
+        return max(radius - cy, 0.0, cy - (size - radius)) if radius else 0.0
+
+    def v_of(y: int) -> float:
+        return (((y + 0.5) / size - 0.5) / scale + 0.5) * 16
+
     def pixel(x: int, y: int) -> tuple[int, int, int, int]:
-        cx, cy = x + 0.5, y + 0.5
+        cx = x + 0.5
         if radius:  # rounded corners, as the favicon's rx=3
             dx = max(radius - cx, 0.0, cx - (size - radius))
-            dy = max(radius - cy, 0.0, cy - (size - radius))
+            dy = corner_dy(y)
             if dx * dx + dy * dy > radius * radius:
                 return clear
         u = ((cx / size - 0.5) / scale + 0.5) * 16
-        v = ((cy / size - 0.5) / scale + 0.5) * 16
-        return fg if _letter(u, v) else bg
+        return fg if _letter(u, v_of(y)) else bg
 
-    return png(size, size, pixel)
+    def row_key(y: int) -> object:
+        # A row depends on y only through its distance into a corner and the letter's bands.
+        v = v_of(y)
+        return corner_dy(y), 3 <= v < 13, 11 <= v < 13
+
+    return png(size, size, pixel, row_key)
 
 
 def icon_svg() -> str:
