@@ -59,7 +59,7 @@ def _count_builds() -> None:
 
     @functools.wraps(render)
     def counted_render(*args: object, **kwargs: object) -> object:
-        log_event("render", f"bundle={bool(kwargs.get('offline_dir'))}")
+        log_event("render", f"bundle={getattr(args[3], 'bundle', '?')}")  # the render settings
         return render(*args, **kwargs)  # type: ignore[arg-type]
 
     pipeline.build, pipeline.render_site = counted_build, counted_render  # type: ignore[assignment]
