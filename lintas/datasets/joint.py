@@ -129,6 +129,7 @@ class Atoms:
         self.index = [{a: i for i, a in enumerate(vals)} for vals in self.values]
         self.shape = tuple(len(v) for v in self.values)
         self.size = int(np.prod(self.shape)) if self.shape else 1
+        self._memo: dict[tuple[object, ...], np.ndarray] = {}
 
     def _atoms(self, uses: list[tuple[str, tuple[str, ...]]]) -> tuple[str, ...]:
         derives = {d for d, _ in uses}
@@ -161,7 +162,14 @@ class Atoms:
         return [i for i, post in enumerate(vals) if self.geo.get(post, {}).get(derive) == code]
 
     def cell(self, view: View, key: Key) -> np.ndarray:
-        """Flat atom indexes summed by `key` of `view`."""
+        """Flat atom indexes summed by `key` of `view` (the same for every version of a table)."""
+        memo = (view.derives, view.columns, view.codes, key)
+        found = self._memo.get(memo)
+        if found is None:
+            found = self._memo[memo] = self._cell(view, key)
+        return found
+
+    def _cell(self, view: View, key: Key) -> np.ndarray:
         per_col: list[list[int]] = []
         for c, col in enumerate(self.columns):
             allowed: set[int] | None = None
