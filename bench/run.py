@@ -1,6 +1,7 @@
 """Benchmark harness (issues 8 and 18): one command times every stage and writes a report to bench/out/.
 
     .venv/bin/python bench/run.py [--n 2000] [--rows 10000000] [--quick] [--no-serve] [--profile]
+    .venv/bin/python bench/run.py --hostile-only [--hostile-case NAME]   (issue 13: bench/hostile.py)
 
 Side by side in one run: (a) our full build, of the sample site and of N synthetic entities,
 against a bare `mkdocs build` of the very Markdown trees and mkdocs.yml files our build wrote, and
@@ -986,6 +987,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--joint-only", action="store_true",
                         help="only the joint disclosure audit at --rows (two tables, two releases, "
                              "region packages)")
+    parser.add_argument("--hostile-only", action="store_true",
+                        help="only issue 13's bounded-cost run: the sample build, then check and build "
+                             "of each ~1 MiB pathological input (bench/hostile.py)")
+    parser.add_argument("--hostile-case", action="append",
+                        help="with --hostile-only: only the cases whose name contains this (repeatable)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
@@ -1022,6 +1028,14 @@ def main(argv: list[str] | None = None) -> int:
         report["targets"] = targets(report)
         (out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
         (out / "report.md").write_text(markdown(report), encoding="utf-8")
+
+    if args.hostile_only:
+        import hostile
+
+        found = hostile.run(out, log, TreeSampler, machine(), only=args.hostile_case)
+        log(f"report: {out / 'hostile.md'}")
+        print(hostile.markdown(found))
+        return 0 if all(row["ok"] for row in hostile.verdicts(found)) else 1
 
     if args.joint_only:
         rows_root, rows_info = prepare_rows(out, args.rows, args.seed)

@@ -47,6 +47,7 @@ CODES: dict[str, str] = {
     "unknown-reference": "A reference names an entity that does not exist.",
     "hidden-character": "An invisible character (zero-width, soft hyphen, tag character, ...) in a text.",
     "markdown-limit": "Markdown nests too deep or packs too many markers to render cheaply.",
+    "text-too-long": "A file's texts, or one name, title, term or code, are longer than the limit.",
     "unsafe-html": "Markdown turns into HTML that the allowlist does not allow (it would be removed).",
     "unknown-kind": "A folder in content/ that is not a known kind.",
     "stray-file": "A file in content/ or data/ that Lintas does not read.",

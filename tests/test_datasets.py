@@ -108,11 +108,26 @@ def test_header_mismatch_and_undeclared_identifying_column(repo: Path):
                and "not declared nama_pemohon" in p for p in problems)
     yaml_path = repo / "data/passport-applicants-atambua.yaml"
     yaml_path.write_text(yaml_path.read_text().replace(
-        "    - {name: source_url, type: string, description: Where the figure was published.}",
-        "    - {name: source_url, type: string, description: Where the figure was published.}\n"
+        "    - {name: source_url, type: string, description: {id: Alamat tempat angka itu diterbitkan., "
+        "en: Where the figure was published.}}",
+        "    - {name: source_url, type: string, description: {id: Alamat tempat angka itu diterbitkan., "
+        "en: Where the figure was published.}}\n"
         "    - {name: nama_pemohon, type: string}"))
     problems = problems_of(repo)
     assert any("error[pii-column]: column 'nama_pemohon' looks identifying" in p for p in problems)
+
+
+def test_published_attribute_column_is_described_in_both_languages(repo: Path):
+    """The attribute column (source_url) is shown in each language's data dictionary: a bare text
+    would put English on the Indonesian page, so it is refused."""
+    yaml_path = repo / "data/passport-applicants-atambua.yaml"
+    text = yaml_path.read_text()
+    bilingual = "description: {id: Alamat tempat angka itu diterbitkan., en: Where the figure was published.}}"
+    assert bilingual in text
+    yaml_path.write_text(text.replace(bilingual, "description: Where the figure was published.}"))
+    problems = problems_of(repo)
+    assert any("data/passport-applicants-atambua.yaml" in p and "error[bad-value]" in p
+               and "'source_url' is published" in p for p in problems), problems
 
 
 def test_pii_column_cannot_be_a_dimension(repo: Path):

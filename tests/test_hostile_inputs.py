@@ -555,10 +555,17 @@ PATHOLOGICAL = [
     ("<a " * 150, "<", "more than 100 '<'"),
     ("".join("    " * i + "- x\n" for i in range(14)), "- x", "more than 10 levels"),
     ("".join(">" * i + " x\n" for i in range(1, 16)), ">", "nested 11 deep"),
+    # Measured with bench/run.py --hostile-only (docs/benchmarks.md): paragraphs each within the
+    # paragraph limit still add up ('[' x200 paragraphs filling 1 MiB: 46 s of check), and every
+    # abbreviation definition is matched against the whole text (73 KB of them: 29 s).
+    (('"' + "[" * 200 + "\n\n") * 6, "[", "more than 1000 '[' in one text"),
+    ("".join(f"*[AB{i}]: Singkatan {i}\n" for i in range(51)) + "\nAB1\n", "*[AB50]",
+     "more than 50 abbreviation definitions"),
 ]
 
 
-@pytest.mark.parametrize(("text", "char", "named"), PATHOLOGICAL, ids=["brackets", "emphasis", "angles", "list", "quotes"])
+@pytest.mark.parametrize(("text", "char", "named"), PATHOLOGICAL,
+                         ids=["brackets", "emphasis", "angles", "list", "quotes", "brackets-per-text", "abbreviations"])
 def test_pathological_markdown_is_refused_at_its_limit(text: str, char: str, named: str) -> None:
     from lintas.content.sanitize import cost_limits
 
@@ -580,6 +587,51 @@ def test_markdown_just_within_the_limits_is_rendered(monkeypatch: pytest.MonkeyP
     problems = load_one(body_file(text), "organisations")
     assert [p for p in problems if p.code == "markdown-limit"] == []
     assert text in rendered
+
+
+def test_the_texts_of_a_file_are_limited_all_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linear constructs at ~25 ms per KB (lists, quotes, tables, prose) would still take most of
+    a minute at 1 MiB: a file holds at most MAX_TEXT_PER_FILE characters of text, counted over all
+    its texts, and the text that passes it is refused at the character that does, not rendered."""
+    from lintas.content import sanitize
+
+    rendered: list[str] = []
+    original = sanitize.MarkdownChecker.render
+    monkeypatch.setattr(sanitize.MarkdownChecker, "render",
+                        lambda self, text: rendered.append(text) or original(self, text))
+    first = "Pos lintas batas ini buka setiap hari.\n\n" * 1000  # 40,000 characters: within the limit alone
+    second = "Kantor imigrasi buka pada hari kerja.\n\n" * 1000  # together past it
+
+    def block(text: str) -> str:
+        return "|\n" + "".join(f"    {line}\n" if line else "\n" for line in text.rstrip("\n").split("\n"))
+
+    head = 'name: {id: "Uji"}\nkind: national-agency\nbody:\n'
+    data = (f"{head}  id: {block(first)}  en: {block(second)}"
+            "sources: [antara-kupang-137299-aplasi]\nreviewed_on: 2024-01-01\n").encode()
+    problems = [p for p in load_one(data, "organisations") if p.code in ("markdown-limit", "text-too-long")]
+    before = len("Uji") + len("national-agency") + len(first.rstrip("\n") + "\n")  # texts before body.en
+    at = sanitize.MAX_TEXT_PER_FILE - before
+    en_line = 4 + (first.rstrip("\n").count("\n") + 1) + 1  # after "  id: |" and its lines
+    line = en_line + 1 + second[:at].count("\n")
+    column = 5 + at - (second.rfind("\n", 0, at) + 1)
+    assert [(p.line, p.column, p.code, p.message) for p in problems] == [
+        (line, column, "text-too-long", f"body.en: the texts of this file pass {sanitize.MAX_TEXT_PER_FILE:,} "
+                                        "characters here (the limit, all its texts together): split it into several pages")]
+    assert first.rstrip("\n") + "\n" in rendered and second.rstrip("\n") + "\n" not in rendered
+    assert [p for p in load_one(body_file(first), "organisations") if p.code == "text-too-long"] == []
+
+
+def test_a_name_is_limited() -> None:
+    """A name is shown on many pages: a 1 MiB organisation name doubled the sample build."""
+    from lintas.content.sanitize import MAX_NAME
+
+    name = "Kantor Imigrasi " * 40  # 640 characters
+    data = body_file("Teks.").replace(b'name: {id: "Uji"}', f'name: {{id: "{name}"}}'.encode())
+    problems = [p.format() for p in load_one(data, "organisations") if p.code == "text-too-long"]
+    assert problems == [f"content/organisations/fuzz.yaml:1:{len('name: {id: ') + 1 + MAX_NAME + 1}: "
+                        f"error[text-too-long]: name.id: more than {MAX_NAME} characters in a name, title, "
+                        "term or code (the limit): shorten it"]
+    assert [p for p in load_one(body_file("Teks."), "organisations") if p.code == "text-too-long"] == []
 
 
 def test_refused_markdown_is_not_rendered(monkeypatch: pytest.MonkeyPatch) -> None:

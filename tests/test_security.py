@@ -9,13 +9,14 @@ tests/test_browser_security.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import copy_sources, unrelease
+from conftest import copy_sources, shared_build, unrelease
 from selectolax.lexbor import LexborHTMLParser
 
 from lintas.escape import plain
@@ -54,21 +55,30 @@ def poison_project(root: Path) -> int:
     return len(files)
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+THEIRS = ("lintas-offline-archive", ".site.new-mynotes")  # beside site/, not ours (item 6)
+
+
+def build_hostile(folder: Path) -> Path:
+    """The poisoned copy of the sample, built (with folders of someone else's beside site/); its site/."""
     from lintas.config import BuildConfig
     from lintas.pipeline import build
 
-    root = unrelease(copy_sources(tmp_path_factory.mktemp("hostile")))
+    root = unrelease(copy_sources(folder))
     assert poison_project(root) > 40
-    theirs = [root / "lintas-offline-archive", root / ".site.new-mynotes"]  # item 6: not ours
-    for folder in theirs:
-        folder.mkdir()
-        (folder / "notes.txt").write_text("keep", encoding="utf-8")
+    for name in THEIRS:
+        (root / name).mkdir()
+        (root / name / "notes.txt").write_text("keep", encoding="utf-8")
     result = build(BuildConfig.for_root(root))
     assert result.written, "\n".join(p.format() for p in result.problems)
-    assert all((f / "notes.txt").is_file() for f in theirs)
     return root / "site"
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once per test run, shared read-only with tests/test_browser_security.py."""
+    site = shared_build(tmp_path_factory, "hostile-site", build_hostile)
+    assert all((site.parent / name / "notes.txt").read_text(encoding="utf-8") == "keep" for name in THEIRS)
+    return site
 
 
 def test_plain_text_is_inert_in_html_attributes_and_markdown() -> None:
@@ -301,13 +311,56 @@ GLOSSARY = ('term: "{term}"\ndefinition: {{id: "Arti."}}\n'
             'sources: [uji]\nreviewed_on: 2024-01-01\n')  # entities cite the source register by id
 
 
-@pytest.mark.parametrize("twin", ["WN\u200bA", "WN\u0410", "\uff37\uff2e\uff21"], ids=["zero-width", "cyrillic", "fullwidth"])
+# Look-alikes of WNA (and of its lowercase, for scripts with no capital look-alike): none of these
+# is in a hand table; they come from Unicode's confusables data (lintas/content/hidden.py).
+TWINS = {
+    "zero-width": "WN\u200bA",
+    "cyrillic": "WN\u0410",  # CYRILLIC CAPITAL LETTER A
+    "greek": "W\u039dA",  # GREEK CAPITAL LETTER NU
+    "armenian": "w\u0578a",  # ARMENIAN SMALL LETTER VO
+    "cherokee": "\u13b3N\u13aa",  # CHEROKEE LETTER LA, CHEROKEE LETTER GO
+    "math-bold": "\U0001d416\U0001d40d\U0001d400",  # MATHEMATICAL BOLD CAPITAL W, N, A
+    "math-sans": "\U0001d5b6\U0001d5ad\U0001d5a0",  # MATHEMATICAL SANS-SERIF CAPITAL W, N, A
+    "fullwidth": "\uff37\uff2e\uff21",
+    "lowercase": "wna",
+}
+
+
+@pytest.mark.parametrize("twin", TWINS.values(), ids=TWINS.keys())
 def test_look_alike_glossary_terms_are_duplicates(tmp_path: Path, twin: str) -> None:
     problems = _check_files(tmp_path, {"glossary/wna.yaml": GLOSSARY.format(term="WNA"),
                                        "glossary/wna-2.yaml": GLOSSARY.format(term=twin)})
     dupes = [p for p in problems if p.code == "duplicate-id"]
     assert {p.src_path for p in dupes} == {"content/glossary/wna.yaml", "content/glossary/wna-2.yaml"}, \
         [p.format() for p in problems]
+    assert {(p.line, p.column) for p in dupes} == {(1, 7)}  # at the term itself
+
+
+@pytest.mark.parametrize("other", ["WNI", "WMA", "VVNA", "WNA2"])
+def test_different_terms_are_not_duplicates(tmp_path: Path, other: str) -> None:
+    problems = _check_files(tmp_path, {"glossary/wna.yaml": GLOSSARY.format(term="WNA"),
+                                       "glossary/other.yaml": GLOSSARY.format(term=other)})
+    assert [p.format() for p in problems if p.code == "duplicate-id"] == []
+
+
+def test_skeleton_comes_from_unicode_data_not_a_hand_table() -> None:
+    from lintas.content.hidden import _prototypes, skeleton
+
+    table = _prototypes()
+    assert len(table) > 5000  # Unicode's confusables.txt has ~6,000 single-character sources
+    assert skeleton("\u0585") == "o" and skeleton("\u13aa") == "A"  # Armenian oh, Cherokee go
+    assert skeleton("m") == "rn" and skeleton("1") == skeleton("I") == "l"
+    assert all(skeleton(skeleton(v)) == skeleton(v) for v in table)  # a skeleton is its own skeleton
+
+
+@pytest.mark.parametrize("twin", ["plbn-w\u0456ni", "plbn-\u13b3ini", "\u03c1lbn-wini"],
+                         ids=["cyrillic", "cherokee", "greek"])
+def test_look_alike_file_names_are_duplicates_of_the_id(tmp_path: Path, twin: str) -> None:
+    post = (ROOT / "content/posts/plbn-wini.yaml").read_text(encoding="utf-8")
+    problems = _check_files(tmp_path, {"posts/plbn-wini.yaml": post, f"posts/{twin}.yaml": post})
+    dupes = [p.format() for p in problems if p.code == "duplicate-id"]
+    assert dupes == [f"content/posts/{twin}.yaml:1:1: error[duplicate-id]: file name '{twin}' reads the "
+                     "same as the id 'plbn-wini' (content/posts/plbn-wini.yaml)"], dupes
 
 
 def test_hidden_characters_are_errors_in_names_and_warnings_in_prose(tmp_path: Path) -> None:
@@ -325,18 +378,21 @@ def test_hidden_characters_are_errors_in_names_and_warnings_in_prose(tmp_path: P
     ], [p.format() for p in problems]
 
 
-def test_look_alike_dataset_codes_are_duplicates(tmp_path: Path) -> None:
-    from lintas.config import BuildConfig
-    from lintas.pipeline import check
+@pytest.mark.parametrize("twin", [TWINS[k] for k in ("cyrillic", "greek", "cherokee", "math-bold")],
+                         ids=["cyrillic", "greek", "cherokee", "math-bold"])
+def test_look_alike_dataset_codes_are_duplicates(tmp_path: Path, twin: str) -> None:
+    from lintas.datasets import load_datasets
 
     root = copy_sources(tmp_path)
     path = root / "data/crossings-wini-annual.yaml"
     text = path.read_text(encoding="utf-8")
     old = "      - {code: WNA, label: {id: Warga negara asing, en: Foreign nationals}}\n"
     assert old in text
-    path.write_text(text.replace(old, old + old.replace("WNA", "WN\u0410").replace("asing", "asing 2")),
+    path.write_text(text.replace(old, old + old.replace("WNA", twin).replace("asing", "asing 2")),
                     encoding="utf-8")
-    _, problems = check(BuildConfig.for_root(root))
+    _, problems = load_datasets(root, dt.date(2026, 1, 1))
     line = text[:text.index(old)].count("\n") + 2
-    assert any(p.src_path == "data/crossings-wini-annual.yaml" and p.code == "duplicate-id" and p.line == line
-               and "reads the same as 'WNA'" in p.message for p in problems), [p.format() for p in problems]
+    assert any(p.src_path == "data/crossings-wini-annual.yaml" and p.code == "duplicate-id"
+               and (p.line, p.column) == (line, old.index("WNA") + 1)
+               and f"'{twin}' reads the same as 'WNA'" in p.message for p in problems), \
+        [p.format() for p in problems]

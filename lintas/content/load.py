@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import Problem
+from .hidden import alike
 from .schemas import ID_MAX, ID_RE, RESERVED_IDS
 from .yamlio import YamlDoc, parse_yaml, read_text
 
@@ -180,6 +181,7 @@ def load_kind(root: Path, folder: str, kind: str, problems: list[Problem],
                                 "folder is a symbolic link outside the repository; it is not read"))
         return []
     docs = []
+    stems: list[tuple[str, bool]] = []  # (file name without .yaml, a valid id)
     for path in list_files(base, root, folder, problems):
         src_path = f"{folder}/{path.name}"
         if path.suffix != ".yaml":
@@ -187,14 +189,31 @@ def load_kind(root: Path, folder: str, kind: str, problems: list[Problem],
             problems.append(Problem(src_path, None, None, "stray-file",
                                     "only .yaml files are read here", hint=hint))
             continue
-        if not check_id(path.stem, src_path, problems):
+        valid = check_id(path.stem, src_path, problems)
+        stems.append((path.stem, valid))
+        if not valid:
             continue
         doc = load_file(path, kind, src_path, problems, cache)
         if doc is not None:
             docs.append(doc)
         elif unreadable is not None:
             unreadable.append((kind, path.stem))
+    problems.extend(look_alike_ids(folder, stems))
     return docs
+
+
+def look_alike_ids(folder: str, stems: list[tuple[str, bool]]) -> list[Problem]:
+    """A refused file name that reads the same as a valid id beside it (`plbn-wіni` with a
+    Cyrillic і next to `plbn-wini`) is reported as the duplicate it pretends to be. Valid ids are
+    plain ASCII and never compared with each other this way ('modern' is not 'modem')."""
+    found: list[Problem] = []
+    for group in alike(stem for stem, _ in stems):
+        valid = [stems[i][0] for i in group if stems[i][1]]
+        found.extend(Problem(f"{folder}/{stems[i][0]}.yaml", 1, 1, "duplicate-id",
+                             f"file name '{stems[i][0]}' reads the same as the id '{valid[0]}' "
+                             f"({folder}/{valid[0]}.yaml)")
+                     for i in group if valid and not stems[i][1])
+    return found
 
 
 def load_sources(root: Path, kinds: tuple[str, ...] = CONTENT_KINDS,

@@ -14,6 +14,7 @@ id or a class, never a link target or any other attribute.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Iterator
@@ -284,8 +285,20 @@ def locate(text: str, needles: tuple[str, ...], start: int) -> int | None:
 MAX_NESTING = 10  # levels of nested lists, code indentation or block quotes
 INDENT = 4  # columns per level (Python-Markdown's tab_length)
 MAX_PER_PARAGRAPH = {"[": 200, "]": 200, "*": 400, "_": 400, "`": 200}
-# An unclosed '<' makes the HTML block parser rescan the rest of the field: a limit per field.
-MAX_PER_FIELD = {"<": 100}
+# An unclosed '<' makes the HTML block parser rescan the rest of the field; an unclosed '[' costs
+# in proportion to its paragraph, so many paragraphs at the paragraph limit add up: limits per field.
+MAX_PER_FIELD = {"<": 100, "[": 1000}
+# The abbreviation extension matches every definition against the whole text.
+MAX_ABBREVIATIONS = 50
+_ABBREVIATION = re.compile(r"^ {0,3}\*\[[^\]\n]*\]:", re.M)
+# Every other construct renders in time linear in its length, at up to ~25 ms per KB measured on a
+# loaded 2-core machine (docs/benchmarks.md): the texts of one file (all its fields together, both
+# languages, Markdown and plain) are limited so that no file costs more than a few seconds. The
+# largest sample file has 5.5 KB of Markdown.
+MAX_TEXT_PER_FILE = 64 * 1024  # characters
+# A name, title, term or code is shown on many pages (lists, menus, feeds, search): a 1 MiB name
+# doubled the sample build. The longest sample name has 122 characters.
+MAX_NAME = 500
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _QUOTES = re.compile(r"[ \t]*(?:>[ \t]?)+")
 
@@ -321,8 +334,13 @@ def cost_limits(text: str) -> list[tuple[int, str]]:
             start = match.end()
     for char, limit in MAX_PER_FIELD.items():
         if text.count(char) > limit:
+            advice = "write fewer, or 'less than' in words" if char == "<" else "split the text"
             found.append((_nth(text, char, limit + 1), f"more than {limit} '{char}' in one text (the "
-                                                       "limit): write fewer, or 'less than' in words"))
+                                                       f"limit): {advice}"))
+    abbreviations = list(itertools.islice(_ABBREVIATION.finditer(text), MAX_ABBREVIATIONS + 1))
+    if len(abbreviations) > MAX_ABBREVIATIONS:
+        found.append((abbreviations[-1].start(), f"more than {MAX_ABBREVIATIONS} abbreviation "
+                                                 "definitions ('*[...]:') in one text (the limit)"))
     return sorted(found)
 
 

@@ -19,12 +19,12 @@ from pydantic import BaseModel, ValidationError
 
 from ..problems import Problem, Severity, did_you_mean
 from .flows.graph import check_flows
-from .hidden import fold, hidden_in
+from .hidden import alike, hidden_in, is_name
 from .kinds import FILE_MODELS, KIND_MODELS
 from .load import SourceDoc, Sources
 from .provenance import blank_references, check_provenance, mentioned_ids
 from .record import Record
-from .sanitize import MarkdownChecker, check_markdown, cost_limits
+from .sanitize import MAX_NAME, MAX_TEXT_PER_FILE, MarkdownChecker, check_markdown, cost_limits
 from .schemas import ID_RE, Entity, RefTo, SiteSettings
 from .yamlio import Path_, YamlDoc
 
@@ -260,20 +260,54 @@ def markdown_texts(model: type[BaseModel], data: Any, loc: Path_ = ()) -> Iterat
 def unsafe_html(model: type[BaseModel], doc: YamlDoc, src_path: str | None = None) -> list[Problem]:
     """Everything the allowlist would remove from any Markdown field of `doc`: reported at its
     place, never stripped (content is refused, not altered)."""
-    problems = []
+    problems = text_limits(model, doc, src_path)
+    past_budget = {loc for loc, _ in _past_budget(doc)}
     checker = _markdown_checker()
     for loc, text in markdown_texts(model, doc.data):
-        limits = cost_limits(text)
+        limits = cost_limits(text)  # linear in the text: always measured
         for offset, what in limits:
             line, col = doc.position_in_text(loc, offset)
             problems.append(Problem(src_path or doc.src_path, line, col, "markdown-limit",
                                     f"{_dotted(loc)}: {what}"))
-        if limits:
+        if limits or loc in past_budget:
             continue  # not rendered: that is what could take minutes
         for offset, what in check_markdown(blank_references(text), checker):
             line, col = doc.position_in_text(loc, offset)
             problems.append(Problem(src_path or doc.src_path, line, col, "unsafe-html",
                                     f"{_dotted(loc)}: {what}"))
+    return problems
+
+
+def _past_budget(doc: YamlDoc) -> list[tuple[Path_, int]]:
+    """(loc, offset) of the text where the file's texts pass MAX_TEXT_PER_FILE, then every text
+    after it (offset 0)."""
+    budget, past = MAX_TEXT_PER_FILE, []
+    for loc, text in iter_strings(doc.data):
+        if budget < len(text):
+            past.append((loc, max(budget, 0)))
+        budget -= len(text)
+    return past
+
+
+def text_limits(model: type[BaseModel], doc: YamlDoc, src_path: str | None = None) -> list[Problem]:
+    """Sizes that keep a build cheap: all the texts of a file together (Markdown and plain), and
+    each name, title, term or code (shown on many pages: lists, menus, feeds, search)."""
+    problems = []
+    past = _past_budget(doc)
+    if past:
+        loc, offset = past[0]
+        line, col = doc.position_in_text(loc, offset)
+        problems.append(Problem(src_path or doc.src_path, line, col, "text-too-long",
+                                f"{_dotted(loc)}: the texts of this file pass {MAX_TEXT_PER_FILE:,} "
+                                "characters here (the limit, all its texts together): split it "
+                                "into several pages"))
+    markdown = {loc for loc, _ in markdown_texts(model, doc.data)}
+    for loc, text in iter_strings(doc.data):
+        if loc not in markdown and is_name(loc) and len(text) > MAX_NAME:
+            line, col = doc.position_in_text(loc, MAX_NAME)
+            problems.append(Problem(src_path or doc.src_path, line, col, "text-too-long",
+                                    f"{_dotted(loc)}: more than {MAX_NAME} characters in a name, "
+                                    "title, term or code (the limit): shorten it"))
     return problems
 
 
@@ -388,20 +422,18 @@ def check_duplicates(records: list[Record]) -> list[Problem]:
     """
     problems: list[Problem] = []
     by_id: dict[tuple[str, str], list[Record]] = {}
-    by_term: dict[str, list[Record]] = {}
+    terms: list[Record] = []
     for rec in records:
         by_id.setdefault((rec.kind, rec.id), []).append(rec)
-        term = getattr(rec.entity, "term", None)
-        if rec.kind == "glossary" and isinstance(term, str):
-            # Hidden characters, NFKC and look-alike letters do not make a term different.
-            by_term.setdefault(fold(term), []).append(rec)
+        if rec.kind == "glossary" and isinstance(getattr(rec.entity, "term", None), str):
+            terms.append(rec)
     for (_, id_), group in by_id.items():
         problems.extend(Problem(rec.src_path, 1, 1, "duplicate-id",
                                 f"id '{id_}' is already used by {group[0].src_path}")
                         for rec in group[1:])
-    for group in by_term.values():
-        if len(group) < 2:
-            continue
+    # Hidden characters, NFKC, case and look-alike letters do not make a term different.
+    for indexes in alike(str(getattr(rec.entity, "term", "")) for rec in terms):
+        group = [terms[i] for i in indexes]
         for rec in group:
             others = ", ".join(o.src_path for o in group if o is not rec)
             line, col = rec.doc.position(("term",))

@@ -39,7 +39,8 @@ class InputColumn(Schema):
     type: ColumnType = Field(description="How the column is read: string, integer or date (YYYY-MM-DD).")
     pii: bool = Field(False, description="True when it identifies a person (name, passport or NIK "
                                          "number, birth date, free text): it never reaches an output.")
-    description: NonEmpty | None = Field(None, description="What the column holds.")
+    description: Text | NonEmpty | None = Field(None, description=(
+        "What the column holds; {id: ..., en: ...} for a column that is published (the attribute)."))
 
 
 class InputTable(Schema):
@@ -245,6 +246,11 @@ class DatasetDefinition(Schema):
                                               "dimension", {"n": name})
         if self.attribute and self.input.level != "counts":
             raise PydanticCustomError("bad-value", "attribute is only for counted inputs")
+        published = next((c for c in self.input.columns if c.name == self.attribute), None)
+        if published is not None and isinstance(published.description, str):
+            # It is shown in each language's data dictionary: a bare text would be English on Indonesian pages.
+            raise PydanticCustomError("bad-value", "input column '{n}' is published (attribute): write its "
+                                      "description in both languages, {{id: ..., en: ...}}", {"n": self.attribute})
         return self
 
 

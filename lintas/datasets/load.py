@@ -13,7 +13,7 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..content.hidden import fold
+from ..content.hidden import alike
 from ..content.load import check_id, inside, list_files
 from ..content.validate import hidden_characters, unsafe_html
 from ..content.yamlio import YamlDoc
@@ -188,15 +188,12 @@ def load_datasets(root: Path, today: dt.date) -> tuple[list[Dataset], list[Probl
         if definition is None:
             continue
         for i, dim in enumerate(definition.dimensions):
-            seen: dict[str, str] = {}  # folded code -> the code as first written
-            for j, code in enumerate(dim.codes):
-                key = fold(code.code)
-                if key in seen:
-                    problems.append(Problem(src_path, *doc.position(("dimensions", i, "codes", j, "code")),
-                                            "duplicate-id", f"dimensions[{i}].codes[{j}].code: "
-                                            f"'{code.code}' reads the same as '{seen[key]}'"))
-                else:
-                    seen[key] = code.code
+            # Hidden characters, NFKC, case and look-alike letters do not make a code different.
+            for first, *others in alike(code.code for code in dim.codes):
+                problems.extend(Problem(src_path, *doc.position(("dimensions", i, "codes", j, "code")),
+                                        "duplicate-id", f"dimensions[{i}].codes[{j}].code: "
+                                        f"'{dim.codes[j].code}' reads the same as '{dim.codes[first].code}'")
+                                for j in others)
 
         def where(i: int, key: str, doc: YamlDoc = doc) -> tuple[int, int]:
             return doc.position(("releases", i, key))

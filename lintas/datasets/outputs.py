@@ -18,6 +18,7 @@ from typing import Any
 
 import xlsxwriter
 
+from ..content.schemas import Text
 from .definition import TOTAL, Dataset, DatasetDefinition, Release
 from .disclosure import FLAG, Protected, rule_text
 
@@ -98,8 +99,10 @@ def columns(d: DatasetDefinition) -> list[Column]:
                       f"'{FLAG}' = confidential (disclosure control); empty = published."))
     if d.attribute:
         col = next(c for c in d.input.columns if c.name == d.attribute)
-        text = col.description or d.attribute
-        out.append(Column(d.attribute, "attribute", "string", d.attribute, d.attribute, text, text))
+        text = col.description if isinstance(col.description, Text) else None  # a bare text is refused at load
+        text_id = text.id if text else d.attribute
+        text_en = text.get("en") if text else d.attribute
+        out.append(Column(d.attribute, "attribute", "string", d.attribute, d.attribute, text_id, text_en))
     return out
 
 

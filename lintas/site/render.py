@@ -88,6 +88,7 @@ class Renderer:
         env.filters["tr"] = lambda text: tr(text, lang, site)
         env.filters["md"] = lambda text: md_html(text, lang, page_path, site)
         env.filters["cite"] = lambda fact: citerender.cite_of(fact, lang)
+        env.filters["cite_ids"] = lambda ids: citerender.marks(ids, None, lang)  # a text resting on sources
         env.filters["clock"] = lambda value: format_clock(value, lang)
         env.filters["pdate"] = lambda value: format_partial_date(value, lang)
         env.filters["langattr"] = lambda text: _lang_attr(text, lang)
@@ -510,8 +511,12 @@ class PageBuilder:
                 elif kind in self.site.__dataclass_fields__:
                     pages.append(self.link(here, kind, eid))
             items.append({"id": sid, "source": src, "pages": pages})
-        body = [f"\n{self.ui['section_intro']['sources']}\n",
-                self.r.partial("source_register", self.lang, here, items=items)]
+        body = [f"\n{self.ui['section_intro']['sources']}\n"]
+        undated = sum(1 for src in self.site.sources.values() if not src.accessed)
+        if undated:  # said once, plainly, besides each entry's "access date not recorded"
+            body.append("\n" + plain(self.ui["sources_accessed_unknown"].format(
+                n=undated, total=len(self.site.sources))) + "\n")
+        body.append(self.r.partial("source_register", self.lang, here, items=items))
         title = self.ui["sections"]["sources"]
         return self.finish("sources/index.md", title, body,
                            {"description": self.ui["section_intro"]["sources"], "kind": "section", "path": here,
@@ -585,18 +590,18 @@ class PageBuilder:
 
     def glossary(self) -> Page:
         here = section_path("glossary", self.lang)
-        entries = []
-        for gid, term in sorted(self.site.glossary.items(), key=lambda kv: kv[1].term.casefold()):
-            entries.append(self._term(gid, term))
-        body = [f"\n{self.ui['glossary_intro']}\n", '\n<dl class="lintas-glossary">\n' + "\n".join(entries) + "\n</dl>\n"]
         latest = max((t.reviewed_on for t in self.site.glossary.values()), default=None)
-        if latest:
-            cites = citerender.start_page(self.site.sources)
-            try:
+        cites = citerender.start_page(self.site.sources)  # each definition cites its term's sources
+        try:
+            entries = [self._term(gid, term) for gid, term in
+                       sorted(self.site.glossary.items(), key=lambda kv: kv[1].term.casefold())]
+            body = [f"\n{self.ui['glossary_intro']}\n",
+                    '\n<dl class="lintas-glossary">\n' + "\n".join(entries) + "\n</dl>\n"]
+            if latest:
                 own = sorted({s for t in self.site.glossary.values() for s in t.sources})
                 body.append(self.sources_box(here, own, latest))
-            finally:
-                citerender.end_page(cites)
+        finally:
+            citerender.end_page(cites)
         # No abbreviation markup on the glossary itself: the terms are spelt out right there.
         title = self.ui["sections"]["glossary"]
         return Page("glossary/index.md", title, "\n".join(body), self.with_head(title,
@@ -665,7 +670,7 @@ class PageBuilder:
         expansion = (f' <span class="lintas-muted">({plain(self.ui["abbreviation_of"])} {plain(term.expansion)})</span>'
                      if term.expansion else "")
         return (f'<dt id="{plain(gid)}"><dfn>{plain(term.term)}</dfn>{expansion}</dt>\n'
-                f"<dd>{tr(term.definition, self.lang)}</dd>")
+                f"<dd>{tr(term.definition, self.lang)}{citerender.marks(term.sources, None, self.lang, with_date=False)}</dd>")
 
     def home(self, known_pages: set[str]) -> Page:
         here = lang_prefix(self.lang)
