@@ -172,6 +172,17 @@ def test_sources_page_says_plainly_when_access_dates_are_not_recorded(project: P
     assert "Diakses: 1 Desember 2026" in pages["id/sources/index.md"]
 
 
+def test_time_zone_note_on_checker_outcomes_cites_its_sources(project: Path) -> None:
+    pages, _ = pages_and_api(project)
+    note = {"id": "Waktu Timor-Leste satu jam lebih cepat daripada WITA.", "en": "Timor-Leste time is one hour ahead of WITA."}
+    outcomes = {path: text for path, text in pages.items() if path[3:].startswith("checker/") and note[path[:2]] in text}
+    assert len(outcomes) >= 4  # tourist, event, business… in both languages
+    for path, text in outcomes.items():
+        lang = path[:2]
+        shown = text.count("<li>" + note[lang])  # in each post's list (the abbreviation tooltip also quotes it)
+        assert shown and shown == text.count("<li>" + note[lang] + ' <sup class="lintas-refs">'), path
+
+
 def test_uncited_critical_fact_and_unknown_source_fail_check(project: Path) -> None:
     post = project / "content/posts/plbn-wini.yaml"
     text = post.read_text(encoding="utf-8")
