@@ -289,7 +289,7 @@ MAX_PER_PARAGRAPH = {"[": 200, "]": 200, "*": 400, "_": 400, "`": 200}
 # in proportion to its paragraph, so many paragraphs at the paragraph limit add up: limits per field.
 MAX_PER_FIELD = {"<": 100, "[": 1000}
 # The abbreviation extension matches every definition against the whole text.
-MAX_ABBREVIATIONS = 50
+MAX_ABBREVIATIONS = 20
 _ABBREVIATION = re.compile(r"^ {0,3}\*\[[^\]\n]*\]:", re.M)
 # Each heading gets an id unlike the ones before it, found by counting up (Jadwal_1, Jadwal_2, ...),
 # and lands in the page's table of contents: 6,000 equal headings took twice the sample build.
@@ -299,7 +299,7 @@ _HEADING = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)", re.M)
 # loaded 2-core machine (docs/benchmarks.md): the texts of one file (all its fields together, both
 # languages, Markdown and plain) are limited so that no file costs more than a few seconds. The
 # largest sample file has 5.5 KB of Markdown.
-MAX_TEXT_PER_FILE = 64 * 1024  # characters
+MAX_TEXT_PER_FILE = 32 * 1024  # characters
 # A name, title, term or code is shown on many pages (lists, menus, feeds, search): a 1 MiB name
 # doubled the sample build. The longest sample name has 122 characters.
 MAX_NAME = 500
