@@ -90,10 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     if command == "release":
         from .pipeline import release_dataset
 
-        version, problems = release_dataset(config.root, args.dataset)
+        report: list[str] = []
+        version, problems = release_dataset(config.root, args.dataset, report)
         sys.stderr.write(format_text(problems))
         if has_errors(problems) or not version:
             return 1
+        for line in report:
+            print(line)
         print(f"released {args.dataset} {version}")
         return 0
     if command == "withdraw":

@@ -353,11 +353,13 @@ def _with(outputs: Outputs, path: str, data: bytes) -> Outputs:
     return combined
 
 
-def release_dataset(root: Path, slug: str) -> tuple[str, list[Problem]]:
+def release_dataset(root: Path, slug: str,
+                    report: list[str] | None = None) -> tuple[str, list[Problem]]:
     """`build.py release <slug>`: the whole check, then the dataset's current outputs frozen as the
-    version of its last release note (lintas.datasets.publish.release)."""
+    version of its last release note (lintas.datasets.publish.release). `report` receives the
+    cells the joint disclosure audit hid beyond the table's own protection, and why."""
     from .datasets.publish import release
 
     config = BuildConfig.for_root(root)
     site, problems = check(config)
-    return release(config, site, problems, slug)
+    return release(config, site, problems, slug, report)

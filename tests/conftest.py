@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import browser_errors
@@ -12,6 +15,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1764028800")  # 2025-11-25: reproducible test builds
+# The day every test build judges notices and reviews by (lintas/config.py: build_today), here and
+# in `build.py` subprocesses: the same site on any day, so one shared build serves the tests that
+# need a fixed day (the travel checker's) and those that take the default alike. On or after the
+# newest release note.
+TEST_TODAY = "2026-12-06"
+os.environ.setdefault("LINTAS_TODAY", TEST_TODAY)
 
 
 # Markers (pyproject.toml): `browser` for every test that drives Chromium, `slow` for every test
@@ -19,7 +28,82 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "1764028800")  # 2025-11-25: reproduc
 # README) gives answers in about a minute. Tests that need a fixture below get the marker here, so
 # a new test cannot forget it; other slow tests are marked where they are written.
 BROWSER_FIXTURES = {"browser"}  # real Chromium (page, ranked... all go through it)
-SLOW_FIXTURES = {"built_site", "checker_site"}  # a full build of the sample site
+SLOW_FIXTURES = {"built_site", "checker_site", "hostile_site"}  # a full build of the sample site
+
+
+# Where the suite's time goes: with LINTAS_TEST_BUILD_LOG=<file>, every build (in this process or a
+# `build.py` subprocess), every MkDocs render and every Chromium launch appends a line to <file>:
+# worker, test, event, detail. `sort | uniq -c` on the event column counts them for a whole run.
+BUILD_LOG = os.environ.get("LINTAS_TEST_BUILD_LOG")
+
+
+def log_event(event: str, detail: str = "", test: str | None = None) -> None:
+    if not BUILD_LOG:
+        return
+    test = test or os.environ.get("PYTEST_CURRENT_TEST", "-").rsplit(" (", 1)[0]
+    with open(BUILD_LOG, "a", encoding="utf-8") as log:  # one short line: appends do not interleave
+        log.write(f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}\t{test}\t{event}\t{detail}\n")
+
+
+def _count_builds() -> None:
+    import functools
+
+    import lintas.pipeline as pipeline
+
+    build, render = pipeline.build, pipeline.render_site
+
+    @functools.wraps(build)
+    def counted_build(*args: object, **kwargs: object) -> object:
+        log_event("build", f"bundle={kwargs.get('bundle', True)}")
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    @functools.wraps(render)
+    def counted_render(*args: object, **kwargs: object) -> object:
+        log_event("render", f"bundle={getattr(args[3], 'bundle', '?')}")  # the render settings
+        return render(*args, **kwargs)  # type: ignore[arg-type]
+
+    pipeline.build, pipeline.render_site = counted_build, counted_render  # type: ignore[assignment]
+    popen_init = subprocess.Popen.__init__
+
+    def counted_popen(self: subprocess.Popen[bytes], args: object, *rest: object, **kwargs: object) -> None:
+        argv = [str(a) for a in args] if isinstance(args, (list, tuple)) else [str(args)]
+        text = " ".join(argv)
+        if "build.py" in text and not {"check", "schema", "release", "withdraw"} & set(argv):
+            log_event("cli-" + ("serve" if "serve" in argv else "build"), text[-80:])
+        elif "pipeline import build" in text:
+            log_event("cli-build", "python -c build(...)")
+        elif "bench/run.py" in text:
+            log_event("bench", text[-80:])
+        elif "lighthouse" in text:
+            log_event("browser", "lighthouse")
+        popen_init(self, args, *rest, **kwargs)  # type: ignore[arg-type]
+
+    subprocess.Popen.__init__ = counted_popen  # type: ignore[method-assign]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if BUILD_LOG:
+        _count_builds()
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """With LINTAS_TEST_BUILD_LOG: each test's CPU seconds (set-up, call, tear-down; this process and
+    the children it waited for, e.g. `build.py`, MkDocs workers, Pagefind; Chromium's only when it
+    closes at the end of the session) and wall seconds."""
+    if not BUILD_LOG:
+        yield
+        return
+    cpu, wall = _cpu_seconds(), time.monotonic()
+    yield
+    log_event("cpu", f"{_cpu_seconds() - cpu:.2f} wall {time.monotonic() - wall:.2f}", test=item.nodeid)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -48,11 +132,8 @@ def project(tmp_path: Path) -> Path:
 # Without Chromium they fail: a missing browser must never turn into a green run.
 
 import socket  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 import urllib.request  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--disable-gpu",
@@ -189,6 +270,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
+        log_event("browser", "chromium")
         instance = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
         try:
             yield instance

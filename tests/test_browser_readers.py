@@ -7,6 +7,8 @@ Screenshots of every page type at 360 and 1280 px go to test-results/screens/ fo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +30,21 @@ def samples(built_site: Path) -> dict[tuple[str, str], str]:
     return representatives(built_site)
 
 
-def open_page(browser: Any, width: int) -> tuple[Any, Any]:
+@contextmanager
+def opened(browser: Any, width: int, url: str | None = None) -> Iterator[Any]:
+    """A page `width` px wide (at `url` when given); its context is closed afterwards."""
     context = browser.new_context(viewport={"width": width, "height": 800})
-    return context, context.new_page()
+    try:
+        page = context.new_page()
+        if url:
+            page.goto(url)
+        yield page
+    finally:
+        context.close()
+
+
+def address(site_url: str, lang: str, path: str = "") -> str:
+    return f"{site_url}/{'' if lang == 'id' else 'en/'}{path}"
 
 
 # The page must not scroll sideways, and a table may be wider than the screen only inside a box
@@ -56,22 +70,18 @@ OVERFLOW = """() => {
 def test_every_page_type_fits_and_is_photographed(width: int, browser: Any, site_url: str,
                                                    samples: dict[tuple[str, str], str]) -> None:
     SCREENS.mkdir(parents=True, exist_ok=True)
-    context, page = open_page(browser, width)
     problems = []
-    try:
+    with opened(browser, width) as page:
         for (kind, lang), path in sorted(samples.items()):
             page.goto(f"{site_url}/{path}")
             problems += [f"{kind} ({lang}) /{path}: {p}" for p in page.evaluate(OVERFLOW)]
             page.screenshot(path=str(SCREENS / f"{kind}-{lang}-{width}.png"), full_page=True)
-    finally:
-        context.close()
     assert problems == []
     assert len(list(SCREENS.glob(f"*-{width}.png"))) >= 2 * 12
 
 
 def test_overflow_check_notices_a_table_running_off_the_page(browser: Any) -> None:
-    context, page = open_page(browser, 360)
-    try:
+    with opened(browser, 360) as page:
         page.set_content('<html><body style="margin:0"><div style="width:360px;overflow:hidden">'
                          '<table style="width:600px"><caption>wide</caption><tr><td>x</td></tr></table>'
                          '</div></body></html>')
@@ -79,8 +89,6 @@ def test_overflow_check_notices_a_table_running_off_the_page(browser: Any) -> No
         page.set_content('<html><body style="margin:0"><div style="overflow-x:auto">'
                          '<table style="width:600px"><tr><td>x</td></tr></table></div></body></html>')
         assert page.evaluate(OVERFLOW) == []
-    finally:
-        context.close()
 
 
 # ---------------------------------------------------------------- 2. the header's name
@@ -97,18 +105,14 @@ HEADER = """() => {
 @pytest.mark.parametrize("width", [320, 360, 1280])
 def test_header_shows_the_site_name_in_the_page_language(lang: str, width: int, browser: Any,
                                                          site_url: str) -> None:
-    prefix = "" if lang == "id" else "en/"
-    context, page = open_page(browser, width)
-    try:
+    with opened(browser, width) as page:
         for path in ("", "procedures/passport-application/", "data/crossings-monthly/"):
-            page.goto(f"{site_url}/{prefix}{path}")
+            page.goto(address(site_url, lang, path))
             state = page.evaluate(HEADER)
             expected = SETTINGS["name"][lang] if width >= 1024 else SETTINGS["short_name"]
             assert state["visible"] and not state["clipped"], (path, state)
             assert state["text"] == expected, (path, state)
             assert state["title"].endswith(SETTINGS["name"][lang]), state["title"]
-    finally:
-        context.close()
 
 
 # ---------------------------------------------------------------- 1. dataset pages
@@ -129,10 +133,7 @@ TABLES = """() => [...document.querySelectorAll('.lintas-data-table')].map(t => 
 @pytest.mark.parametrize("lang", LANGS)
 def test_dataset_table_scrolls_in_its_box_with_a_sticky_first_column_on_phones(lang: str, browser: Any,
                                                                                 site_url: str) -> None:
-    prefix = "" if lang == "id" else "en/"
-    context, page = open_page(browser, 360)
-    try:
-        page.goto(f"{site_url}/{prefix}data/crossings-monthly/")
+    with opened(browser, 360, address(site_url, lang, "data/crossings-monthly/")) as page:
         tables = page.evaluate(TABLES)
         assert len(tables) == 2  # preview and data dictionary
         preview = tables[0]
@@ -143,17 +144,11 @@ def test_dataset_table_scrolls_in_its_box_with_a_sticky_first_column_on_phones(l
         for t in tables:
             assert t["minGap"] >= 8, f"cells nearly touch: {t}"  # 'crossings_flagstring' before
         assert page.evaluate(OVERFLOW) == []
-    finally:
-        context.close()
 
 
 def test_dataset_table_first_column_is_not_sticky_on_wide_screens(browser: Any, site_url: str) -> None:
-    context, page = open_page(browser, 1280)
-    try:
-        page.goto(f"{site_url}/data/crossings-monthly/")
+    with opened(browser, 1280, address(site_url, "id", "data/crossings-monthly/")) as page:
         assert page.evaluate(TABLES)[0]["sticky"] != "sticky"
-    finally:
-        context.close()
 
 
 CHART = """() => {
@@ -168,10 +163,7 @@ CHART = """() => {
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_chart_is_legible_at_320_px_with_whole_labels(lang: str, browser: Any, site_url: str) -> None:
-    prefix = "" if lang == "id" else "en/"
-    context, page = open_page(browser, 320)
-    try:
-        page.goto(f"{site_url}/{prefix}data/foreign-nationals-regency/")
+    with opened(browser, 320, address(site_url, lang, "data/foreign-nationals-regency/")) as page:
         texts = page.evaluate(CHART)
         assert texts
         small = [t for t in texts if t["px"] < 11]
@@ -181,18 +173,13 @@ def test_chart_is_legible_at_320_px_with_whole_labels(lang: str, browser: Any, s
         drawn = " ".join(t["text"] for t in texts)
         label = {"id": "Kabupaten Timor Tengah Utara", "en": "North Central Timor"}[lang]  # was '5305'
         assert label in desc and label in drawn, (desc, drawn)
-    finally:
-        context.close()
 
 
 # ---------------------------------------------------------------- 7. fee table, checker button
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_fee_table_shows_every_column_on_a_phone(lang: str, browser: Any, site_url: str) -> None:
-    prefix = "" if lang == "id" else "en/"
-    context, page = open_page(browser, 360)
-    try:
-        page.goto(f"{site_url}/{prefix}procedures/passport-application/")
+    with opened(browser, 360, address(site_url, lang, "procedures/passport-application/")) as page:
         rows = page.evaluate("""() => [...document.querySelectorAll('.lintas-fees tbody tr')].map(tr => {
           const th = tr.querySelector('th'), last = tr.lastElementChild;
           const lh = parseFloat(getComputedStyle(th).lineHeight);
@@ -203,16 +190,11 @@ def test_fee_table_shows_every_column_on_a_phone(lang: str, browser: Any, site_u
         for row in rows:
             assert row["lastRight"] <= 360 and row["lastText"].strip(), row  # 'Berlaku sejak' visible
             assert row["lines"] <= 3, row  # was 5-6 lines
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_checker_one_page_button_is_one_line_on_a_phone(lang: str, browser: Any, site_url: str) -> None:
-    prefix = "" if lang == "id" else "en/"
-    context, page = open_page(browser, 360)
-    try:
-        page.goto(f"{site_url}/{prefix}checker/crossing-into-timor-leste/")
+    with opened(browser, 360, address(site_url, lang, "checker/crossing-into-timor-leste/")) as page:
         button = page.locator(".lintas-checker-onepage button")
         button.wait_for()
         state = button.evaluate("""b => { const r = document.createRange(); r.selectNodeContents(b);
@@ -223,5 +205,3 @@ def test_checker_one_page_button_is_one_line_on_a_phone(lang: str, browser: Any,
         assert state["lines"] == 1 and state["right"] <= 360, state
         # The hint goes under the button, not wrapped around it ("Jawab di satu halaman | Anda / dapat…").
         assert state["hintTop"] >= state["bottom"] - 1, state
-    finally:
-        context.close()

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import copy_sources, serve_folder, unrelease
+from conftest import copy_sources, serve_folder, shared_build
 from playwright.sync_api import Page, expect
-from test_security import PAGE_TYPES, poison_project
+from test_security import PAGE_TYPES, build_hostile
 
 pytestmark = pytest.mark.browser
 
@@ -92,16 +92,11 @@ def test_no_violation_in_the_offline_bundle(csp_page: Page, built_site: Path, tm
 
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from lintas.config import BuildConfig
-    from lintas.pipeline import build
-
-    root = unrelease(copy_sources(tmp_path_factory.mktemp("hostile-browser")))
-    poison_project(root)
-    result = build(BuildConfig.for_root(root))
-    assert result.written, "\n".join(p.format() for p in result.problems)
-    proc, url = serve_folder(root / "site")
+    """The poisoned sample (tests/test_security.py), built once per test run and shared read-only."""
+    site = shared_build(tmp_path_factory, "hostile-site", build_hostile)
+    proc, url = serve_folder(site)
     try:
-        yield url, root / "site"
+        yield url, site
     finally:
         proc.terminate()
         proc.wait(timeout=5)
@@ -133,7 +128,7 @@ def test_the_browser_blocks_what_gets_past_a_disabled_sanitizer(
                     encoding="utf-8")
     assert any(p.code == "unsafe-html" for p in build(BuildConfig.for_root(root)).problems)
     monkeypatch.setattr(lintas.content.validate, "unsafe_html", lambda *a, **k: [])
-    result = build(BuildConfig.for_root(root))
+    result = build(BuildConfig.for_root(root), bundle=False)  # the online page is what is served
     assert result.written, "\n".join(p.format() for p in result.problems)
     html = (root / "site/posts/plbn-wini/index.html").read_text(encoding="utf-8")
     assert '<script>window.__xss = "script"</script>' in html  # the payload is in the page...

@@ -168,10 +168,11 @@ def banners(markdown: str) -> str:
     return "".join(re.findall(r'<div class="lintas-banner.*?</div>', markdown, re.S))
 
 
-def test_active_notices_appear_in_the_outcomes_they_concern() -> None:
+def test_active_notices_appear_in_the_outcomes_they_concern(site: Site) -> None:
     """On 5 September 2024 the papal-visit notice is in force; in 2026 it is archived."""
-    during = load_site(today=dt.date(2024, 9, 5))
-    after = load_site(today=TODAY)
+    # The sample checked once (as of CHECKED, as load_site does), judged on other days.
+    during = dataclasses.replace(site, today=dt.date(2024, 9, 5))
+    after = dataclasses.replace(site, today=TODAY)
     event_during = {p.src: p.markdown for p in checker_pages(during, "en")}
     event_after = {p.src: p.markdown for p in checker_pages(after, "en")}
     src = "checker/crossing-into-timor-leste/event/index.md"
@@ -190,7 +191,7 @@ def test_active_notices_appear_in_the_outcomes_they_concern() -> None:
     assert "No notice about this result was in force on 6 December 2026." in \
         event_after["checker/getting-a-passport/ten-year/index.md"]
     # A notice that starts later is listed as coming up.
-    before = {p.src: p.markdown for p in checker_pages(load_site(today=dt.date(2025, 9, 1)), "en")}
+    before = {p.src: p.markdown for p in checker_pages(dataclasses.replace(site, today=dt.date(2025, 9, 1)), "en")}
     assert re.search(r"not yet accepted on the Timor-Leste side</a> <span class=\"lintas-muted\">\(from 12 September 2025\)",
                      before["checker/crossing-into-timor-leste/border-pass/index.md"])
 

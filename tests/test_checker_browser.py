@@ -67,10 +67,12 @@ def _build_checker_site(root: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def checker_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`python build.py build` of a copy of the project as of TODAY; the built site/ folder, made
-    once per test run and shared read-only (tests/conftest.py: shared_build).
+def checker_site(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """A build of a copy of the project as of TODAY; the built site/ folder, shared read-only.
 
+    The test run builds as of TODAY (tests/conftest.py pins LINTAS_TODAY), so this is the run's
+    shared build of the sample (`built_site`). Run with LINTAS_TODAY set to another day, it is
+    `python build.py --today TODAY build` of a copy, made once per test run (conftest.shared_build).
     LINTAS_TEST_SITE names a site built beforehand (quick local runs), as for the other browser tests."""
     from conftest import shared_build
 
@@ -79,6 +81,8 @@ def checker_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return _require_checker(Path(prebuilt))
     if not (ROOT / "lintas" / "site" / "render.py").is_file():
         pytest.fail("lintas/site/render.py is missing: the site cannot be built")
+    if os.environ.get("LINTAS_TODAY") == TODAY.isoformat():
+        return _require_checker(request.getfixturevalue("built_site"))
     return _require_checker(shared_build(tmp_path_factory, "checker-site", _build_checker_site))
 
 

@@ -96,28 +96,39 @@ def test_dead_end(project: Path) -> None:
     ]
 
 
-def test_unreachable_node(project: Path) -> None:
-    text = BASE.replace("outcomes:\n", "outcomes:\n  orphan:\n    title: {id: Yatim, en: Orphan}\n")
-    assert problems_for(project, text) == [
-        f"{SRC}:{at(text, 'orphan:')}: error[flow-structure]: outcomes.orphan: unreachable: no path "
-        "from the first question 'a' leads here",
-    ]
+# One edit of the base flow, one problem: (edit: old text, new text), where it points, the message.
+ONE_PROBLEM = {
+    "unreachable_node": (
+        ("outcomes:\n", "outcomes:\n  orphan:\n    title: {id: Yatim, en: Orphan}\n"), "orphan:",
+        "error[flow-structure]: outcomes.orphan: unreachable: no path from the first question 'a' leads here"),
+    "missing_translation": (
+        ("      id: Pertanyaan A?\n      en: Question A?\n", "      id: Pertanyaan A?\n"), "id: Pertanyaan A?",
+        "error[missing-field]: questions.a.text.en: the English text is missing; every text in a flow needs "
+        "both languages"),
+    "unknown_rule": (
+        ("  a:\n    text:\n", "  a:\n    rule: passport_valid_six_months\n    text:\n"), "passport_valid_six_months",
+        "error[unknown-rule]: questions.a.rule: no rule function 'passport_valid_six_months' (did you mean "
+        "'passport_valid_6_months'?)"),
+    "outcome_sources_must_be_in_the_register": (
+        ("    title: {id: Selesai, en: Done}\n",
+         "    title: {id: Selesai, en: Done}\n    sources: [antara-kupang-13729-aplasi]\n"), "antara-kupang-13729-aplasi",
+        "error[unknown-reference]: outcomes.done.sources[0]: no source with id 'antara-kupang-13729-aplasi' "
+        "(did you mean 'antara-kupang-137299-aplasi'?)"),
+    "outcome_documents_need_citations": (
+        ("    title: {id: Selesai, en: Done}\n",
+         "    title: {id: Selesai, en: Done}\n    documents:\n      - text: {id: Paspor, en: Passport}\n"),
+        "text: {id: Paspor",
+        "error[uncited-fact]: outcomes.done.documents[0]: documents is a critical fact and cites no source (add "
+        "`cite: [<source id>]` (and `as_of`) here, or `citations: {documents: {cite: [...]}}`)"),
+}
 
 
-def test_missing_translation(project: Path) -> None:
-    text = BASE.replace("      id: Pertanyaan A?\n      en: Question A?\n", "      id: Pertanyaan A?\n")
-    assert problems_for(project, text) == [
-        f"{SRC}:{at(text, 'id: Pertanyaan A?')}: error[missing-field]: questions.a.text.en: the English "
-        "text is missing; every text in a flow needs both languages",
-    ]
-
-
-def test_unknown_rule(project: Path) -> None:
-    text = BASE.replace("  a:\n    text:\n", "  a:\n    rule: passport_valid_six_months\n    text:\n")
-    assert problems_for(project, text) == [
-        f"{SRC}:{at(text, 'passport_valid_six_months')}: error[unknown-rule]: questions.a.rule: no rule "
-        "function 'passport_valid_six_months' (did you mean 'passport_valid_6_months'?)",
-    ]
+@pytest.mark.parametrize("case", sorted(ONE_PROBLEM))
+def test_one_edit_one_problem(case: str, project: Path) -> None:
+    (old, new), anchor, message = ONE_PROBLEM[case]
+    assert old in BASE
+    text = BASE.replace(old, new)
+    assert problems_for(project, text) == [f"{SRC}:{at(text, anchor)}: {message}"]
 
 
 def test_rule_results_must_match_options(project: Path) -> None:
@@ -165,26 +176,6 @@ def test_a_post_with_its_own_error_is_no_unknown_reference(project: Path) -> Non
     assert [p.format() for p in problems] == [
         f"content/posts/plbn-motaain.yaml:{at(post_text, 'opening_hour:')}: error[unknown-field]: "
         "opening_hour: unknown field (did you mean 'opening_hours'?)",
-    ]
-
-
-def test_outcome_sources_must_be_in_the_register(project: Path) -> None:
-    text = BASE.replace("    title: {id: Selesai, en: Done}\n",
-                        "    title: {id: Selesai, en: Done}\n    sources: [antara-kupang-13729-aplasi]\n")
-    assert problems_for(project, text) == [
-        f"{SRC}:{at(text, 'antara-kupang-13729-aplasi')}: error[unknown-reference]: "
-        "outcomes.done.sources[0]: no source with id 'antara-kupang-13729-aplasi' "
-        "(did you mean 'antara-kupang-137299-aplasi'?)",
-    ]
-
-
-def test_outcome_documents_need_citations(project: Path) -> None:
-    text = BASE.replace("    title: {id: Selesai, en: Done}\n",
-                        "    title: {id: Selesai, en: Done}\n    documents:\n      - text: {id: Paspor, en: Passport}\n")
-    assert problems_for(project, text) == [
-        f"{SRC}:{at(text, 'text: {id: Paspor')}: error[uncited-fact]: outcomes.done.documents[0]: documents is a "
-        "critical fact and cites no source (add `cite: [<source id>]` (and `as_of`) here, or "
-        "`citations: {documents: {cite: [...]}}`)",
     ]
 
 

@@ -148,6 +148,14 @@ def add_quarterly(repo: Path) -> None:
     (repo / "data/crossings-quarterly.yaml").write_text(text)
 
 
+def next_patch(yaml_text: str) -> str:
+    """The version after the dataset's last release note (the repository releases as it goes)."""
+    last = [line.split(":", 1)[1].strip() for line in yaml_text.splitlines()
+            if line.strip().startswith("- version:")][-1]
+    major, minor, patch = (int(x) for x in last.split("."))
+    return f"{major}.{minor}.{patch + 1}"
+
+
 @pytest.mark.slow
 def test_second_granularity_over_the_same_records_is_audited_jointly(repo: Path):
     """A quarterly table over the records of the monthly one (a fresh project: no releases)."""
@@ -174,7 +182,8 @@ def test_second_granularity_next_to_released_history_is_refused_or_safe(repo: Pa
     add_quarterly(repo)
     # the joint audit may hide more of the monthly table: that is a new monthly version
     yaml_path = repo / "data/crossings-monthly.yaml"
-    yaml_path.write_text(yaml_path.read_text() + "  - version: 1.0.2\n    date: 2026-12-06\n"
+    yaml_path.write_text(yaml_path.read_text() + f"  - version: {next_patch(yaml_path.read_text())}\n"
+                         "    date: 2026-12-06\n"
                          "    notes: {id: Pola baru., en: New suppression pattern.}\n")
     _, _, out, problems = publish(repo)
     if problems:
@@ -182,7 +191,7 @@ def test_second_granularity_next_to_released_history_is_refused_or_safe(repo: Pa
         # by the releases: a released version never changes, it needs a new one
         assert {p.code for p in problems} <= {"disclosure-audit", "release-changed"}, problems
         assert any(("crossings-" in p.message and "in [" in p.message)
-                   or p.message.startswith("version 1.0.1 is released, but rebuilding it changes")
+                   or ("is released, but rebuilding it changes" in p.message)
                    for p in problems), problems
     else:
         leaks = attack(published_tables(dict(out), ["crossings-monthly", "crossings-quarterly"]))
@@ -194,6 +203,8 @@ def test_second_granularity_next_to_released_history_is_refused_or_safe(repo: Pa
 
 @pytest.mark.slow
 def test_one_record_patch_release_does_not_point_at_the_record(repo: Path):
+    """Item 3: the audit itself applies the remedy (more suppression in the new version, never in
+    a frozen one), `release` says which cells it hid and why, and nothing is pinned."""
     if not (repo / "releases/crossings-monthly/1.0.1").is_dir():  # 1.0.1 is released in the repo
         version, problems = release_dataset(repo, "crossings-monthly")
         assert (version, problems) == ("1.0.1", [])
@@ -203,27 +214,38 @@ def test_one_record_patch_release_does_not_point_at_the_record(repo: Path):
                 "9900000009999999,1990-01-01")
     csv_path.write_text("\n".join(rows) + "\n")
     yaml_path = repo / "data/crossings-monthly.yaml"
-    yaml_path.write_text(yaml_path.read_text() + "  - version: 1.0.2\n    date: 2026-12-06\n"
+    new = next_patch(yaml_path.read_text())
+    yaml_path.write_text(yaml_path.read_text() + f"  - version: {new}\n    date: 2026-12-06\n"
                          "    notes: {id: Satu catatan yang terlambat ditambahkan., "
                          "en: One late record added.}\n")
+    frozen_before = {p: p.read_bytes() for p in (repo / "releases/crossings-monthly").rglob("*")
+                     if p.is_file()}
     # What the publisher would have released without the joint audit: the difference between
     # the versions pins the added record.
     site, datasets, out, problems = publish(repo)
     ds = next(d for d in datasets if d.slug == "crossings-monthly")
     table, _ = aggregate(ds, geography(site))
-    frozen = [t for t in published_tables(dict(out), ["crossings-monthly"]) if t.version != "1.0.2"]
-    naive = pub(protect(table, Rule(K, zeros="suppressed")), "crossings-monthly", "1.0.2", 0)
+    frozen = [t for t in published_tables(dict(out), ["crossings-monthly"]) if t.version != new]
+    alone = protect(table, Rule(K, zeros="suppressed"))
+    naive = pub(alone, "crossings-monthly", new, 0)
     assert attack([*frozen, naive]) != []
-    # The release either applies the remedy (more suppression in 1.0.2) or refuses with the cells.
-    version, problems = release_dataset(repo, "crossings-monthly")
-    if version:
-        _, _, out, problems = publish(repo)
-        assert not problems
-        leaks = attack(published_tables(dict(out), ["crossings-monthly"]))
-        assert leaks == [], leaks[:3]
-    else:
-        assert problems and all(p.code == "disclosure-audit" for p in problems)
-        assert "month=2024-01" in problems[0].message
+    # The release applies the remedy: more cells hidden in the new version, reported with why.
+    report: list[str] = []
+    version, problems = release_dataset(repo, "crossings-monthly", report)
+    assert (version, problems) == (new, [])
+    assert report and "more cell(s) hidden" in report[0]
+    assert any("month=2024-01" in line and "since crossings-monthly 1." in line for line in report)
+    _, _, out, problems = publish(repo)
+    assert not problems, [p.format() for p in problems]
+    tables = published_tables(dict(out), ["crossings-monthly"])
+    released = next(t for t in tables if t.version == new)
+    hidden = {key for key, v in released.cells.items() if v is None}
+    assert hidden > set(alone.suppressed)  # strictly more than the table's own protection
+    assert len(report) - 1 == len(hidden - set(alone.suppressed))
+    # An attacker with every version (from the published files only) pins nothing.
+    assert attack(tables) == []
+    # Frozen versions never changed.
+    assert all(p.read_bytes() == b for p, b in frozen_before.items())
 
 
 # ------------------------------------------------------------------ item 4: completeness
@@ -320,3 +342,31 @@ def test_region_pages_in_both_languages(sample):
         assert set(pages) == {f"data/regions/{c}/index.md" for c in ("5305", "5306", "5321", "8172")}
         assert words in pages["data/regions/5306/index.md"].markdown
         assert "5306.zip" in pages["data/regions/5306/index.md"].markdown
+
+
+def test_a_leak_between_frozen_releases_alone_is_refused_not_remedied():
+    """Two frozen versions, each safe alone, pin a cell together (1.0.0 hid columns x and y, 1.0.1
+    columns x and z): nothing the current version hides can undo that, so the audit reports it
+    (the build and `release` then refuse, naming the cell) and changes no frozen version."""
+    from lintas.datasets.joint import View, current_view, joint_protect
+
+    base = {("a", "x"): 3, ("a", "y"): 20, ("a", "z"): 25, ("b", "x"): 30, ("b", "y"): 40,
+            ("b", "z"): 35}
+    t = build_table(("r", "c"), (("a", "b"), ("x", "y", "z")), (True, True), base)
+    rule = Rule(K, zeros="suppressed")
+
+    def frozen(version: str, hidden_col: str) -> View:
+        published = {key: (None if key[1] in ("x", hidden_col) and key[0] != "_T" else v)
+                     for key, v in t.values.items()}
+        return View(f"t {version}", "t", version, t.dims, ("value", "value"), ("r", "c"), t.codes,
+                    published, rule)
+
+    old = [frozen("1.0.0", "y"), frozen("1.0.1", "z")]
+    for view in old:  # each frozen version is safe alone
+        assert attack([Pub("t", view.version, view.label, t.dims, dict(view.published), K, None, 0)]) == []
+    before = [dict(v.published) for v in old]
+    dims = [type("D", (), {"derive": "value", "source": name})() for name in ("r", "c")]
+    current = current_view("t", "1.0.2", dims, protect(t, rule))  # type: ignore[arg-type]
+    result = joint_protect([current, *old], {})
+    assert any(f.key == ("a", "x") and f.interval[1] - f.interval[0] < K for f in result.failures)
+    assert [v.published for v in old] == before

@@ -45,6 +45,12 @@ def write_out(out, folder: Path) -> Path:
     return folder
 
 
+def released(slug: str) -> list[str]:
+    """The repository's released versions of `slug`, newest first."""
+    return sorted((p.name for p in (ROOT / "releases" / slug).iterdir() if p.is_dir()),
+                  key=lambda v: tuple(int(x) for x in v.split(".")), reverse=True)
+
+
 @pytest.fixture(scope="module")
 def built():
     site, datasets, out, problems = publish(ROOT)
@@ -62,8 +68,8 @@ def test_chain_verifies_from_the_published_files_alone(built, tmp_path: Path):
                           capture_output=True, text=True)  # the file alone, outside the package
     assert proc.returncode == 0, proc.stderr
     log = json.loads(built[2][f"data/{WINI}/changelog.json"])
-    assert [v["version"] for v in log["versions"]] == ["1.0.1", "1.0.0"]
-    assert log["versions"][0]["previous"] == {"version": "1.0.0",
+    assert [v["version"] for v in log["versions"]] == released(WINI)
+    assert log["versions"][0]["previous"] == {"version": released(WINI)[1],
                                               "manifest_sha256": log["versions"][1]["manifest"]["sha256"]}
     assert log["chain"]["head"]["manifest_sha256"] == log["versions"][0]["manifest"]["sha256"]
     # a published old file changed, or an old manifest rewritten to match: the verifier sees it
@@ -175,14 +181,15 @@ def test_withdraw_keeps_a_tombstone_with_the_reason_and_old_checksums(tmp_path: 
     capsys.readouterr()
     assert main(["--root", str(root), "withdraw", WINI, "9.9.9", "--reason", "x"]) == 1
     assert "error[unknown-reference]" in capsys.readouterr().err
+    newest = released(WINI)[0]  # the current version
     with pytest.raises(SystemExit) as exc:
-        main(["--root", str(root), "withdraw", WINI, "1.0.1"])
+        main(["--root", str(root), "withdraw", WINI, newest])
     assert exc.value.code == 2
-    assert main(["--root", str(root), "withdraw", WINI, "1.0.1", "--reason", " "]) == 2
-    assert main(["--root", str(root), "withdraw", WINI, "1.0.1", "--reason", "Salah."]) == 0
+    assert main(["--root", str(root), "withdraw", WINI, newest, "--reason", " "]) == 2
+    assert main(["--root", str(root), "withdraw", WINI, newest, "--reason", "Salah."]) == 0
     _, _, _, problems = publish(root)
     assert [p.format() for p in problems] == [
-        f"data/{WINI}.yaml: error[release-changed]: version 1.0.1 was withdrawn (Salah.) "
+        f"data/{WINI}.yaml: error[release-changed]: version {newest} was withdrawn (Salah.) "
         "(add a release note with a new version)"]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -55,11 +56,10 @@ class LoggingServer:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_sources(tmp_path_factory.mktemp("offline-site"))
-    result = build(BuildConfig.for_root(root), bundle=False)
-    assert result.written, "\n".join(p.format() for p in result.problems)
-    return root
+def project(built_site: Path) -> Path:
+    """The project whose site/ is the run's shared build of the sample (read-only: the tests only
+    serve it and read it)."""
+    return built_site.parent
 
 
 @pytest.fixture(scope="module")
@@ -177,10 +177,11 @@ def test_english_reader_keeps_english_pages(browser: Any, server: LoggingServer,
         context.close()
 
 
-def test_a_rebuild_reaches_the_phone_once_it_is_online_again(browser: Any, tmp_path: Path) -> None:
+def test_a_rebuild_reaches_the_phone_once_it_is_online_again(browser: Any, built_site: Path, tmp_path: Path) -> None:
+    # A project whose site/ is what building it writes: a copy of the shared build of the same sources.
     root = copy_sources(tmp_path)
+    shutil.copytree(built_site, root / "site")
     config = BuildConfig.for_root(root)
-    assert build(config, bundle=False).written
     site = root / "site"
     srv = LoggingServer(site)
     context = browser.new_context(viewport=PHONE)
@@ -196,7 +197,7 @@ def test_a_rebuild_reaches_the_phone_once_it_is_online_again(browser: Any, tmp_p
         post = root / "content" / "posts" / "plbn-wini.yaml"
         text = post.read_text(encoding="utf-8")
         post.write_text(text.replace("menuju enklave Oecusse.", f"menuju enklave Oecusse. {marker}"), encoding="utf-8")
-        assert build(config, bundle=False).written
+        assert build(config).written  # as the first: with the offline bundle
         new = worker_config(site)["version"]
         assert new != old
 

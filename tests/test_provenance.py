@@ -21,6 +21,7 @@ from lintas.i18n import format_clock
 from lintas.pipeline import check, generate_pages
 from lintas.problems import Severity
 from lintas.publish.api import publish_api
+from lintas.site.pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 12, 6)
@@ -32,13 +33,33 @@ def site_of(project: Path, today: dt.date = TODAY) -> Site:
     return site
 
 
-def pages_and_api(project: Path) -> tuple[dict[str, str], dict[str, str]]:
+def pages_and_api(project: Path, site: Site | None = None,
+                  generated: dict[str, list[Page]] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """Markdown of every page ('id/procedures/x/index.md') and every API file, as text."""
     config = BuildConfig.for_root(project, today=TODAY)
-    site = site_of(project)
-    pages = {f"{lang}/{p.src}": p.markdown for lang, items in generate_pages(site, config).items() for p in items}
+    site = site or site_of(project)
+    generated = generated or generate_pages(site, config)
+    pages = {f"{lang}/{p.src}": p.markdown for lang, items in generated.items() for p in items}
     api, _ = publish_api(site, config)
     return pages, {path: data.decode() for path, data in api.items()}
+
+
+@dataclasses.dataclass(frozen=True)
+class Sample:
+    """The repository's sample as it is: its model, pages and API files, made once for the tests
+    that only read them (the tests that change sources work on their own `project` copy)."""
+
+    site: Site
+    generated: dict[str, list[Page]]
+    pages: dict[str, str]
+    api: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def sample() -> Sample:
+    site = site_of(ROOT)
+    generated = generate_pages(site, BuildConfig.for_root(ROOT, today=TODAY))
+    return Sample(site, generated, *pages_and_api(ROOT, site, generated))
 
 
 def test_clock_times_follow_each_language() -> None:
@@ -46,9 +67,9 @@ def test_clock_times_follow_each_language() -> None:
     assert (format_clock("16:30", "id"), format_clock("24:00", "en")) == ("16.30", "24:00")
 
 
-def test_changing_a_posts_hours_changes_every_page_outcome_and_api_file(project: Path) -> None:
+def test_changing_a_posts_hours_changes_every_page_outcome_and_api_file(project: Path, sample: Sample) -> None:
     post = project / "content/posts/plbn-motaain.yaml"
-    before_pages, before_api = pages_and_api(project)
+    before_pages, before_api = sample.pages, sample.api  # `project` is a copy of the sample
     post.write_text(post.read_text(encoding="utf-8").replace('closes: "16:00"', 'closes: "17:30"'), encoding="utf-8")
     after_pages, after_api = pages_and_api(project)
 
@@ -72,8 +93,8 @@ def test_changing_a_posts_hours_changes_every_page_outcome_and_api_file(project:
         assert "17:30" in after_api[path] or "17.30" in after_api[path], path
 
 
-def test_a_referenced_fact_brings_its_citation_and_date(project: Path) -> None:
-    pages, api = pages_and_api(project)
+def test_a_referenced_fact_brings_its_citation_and_date(sample: Sample) -> None:
+    pages, api = sample.pages, sample.api
     step = pages["id/procedures/cross-into-timor-leste/index.md"]
     match = re.search(r"Jam buka PLBN Mota'ain: [^<]*08\.00–16\.00 WITA <sup class=\"lintas-refs\">"
                       r"<a class=\"lintas-ref\" href=\"#(sumber-\d+)\"", step)
@@ -87,9 +108,8 @@ def test_a_referenced_fact_brings_its_citation_and_date(project: Path) -> None:
     assert "08.00–16.00 WITA" in body and "{{" not in body and "sumber-" not in body
 
 
-def test_every_critical_fact_on_every_page_shows_a_citation(project: Path) -> None:
-    site = site_of(project)
-    pages, _ = pages_and_api(project)
+def test_every_critical_fact_on_every_page_shows_a_citation(sample: Sample) -> None:
+    site, pages = sample.site, sample.pages
     for lang in ("id", "en"):
         for pid, post in site.posts.items():
             page = pages[f"{lang}/posts/{pid}/index.md"]
@@ -152,6 +172,17 @@ def test_sources_page_says_plainly_when_access_dates_are_not_recorded(project: P
     assert "Diakses: 1 Desember 2026" in pages["id/sources/index.md"]
 
 
+def test_time_zone_note_on_checker_outcomes_cites_its_sources(project: Path) -> None:
+    pages, _ = pages_and_api(project)
+    note = {"id": "Waktu Timor-Leste satu jam lebih cepat daripada WITA.", "en": "Timor-Leste time is one hour ahead of WITA."}
+    outcomes = {path: text for path, text in pages.items() if path[3:].startswith("checker/") and note[path[:2]] in text}
+    assert len(outcomes) >= 4  # tourist, event, business… in both languages
+    for path, text in outcomes.items():
+        lang = path[:2]
+        shown = text.count("<li>" + note[lang])  # in each post's list (the abbreviation tooltip also quotes it)
+        assert shown and shown == text.count("<li>" + note[lang] + ' <sup class="lintas-refs">'), path
+
+
 def test_uncited_critical_fact_and_unknown_source_fail_check(project: Path) -> None:
     post = project / "content/posts/plbn-wini.yaml"
     text = post.read_text(encoding="utf-8")
@@ -166,7 +197,7 @@ def test_uncited_critical_fact_and_unknown_source_fail_check(project: Path) -> N
     assert any("error[uncited-fact]" in x for x in lines), lines
 
 
-def test_review_overdue_is_flagged_in_check_json_and_on_pages(project: Path) -> None:
+def test_review_overdue_is_flagged_in_check_json_and_on_pages(project: Path, sample: Sample) -> None:
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(project), "--today", "2030-01-01",
                              "check", "--format", "json"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
@@ -176,9 +207,9 @@ def test_review_overdue_is_flagged_in_check_json_and_on_pages(project: Path) -> 
     assert overdue["content/posts/plbn-motaain.yaml"]["severity"] == "warning"
     assert "the review was due on 2027-06-06 (posts: every 6 months)" in overdue["content/posts/plbn-motaain.yaml"]["message"]
     # Today nothing is overdue (every review is recent) ...
-    site = site_of(project)
+    site = sample.site  # the sample as it is, which `project` copies
     config = BuildConfig.for_root(project, today=TODAY)
-    now = {p.src: p.markdown for p in generate_pages(site, config)["id"]}
+    now = {p.src: p.markdown for p in sample.generated["id"]}
     assert "lintas-banner--overdue" not in now["posts/plbn-motaain/index.md"]
     # ... in 2030 every page says so, in both languages.
     later = dataclasses.replace(site, today=dt.date(2030, 1, 1))
@@ -189,8 +220,8 @@ def test_review_overdue_is_flagged_in_check_json_and_on_pages(project: Path) -> 
     assert "lintas-banner--overdue" in by_lang["en"]["checker/crossing-into-timor-leste/tourist/index.md"]
 
 
-def test_contacts_are_cited_or_not_known_and_fall_back_to_a_known_parent(project: Path) -> None:
-    pages, api = pages_and_api(project)
+def test_contacts_are_cited_or_not_known_and_fall_back_to_a_known_parent(sample: Sample) -> None:
+    pages, api = sample.pages, sample.api
     tual = pages["en/organisations/kanim-tual/index.md"]
     assert "are not known from the sources used here" in tual
     assert "Known contact of its parent office," in tual and "https://www.imigrasi.go.id/" in tual
@@ -203,9 +234,8 @@ def test_contacts_are_cited_or_not_known_and_fall_back_to_a_known_parent(project
     assert doc["contact"]["citations"]["website"]["cite"] == ["imigrasi-go-id-2019-07-29-tarakan"]
 
 
-def test_sources_page_lists_every_source_with_its_citing_pages(project: Path) -> None:
-    site = site_of(project)
-    pages, _ = pages_and_api(project)
+def test_sources_page_lists_every_source_with_its_citing_pages(sample: Sample) -> None:
+    site, pages = sample.site, sample.pages
     for lang in ("id", "en"):
         page = pages[f"{lang}/sources/index.md"]
         for sid in site.sources:
@@ -213,10 +243,8 @@ def test_sources_page_lists_every_source_with_its_citing_pages(project: Path) ->
     assert 'href="../posts/plbn-motaain/">PLBN Mota' in pages["id/sources/index.md"]
 
 
-def test_jsonld_carries_citations_with_dates(project: Path) -> None:
-    site = site_of(project)
-    config = BuildConfig.for_root(project, today=TODAY)
-    page = next(p for p in generate_pages(site, config)["en"] if p.src == "posts/plbn-motaain/index.md")
+def test_jsonld_carries_citations_with_dates(sample: Sample) -> None:
+    page = next(p for p in sample.generated["en"] if p.src == "posts/plbn-motaain/index.md")
     webpage = next(item for item in page.meta["head"]["jsonld"] if item["@type"] == "WebPage")
     cited = {c["@id"].split("#")[1]: c for c in webpage["citation"]}
     assert cited["antara-2871001-idul-fitri-2022"]["datePublished"] == "2022"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import copy_sources, unrelease
+from conftest import copy_sources, shared_build, unrelease
 from selectolax.lexbor import LexborHTMLParser
 
 from lintas.escape import plain
@@ -55,21 +55,30 @@ def poison_project(root: Path) -> int:
     return len(files)
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+THEIRS = ("lintas-offline-archive", ".site.new-mynotes")  # beside site/, not ours (item 6)
+
+
+def build_hostile(folder: Path) -> Path:
+    """The poisoned copy of the sample, built (with folders of someone else's beside site/); its site/."""
     from lintas.config import BuildConfig
     from lintas.pipeline import build
 
-    root = unrelease(copy_sources(tmp_path_factory.mktemp("hostile")))
+    root = unrelease(copy_sources(folder))
     assert poison_project(root) > 40
-    theirs = [root / "lintas-offline-archive", root / ".site.new-mynotes"]  # item 6: not ours
-    for folder in theirs:
-        folder.mkdir()
-        (folder / "notes.txt").write_text("keep", encoding="utf-8")
+    for name in THEIRS:
+        (root / name).mkdir()
+        (root / name / "notes.txt").write_text("keep", encoding="utf-8")
     result = build(BuildConfig.for_root(root))
     assert result.written, "\n".join(p.format() for p in result.problems)
-    assert all((f / "notes.txt").is_file() for f in theirs)
     return root / "site"
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once per test run, shared read-only with tests/test_browser_security.py."""
+    site = shared_build(tmp_path_factory, "hostile-site", build_hostile)
+    assert all((site.parent / name / "notes.txt").read_text(encoding="utf-8") == "keep" for name in THEIRS)
+    return site
 
 
 def test_plain_text_is_inert_in_html_attributes_and_markdown() -> None:

@@ -65,12 +65,18 @@ def built(built_site: Path) -> Path:
 # ------------------------------------------------------------------------------- generated Markdown
 
 
-@pytest.mark.parametrize("lang", ["id", "en"])
-def test_generated_markdown_matches_golden(lang: str) -> None:
+@pytest.fixture(scope="module")
+def generated() -> dict[str, list[Any]]:
+    """The sample's generated pages in both languages (made once: the golden tests only read them)."""
     config = BuildConfig.for_root(ROOT)
     site, problems = check(config)
     assert site is not None, problems
-    pages = {p.src: p for p in generate_pages(site, config)[lang]}
+    return generate_pages(site, config)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_generated_markdown_matches_golden(lang: str, generated: dict[str, list[Any]]) -> None:
+    pages = {p.src: p for p in generated[lang]}
     for src in GOLDEN_PAGES:
         golden = GOLDEN / lang / src
         text = pages[src].text()

@@ -173,7 +173,9 @@ def outcome_posts(c: _Ctx, here: str, ids: list[str]) -> str:
     Timor-Leste border, the time-zone note."""
     site, lang = c.site, c.lang
     items = [{"href": relative(here, f"{lang_prefix(lang)}posts/{pid}/"), "post": site.posts[pid]} for pid in ids]
-    return c.r.partial("posts_block", lang, here, items=items, heading=c.s["posts"])
+    # The note is about WITA: it cites the sources of the glossary's WITA entry.
+    wita = [src for term in site.glossary.values() if term.term == "WITA" for src in term.sources]
+    return c.r.partial("posts_block", lang, here, items=items, heading=c.s["posts"], tz_sources=wita)
 
 def _outcome_page(c: _Ctx, fid: str, flow: Flow, oid: str, outcome: Outcome) -> Page:
     site, lang, s = c.site, c.lang, c.s

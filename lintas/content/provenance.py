@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -302,8 +302,19 @@ def _structured_facts(records: Sequence[Record]) -> tuple[dict[str, list[str]], 
     return times, fees
 
 
+# What a typed value is checked against: (pattern, the value it stands for, its word, the field that
+# holds such facts, the hint).
+_TYPED_FACTS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | int], str, str, str], ...] = (
+    (_CLOCK, lambda m: f"{int(m.group(1)):02d}:{m.group(2)}", "time", "opening_hours",
+     "refer to it instead, e.g. {{ post:<id>.opening_hours }}, so one edit changes every page"),
+    (_RUPIAH, lambda m: int(re.sub(r"[.,]", "", m.group(1))), "fee", "fees",
+     "show the procedure's fee table instead (in a flow: `fees: {procedure: <id>}`)"),
+)
+
+
 def _duplicated_facts(records: Sequence[Record]) -> list[Problem]:
     times, fees = _structured_facts(records)
+    owned: dict[str, Mapping[Any, list[str]]] = {"opening_hours": times, "fees": fees}
     problems = []
     for rec in records:
         if isinstance(rec.entity, SourceRecord):
@@ -311,28 +322,16 @@ def _duplicated_facts(records: Sequence[Record]) -> list[Problem]:
         for loc, text in _texts(rec.doc.data):
             if not _is_prose(loc) or loc[0] in ("opening_hours", "fees", "citations"):
                 continue
-            for match in _CLOCK.finditer(text):
-                value = f"{int(match.group(1)):02d}:{match.group(2)}"
-                owners = times.get(value, [])
-                owner = ", ".join(owners)
-                if owners and f"{rec.kind}/{rec.id}" not in owners:  # the entity's own fact: one place
-                    line, col = rec.doc.position_in_text(loc, match.start())
-                    problems.append(Problem(
-                        rec.src_path, line, col, "duplicated-fact", severity=Severity.WARNING,
-                        message=f"{_dotted(loc)}: the time {match.group(0)} is typed here but is a "
-                                f"structured fact of {owner} (opening_hours)",
-                        hint="refer to it instead, e.g. {{ post:<id>.opening_hours }}, so one edit changes every page"))
-            for match in _RUPIAH.finditer(text):
-                amount = int(re.sub(r"[.,]", "", match.group(1)))
-                owners = fees.get(amount, [])
-                owner = ", ".join(owners)
-                if owners and f"{rec.kind}/{rec.id}" not in owners:
-                    line, col = rec.doc.position_in_text(loc, match.start())
-                    problems.append(Problem(
-                        rec.src_path, line, col, "duplicated-fact", severity=Severity.WARNING,
-                        message=f"{_dotted(loc)}: the fee {match.group(0)} is typed here but is a "
-                                f"structured fact of {owner} (fees)",
-                        hint="show the procedure's fee table instead (in a flow: `fees: {procedure: <id>}`)"))
+            for pattern, value, word, field_name, hint in _TYPED_FACTS:
+                for match in pattern.finditer(text):
+                    owners = owned[field_name].get(value(match), [])
+                    if owners and f"{rec.kind}/{rec.id}" not in owners:  # the entity's own fact: one place
+                        line, col = rec.doc.position_in_text(loc, match.start())
+                        problems.append(Problem(
+                            rec.src_path, line, col, "duplicated-fact", severity=Severity.WARNING,
+                            message=f"{_dotted(loc)}: the {word} {match.group(0)} is typed here but is a "
+                                    f"structured fact of {', '.join(owners)} ({field_name})",
+                            hint=hint))
     return problems
 
 

@@ -132,9 +132,13 @@ class LinearAttacker:
     """One LP kept in HiGHS: columns are base counts (>= 0), rows are published sums.
 
     `rows[i]` lists the columns summed by row i, and `bounds[i]` what is known of that sum (a
-    published figure, or only the rule's floor for a hidden cell). The model is passed once; a row
-    that becomes hidden only changes its bounds, and each interval only changes the objective, so
-    HiGHS starts every solve from the previous basis.
+    published figure, or only the rule's floor for a hidden cell). A published figure of a single
+    column fixes that column: the model HiGHS solves holds only the other columns, and only the
+    rows that still involve one of them, with the fixed part moved into their bounds (exactly the
+    same feasible set, a far smaller LP: in a table with margins most base cells are published).
+    A row whose bounds change keeps the model and its basis (each interval then only changes the
+    objective, and HiGHS starts from the previous basis), unless it fixes or frees a column: then
+    the reduced model is made again before the next solve.
     """
 
     def __init__(self, n: int, rows: Sequence[Sequence[int] | np.ndarray],
@@ -144,39 +148,119 @@ class LinearAttacker:
 
         self._hs = highspy
         self.n = n
-        self.rows = [np.asarray(r, dtype=np.int32) for r in rows]
+        self.rows = [np.asarray(r, dtype=np.int64) for r in rows]
         self.coef = ([np.asarray(c, dtype=float) for c in coef] if coef is not None
                      else [np.ones(len(r)) for r in self.rows])
-        self.highs = new_highs()
-        lp = highspy.HighsLp()
-        lp.num_col_ = n
-        lp.num_row_ = len(rows)
-        lp.col_cost_ = np.zeros(n)
-        lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = np.full(n, highspy.kHighsInf)
-        lp.row_lower_ = np.array([max(b[0], -highspy.kHighsInf) for b in bounds], dtype=float)
-        lp.row_upper_ = np.array([min(b[1], highspy.kHighsInf) for b in bounds], dtype=float)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = np.concatenate(
-            [[0], np.cumsum([len(r) for r in self.rows])]).astype(np.int32)
-        lp.a_matrix_.index_ = (np.concatenate(self.rows) if self.rows
-                               else np.zeros(0, dtype=np.int32)).astype(np.int32)
-        lp.a_matrix_.value_ = (np.concatenate(self.coef) if self.coef else np.zeros(0))
-        self.highs.passModel(lp)
+        m = len(self.rows)
+        lengths = np.array([len(r) for r in self.rows], dtype=np.int64)
+        self._ent_row = np.repeat(np.arange(m), lengths)
+        self._ent_col = np.concatenate(self.rows) if m else np.zeros(0, dtype=np.int64)
+        self._ent_val = np.concatenate(self.coef) if m else np.zeros(0)
+        first = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if m else lengths
+        # rows that can fix a column: one column, coefficient 1
+        self._single = np.full(m, -1, dtype=np.int64)
+        one = lengths == 1
+        ok = one.copy()
+        ok[one] = self._ent_val[first[one]] == 1.0
+        self._single[ok] = self._ent_col[first[ok]]
+        self.low = np.array([b[0] for b in bounds], dtype=float)
+        self.high = np.array([b[1] for b in bounds], dtype=float)
+        self.highs: Any = None
+        self._stale = True
+        self._infeasible = False
         self._costed = np.zeros(0, dtype=np.int32)
 
-    def set_row(self, i: int, low: float, high: float) -> None:
-        self.highs.changeRowBounds(i, max(low, -self._hs.kHighsInf), min(high, self._hs.kHighsInf))
+    # -- the reduced model
 
-    def _objective(self, cols: np.ndarray, values: np.ndarray) -> None:
+    def _build(self) -> None:
+        n, m = self.n, len(self.rows)
+        point = (self._single >= 0) & (self.low == self.high) & np.isfinite(self.low)
+        cols, vals = self._single[point], self.low[point]
+        fixed = np.full(n, np.nan)
+        fixed[cols] = vals
+        # two figures fixing one column differently, or a negative count: no counts fit
+        self._infeasible = bool(np.any(np.abs(fixed[cols] - vals) > 1e-9) or np.any(vals < -1e-9))
+        is_fixed = ~np.isnan(fixed)
+        value = np.where(is_fixed, fixed, 0.0)
+        self._fixed = is_fixed
+        self._const = np.bincount(self._ent_row, weights=self._ent_val * value[self._ent_col],
+                                  minlength=m)
+        free_ent = ~is_fixed[self._ent_col]
+        per_row = np.bincount(self._ent_row[free_ent], minlength=m)
+        kept = per_row > 0
+        gone = ~kept
+        tol = 1e-7
+        if np.any((self._const[gone] < self.low[gone] - tol) |
+                  (self._const[gone] > self.high[gone] + tol)):
+            self._infeasible = True
+        free = np.nonzero(~is_fixed)[0]
+        self._local = np.full(n, -1, dtype=np.int64)
+        self._local[free] = np.arange(len(free))
+        self._kept = np.nonzero(kept)[0]
+        self._kept_of = np.full(m, -1, dtype=np.int64)
+        self._kept_of[self._kept] = np.arange(len(self._kept))
+        self._stale = False
+        self._costed = np.zeros(0, dtype=np.int32)
+        if self._infeasible:
+            return
+        hs = self._hs
+        self.highs = new_highs()
+        lp = hs.HighsLp()
+        lp.num_col_ = len(free)
+        lp.num_row_ = len(self._kept)
+        lp.col_cost_ = np.zeros(len(free))
+        lp.col_lower_ = np.zeros(len(free))
+        lp.col_upper_ = np.full(len(free), hs.kHighsInf)
+        lo = self.low[self._kept] - self._const[self._kept]
+        hi = self.high[self._kept] - self._const[self._kept]
+        lp.row_lower_ = np.maximum(lo, -hs.kHighsInf)
+        lp.row_upper_ = np.minimum(hi, hs.kHighsInf)
+        lp.a_matrix_.format_ = hs.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(per_row[self._kept])]).astype(np.int32)
+        lp.a_matrix_.index_ = self._local[self._ent_col[free_ent]].astype(np.int32)
+        lp.a_matrix_.value_ = self._ent_val[free_ent]
+        self.highs.passModel(lp)
+
+    def _ready(self) -> bool:
+        """Whether the reduced model is built and some counts satisfy the fixed part."""
+        if self._stale:
+            self._build()
+        return not self._infeasible
+
+    def set_row(self, i: int, low: float, high: float) -> None:
+        self.low[i], self.high[i] = low, high
+        if self._stale:
+            return
+        k = int(self._kept_of[i])
+        if self._single[i] >= 0 or k < 0:
+            self._stale = True  # it fixes or frees a column, or checks fixed ones only: rebuild
+            return
+        if self.highs is not None:
+            c = self._const[i]
+            self.highs.changeRowBounds(k, max(low - c, -self._hs.kHighsInf),
+                                       min(high - c, self._hs.kHighsInf))
+
+    def _objective(self, row: int | None) -> float:
+        """Cost the free columns of `row` (none: no objective); the fixed part of its sum."""
+        if row is None:
+            cols, values, offset = np.zeros(0, dtype=np.int32), np.zeros(0), 0.0
+        else:
+            local = self._local[self.rows[row]]
+            mask = local >= 0
+            cols, values = local[mask].astype(np.int32), self.coef[row][mask]
+            offset = float(self._const[row])
         if len(self._costed):
             self.highs.changeColsCost(len(self._costed), self._costed, np.zeros(len(self._costed)))
-        self.highs.changeColsCost(len(cols), cols, values)
+        if len(cols):
+            self.highs.changeColsCost(len(cols), cols, values)
         self._costed = cols
+        return offset
 
     def feasible(self) -> bool:
         """Whether any counts satisfy every row (no objective)."""
-        self._objective(np.zeros(0, dtype=np.int32), np.zeros(0))
+        if not self._ready():
+            return False
+        self._objective(None)
         return self._solve(self._hs.ObjSense.kMinimize)[0] != "infeasible"
 
     def _solve(self, sense: Any) -> tuple[str, float]:
@@ -184,7 +268,7 @@ class LinearAttacker:
         self.highs.run()
         status = self.highs.getModelStatus()
         ms = self._hs.HighsModelStatus
-        if status == ms.kOptimal:
+        if status in (ms.kOptimal, ms.kModelEmpty):
             return "optimal", float(self.highs.getInfo().objective_function_value)
         if status in (ms.kUnbounded, ms.kUnboundedOrInfeasible):
             # Only the maximum can run away (counts are bounded below), or a difference either way.
@@ -195,27 +279,44 @@ class LinearAttacker:
 
     def interval(self, row: int) -> tuple[float, float] | None:
         """Least and greatest value of row `row`'s sum; None if the constraints are infeasible."""
-        self._objective(self.rows[row], self.coef[row])
-        status, lo = self._solve(self._hs.ObjSense.kMinimize)
-        if status == "infeasible":
-            return None
-        _, hi = self._solve(self._hs.ObjSense.kMaximize)
-        return lo, hi
+        found = self.narrowing(row, duals=False)
+        return None if found is None else found[0]
 
-    def narrowing(self, row: int) -> tuple[tuple[float, float], list[int]] | None:
-        """The interval of row `row` and the rows that bind it (non-zero duals at either end)."""
-        self._objective(self.rows[row], self.coef[row])
+    def narrowing(self, row: int, duals: bool = True
+                  ) -> tuple[tuple[float, float], list[int]] | None:
+        """The interval of row `row` and the rows that bind it (non-zero duals at either end; a
+        row that fixes a column binds when that column's reduced cost is not zero)."""
+        if not self._ready():
+            return None
+        offset = self._objective(row)
         binding: list[int] = []
         out = []
         for sense in (self._hs.ObjSense.kMinimize, self._hs.ObjSense.kMaximize):
             status, value = self._solve(sense)
             if status == "infeasible":
                 return None
-            out.append(value)
-            if status == "optimal":
-                duals = np.asarray(self.highs.getSolution().row_dual)
-                binding += [int(i) for i in np.nonzero(np.abs(duals) > 1e-9)[0] if i != row]
-        return (out[0], out[1]), binding
+            out.append(value + offset)
+            if status == "optimal" and duals:
+                binding += self._binding(row)
+        return (out[0], out[1]), [i for i in binding if i != row]
+
+    def _binding(self, row: int) -> list[int]:
+        m = len(self.rows)
+        y = np.zeros(m)
+        if len(self._kept):
+            y[self._kept] = np.asarray(self.highs.getSolution().row_dual)
+        out = [int(i) for i in np.nonzero(np.abs(y) > 1e-9)[0]]
+        # reduced cost of each fixed column: cost - A^T y (the dual of the row that fixes it)
+        cost = np.zeros(self.n)
+        np.add.at(cost, self.rows[row], self.coef[row])
+        reduced = cost - np.bincount(self._ent_col, weights=self._ent_val * y[self._ent_row],
+                                     minlength=self.n)
+        hot = self._fixed & (np.abs(reduced) > 1e-9)
+        if hot.any():
+            fixing = (self._single >= 0) & (self.low == self.high)
+            rows = np.nonzero(fixing)[0]
+            out += [int(i) for i in rows[hot[self._single[rows]]]]
+        return out
 
 
 class _Block:

@@ -57,6 +57,7 @@ class View:
     order: dict[Key, int] = field(default_factory=dict)
     primary: frozenset[Key] = frozenset()
     implied: set[Key] = field(default_factory=set)  # published again: other tables pin them
+    because: dict[Key, str] = field(default_factory=dict)  # hidden by the joint audit: the risk
 
     @property
     def current(self) -> bool:
@@ -129,6 +130,7 @@ class Atoms:
         self.index = [{a: i for i, a in enumerate(vals)} for vals in self.values]
         self.shape = tuple(len(v) for v in self.values)
         self.size = int(np.prod(self.shape)) if self.shape else 1
+        self._memo: dict[tuple[object, ...], np.ndarray] = {}
 
     def _atoms(self, uses: list[tuple[str, tuple[str, ...]]]) -> tuple[str, ...]:
         derives = {d for d, _ in uses}
@@ -161,7 +163,14 @@ class Atoms:
         return [i for i, post in enumerate(vals) if self.geo.get(post, {}).get(derive) == code]
 
     def cell(self, view: View, key: Key) -> np.ndarray:
-        """Flat atom indexes summed by `key` of `view`."""
+        """Flat atom indexes summed by `key` of `view` (the same for every version of a table)."""
+        memo = (view.derives, view.columns, view.codes, key)
+        found = self._memo.get(memo)
+        if found is None:
+            found = self._memo[memo] = self._cell(view, key)
+        return found
+
+    def _cell(self, view: View, key: Key) -> np.ndarray:
         per_col: list[list[int]] = []
         for c, col in enumerate(self.columns):
             allowed: set[int] | None = None
@@ -216,6 +225,14 @@ class Result:
     failures: list[Finding]
     intervals: dict[str, dict[Key, tuple[float, float]]]  # per current slug: hidden cell -> interval
     relations: dict[str, str]  # frozen view label -> 'same' | 'added' | 'removed' | 'free'
+
+    def remedy(self, slug: str) -> list[tuple[Key, str]]:
+        """The cells of `slug`'s current table that the joint audit hid beyond the table's own
+        protection, each with the risk it removes (a cell of another table of the same records or
+        of an earlier release that could otherwise be narrowed, or the change since a release)."""
+        view = next(v for v in self.views if v.current and v.slug == slug)
+        return [(key, why) for key, why in sorted(view.because.items(), key=lambda kv: view.order.get(kv[0], 0))
+                if key in view.hidden and key not in view.primary]
 
 
 class _Model:
@@ -461,6 +478,12 @@ def _protect(views: list[View], atoms: Atoms, relations: Mapping[str, str],
             pos += 1
             continue
         pvi, pkey = pick
+        if kind == "cell":
+            why = f"{view.label}: {cell_text(view.dims, key)} in [{lo:g}, {hi:g}]"
+        else:
+            why = (f"the change of {cell_text(view.dims, key)} since {view.label}: "
+                   f"[{lo:g}, {hi:g}]")
+        views[pvi].because.setdefault(pkey, why)
         views[pvi].hidden.add(pkey)
         views[pvi].published[pkey] = None
         model.hide(pvi, pkey)
@@ -540,10 +563,14 @@ def protected_of(view: View, base: Protected) -> Protected:
                    secondary=frozenset(view.hidden - set(base.primary)))
 
 
+def cell_text(dims: Sequence[str], key: Key) -> str:
+    return ", ".join(f"{d}={c}" for d, c in zip(dims, key, strict=True))
+
+
 def describe_findings(findings: Sequence[Finding], limit: int = 5) -> str:
     parts = []
     for f in findings[:limit]:
-        cell = ", ".join(f"{d}={c}" for d, c in zip(f.dims, f.key, strict=True))
+        cell = cell_text(f.dims, f.key)
         lo, hi = f.interval
         parts.append(f"{f.label}: {cell} in [{lo:g}, {hi:g}]")
     more = f" (and {len(findings) - limit} more)" if len(findings) > limit else ""

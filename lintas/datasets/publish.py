@@ -31,7 +31,14 @@ from .disclosure import (
     structural_cells,
     unprotected,
 )
-from .joint import current_view, describe_findings, frozen_view, joint_protect, protected_of
+from .joint import (
+    cell_text,
+    current_view,
+    describe_findings,
+    frozen_view,
+    joint_protect,
+    protected_of,
+)
 from .load import load_datasets
 from .outputs import dataset_files, dumps, zip_bytes
 from .packages import region_files, region_parts
@@ -48,6 +55,8 @@ class Built:
     files: dict[str, bytes]  # name in data/<slug>/ -> bytes (the files a release freezes)
     releases: list[Frozen]
     narrowest: tuple[float, float] | None = None  # the audit's narrowest interval of a hidden cell
+    # cells the joint audit hid beyond the table's own protection, each with the risk it removes
+    remedy: tuple[str, ...] = ()
 
 
 def geography(site: Site) -> dict[str, dict[str, str]]:
@@ -122,6 +131,7 @@ def _build_group(group: Sequence[Dataset], geo: Mapping[str, Mapping[str, str]]
         protected[ds.slug] = (protect(table, _rule(ds, table)) if rule.counts_people
                               else unprotected(table))
     narrowest: dict[str, tuple[float, float]] = {}
+    remedy: dict[str, tuple[str, ...]] = {}
     people = [ds for ds in group if ds.slug in tables and ds.definition.disclosure.counts_people]
     views = [current_view(ds.slug, ds.version, ds.definition.dimensions, protected[ds.slug])
              for ds in people]
@@ -141,6 +151,8 @@ def _build_group(group: Sequence[Dataset], geo: Mapping[str, Mapping[str, str]]
             intervals = result.intervals.get(ds.slug, {})
             failures = tuple(f.key for f in result.failures if f.label.split(" ")[0] == ds.slug)
             protected[ds.slug] = replace(p, intervals=intervals, failures=failures)
+            remedy[ds.slug] = tuple(f"{cell_text(p.table.dims, key)} (for {why})"
+                                    for key, why in result.remedy(ds.slug))
         for finding in result.failures:
             slug = finding.label.split(" ")[0]
             problems[slug].append(Problem(
@@ -176,7 +188,8 @@ def _build_group(group: Sequence[Dataset], geo: Mapping[str, Mapping[str, str]]
         for f in frozen[ds.slug]:
             if f.version == ds.version:
                 found += compare_current(f, files, ds.src_path)
-        out[ds.slug] = (Built(table, prot, files, frozen[ds.slug], narrowest.get(ds.slug)), found)
+        out[ds.slug] = (Built(table, prot, files, frozen[ds.slug], narrowest.get(ds.slug),
+                              remedy.get(ds.slug, ())), found)
     return out
 
 
@@ -196,7 +209,19 @@ def audit_lines(datasets: Sequence[Dataset]) -> list[str]:
         out.append(f"audit: {ds.slug} {ds.version}: {len(built.protected.suppressed)} hidden "
                    f"cells; narrowest interval [{lo:g}, {hi:g}] ({hi - lo:g} wide, k = {rule.k}, "
                    f"hidden cells >= {1 if rule.zeros == 'published' else 0})")
+        out += remedy_lines(ds, built)
     return out
+
+
+def remedy_lines(ds: Dataset, built: Built, limit: int = 10) -> list[str]:
+    """The cells the joint audit hid beyond the table's own protection, and why: what the build
+    summary and `build.py release` print."""
+    if not built.remedy:
+        return []
+    more = f" (and {len(built.remedy) - limit} more)" if len(built.remedy) > limit else ""
+    return [f"audit: {ds.slug} {ds.version}: {len(built.remedy)} more cell(s) hidden so that other "
+            f"tables of the same records and earlier releases pin no hidden cell{more}:",
+            *[f"  {line}" for line in built.remedy[:limit]]]
 
 
 def changelog(ds: Dataset, built: Built) -> dict[str, object]:
@@ -277,7 +302,7 @@ def _publish_datasets(datasets: Sequence[Dataset], site: Site) -> tuple[Outputs,
 
 
 def release(config: BuildConfig, site: Site | None, problems: list[Problem],
-            slug: str) -> tuple[str, list[Problem]]:
+            slug: str, report: list[str] | None = None) -> tuple[str, list[Problem]]:
     """Freeze the current outputs of `slug` as the version of its last release note, chained to
     the newest frozen version, and record the manifest's hash in that note. `site` and `problems`
     are the whole check's (`lintas.pipeline.release_dataset` runs it first).
@@ -309,6 +334,8 @@ def release(config: BuildConfig, site: Site | None, problems: list[Problem],
     problems += found
     if built is None or has_errors(problems):
         return "", sort_problems(problems)
+    if report is not None:  # the remedy the audit applied: the cells it hid more, and why
+        report += remedy_lines(ds, built, limit=len(built.remedy))
     try:
         digest, found = freeze(config.root, slug, ds.version, note.date.isoformat(),
                                built.files, built.releases)

@@ -88,6 +88,7 @@ class Renderer:
         env.filters["tr"] = lambda text: tr(text, lang, site)
         env.filters["md"] = lambda text: md_html(text, lang, page_path, site)
         env.filters["cite"] = lambda fact: citerender.cite_of(fact, lang)
+        env.filters["cite_ids"] = lambda ids: citerender.marks(ids, None, lang)  # a text resting on sources
         env.filters["clock"] = lambda value: format_clock(value, lang)
         env.filters["pdate"] = lambda value: format_partial_date(value, lang)
         env.filters["langattr"] = lambda text: _lang_attr(text, lang)
