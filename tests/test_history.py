@@ -253,6 +253,11 @@ def test_dataset_json_carries_method_sources_period_unit_and_code_labels(built):
             for dim in d.dimensions:
                 if dim.codes:
                     assert row[dim.name] in labels[dim.name], (ds.slug, dim.name, row[dim.name])
+                    # each row carries the label next to the code (no bare 5305)
+                    assert row[f"{dim.name}_label"] == labels[dim.name][row[dim.name]]
+                    assert set(row[f"{dim.name}_label"]) == {"id", "en"}
+                else:  # a period is its own label
+                    assert f"{dim.name}_label" not in row
         rows = list(csv.DictReader(io.StringIO(out[f"data/{ds.slug}/" + json.loads(
             out[f"data/{ds.slug}/datapackage.json"])["resources"][0]["path"]].decode())))
         assert len(rows) == len(doc["rows"])

@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -348,6 +348,28 @@ def _field(d: DatasetDefinition, col: Column) -> dict[str, Any]:
     return out
 
 
+def labelled_rows(d: DatasetDefinition, header: Sequence[str],
+                  body: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """The JSON rows: each coded value followed by its label in both languages
+    (`"regency": "5305", "regency_label": {"id": "Kabupaten Timor Tengah Utara", "en": ...}`).
+    Periods (derived months, quarters, years) are their own label and get none."""
+    labels: dict[str, dict[str, dict[str, str]]] = {}
+    for dim in d.dimensions:
+        if dim.codes:
+            labels[dim.name] = {c.code: {"id": c.label.id, "en": c.label.get("en")} for c in dim.codes}
+            if dim.total:
+                labels[dim.name][TOTAL] = {"id": "Jumlah semua", "en": "Total of all"}
+    out = []
+    for row in body:
+        record: dict[str, Any] = {}
+        for name, value in zip(header, row, strict=True):
+            record[name] = value
+            if name in labels:
+                record[f"{name}_label"] = labels[name][value]
+        out.append(record)
+    return out
+
+
 def dataset_files(ds: Dataset, protected: Protected) -> dict[str, bytes]:
     """File name (inside data/<slug>/) -> bytes, for the files that a release freezes."""
     d = ds.definition
@@ -355,7 +377,7 @@ def dataset_files(ds: Dataset, protected: Protected) -> dict[str, bytes]:
     body = rows(ds, protected)
     header = [c.name for c in cols]
     csv_bytes = _csv(header, body)
-    records = [dict(zip(header, row, strict=True)) for row in body]
+    records = labelled_rows(d, header, body)
     doc = {
         "shape": JSON_SHAPE,
         "name": ds.slug,
