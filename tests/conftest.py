@@ -82,6 +82,7 @@ def _count_builds() -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _keep_collection_order(config)
     if BUILD_LOG:
         _count_builds()
 
@@ -114,6 +115,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if needs & SLOW_FIXTURES and item.get_closest_marker("slow") is None \
                 and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.slow)
+    longest_files_first(items)
+
+
+# The order files run in. `--dist loadfile` (pytest-xdist) hands whole files to the workers in
+# collection order, and by default it first sorts them by their number of tests: the few long files
+# (a handful of tests that each build, kill builds or run Lighthouse) then come last, and one worker
+# ends alone with one of them while the other waits. Instead: the longest files first (LONGEST, by
+# the durations of whole runs), then every other file with a slow or browser test, then the quick
+# files, which fill the end evenly. Order only: every test runs, within a file in its usual order.
+LONGEST = ("test_faults.py", "test_lighthouse.py", "test_bench.py", "test_preview.py", "test_site.py",
+           "test_browser_a11y.py", "test_checker_browser.py", "test_search.py", "test_offline_browser.py",
+           "test_offline.py", "test_browser_security.py")
+
+
+def longest_files_first(items: list[pytest.Item]) -> None:
+    heavy = {item.path for item in items
+             if item.get_closest_marker("slow") or item.get_closest_marker("browser")}
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        if item.path.name in LONGEST:
+            return 0, LONGEST.index(item.path.name)
+        return (1, 0) if item.path in heavy else (2, 0)
+
+    items.sort(key=rank)  # stable: the usual order within each file and among equals
+
+
+def _keep_collection_order(config: pytest.Config) -> None:
+    """xdist's own reordering (by number of tests) would undo longest_files_first."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 @pytest.fixture

@@ -509,6 +509,7 @@ _CSV_TOKENS = [b",", b";", b"\t", b'"', b'""', b"\n", b"\r\n", b"\x00", b"\xef\x
                "\u202e".encode(), b"\\", b"\r", b"27.010", b"12,5", b"2.7e4"]
 
 
+@pytest.mark.slow  # 40 examples, each loading and publishing a dataset: about 10 CPU seconds
 @settings(max_examples=int(os.environ.get("LINTAS_FUZZ_CSV_EXAMPLES", "40")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(0, 400), st.sampled_from(_CSV_TOKENS)), min_size=1, max_size=5))
@@ -557,15 +558,18 @@ PATHOLOGICAL = [
     ("".join(">" * i + " x\n" for i in range(1, 16)), ">", "nested 11 deep"),
     # Measured with bench/run.py --hostile-only (docs/benchmarks.md): paragraphs each within the
     # paragraph limit still add up ('[' x200 paragraphs filling 1 MiB: 46 s of check), and every
-    # abbreviation definition is matched against the whole text (73 KB of them: 29 s).
+    # abbreviation definition is matched against the whole text (73 KB of them: 29 s; 50 of them on
+    # 64 KB of text: more than twice the sample build).
     (('"' + "[" * 200 + "\n\n") * 6, "[", "more than 1000 '[' in one text"),
-    ("".join(f"*[AB{i}]: Singkatan {i}\n" for i in range(51)) + "\nAB1\n", "*[AB50]",
-     "more than 50 abbreviation definitions"),
+    ("".join(f"*[AB{i}]: Singkatan {i}\n" for i in range(21)) + "\nAB1\n", "*[AB20]",
+     "more than 20 abbreviation definitions"),
+    ("## Jadwal\n\n" * 60 + "Jadwal\n------\n\n" * 41, "------", "more than 100 headings"),
 ]
 
 
 @pytest.mark.parametrize(("text", "char", "named"), PATHOLOGICAL,
-                         ids=["brackets", "emphasis", "angles", "list", "quotes", "brackets-per-text", "abbreviations"])
+                         ids=["brackets", "emphasis", "angles", "list", "quotes", "brackets-per-text", "abbreviations",
+                              "headings"])
 def test_pathological_markdown_is_refused_at_its_limit(text: str, char: str, named: str) -> None:
     from lintas.content.sanitize import cost_limits
 
@@ -599,8 +603,8 @@ def test_the_texts_of_a_file_are_limited_all_together(monkeypatch: pytest.Monkey
     original = sanitize.MarkdownChecker.render
     monkeypatch.setattr(sanitize.MarkdownChecker, "render",
                         lambda self, text: rendered.append(text) or original(self, text))
-    first = "Pos lintas batas ini buka setiap hari.\n\n" * 1000  # 40,000 characters: within the limit alone
-    second = "Kantor imigrasi buka pada hari kerja.\n\n" * 1000  # together past it
+    first = "Pos lintas batas ini buka setiap hari.\n\n" * 500  # 20,000 characters: within the limit alone
+    second = "Kantor imigrasi buka pada hari kerja.\n\n" * 500  # together past it
 
     def block(text: str) -> str:
         return "|\n" + "".join(f"    {line}\n" if line else "\n" for line in text.rstrip("\n").split("\n"))
@@ -632,6 +636,25 @@ def test_a_name_is_limited() -> None:
                         f"error[text-too-long]: name.id: more than {MAX_NAME} characters in a name, title, "
                         "term or code (the limit): shorten it"]
     assert [p for p in load_one(body_file("Teks."), "organisations") if p.code == "text-too-long"] == []
+
+
+def test_a_region_name_is_limited(repo: Path) -> None:
+    """A region's name lands in every page of its region (19 for Kupang)."""
+    from lintas.content.sanitize import MAX_NAME
+    from lintas.datasets.regions import load_regions
+
+    path = repo / "data/regions.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "name: {id: Kabupaten Kupang, en: Kupang Regency}"
+    assert old in text
+    path.write_text(text.replace(old, old.replace("Kupang Regency", "Kupang " * 80)), encoding="utf-8")
+    problems: list[Problem] = []
+    load_regions(repo, problems)
+    line = text[:text.index(old)].count("\n") + 1
+    col = len(text[:text.index(old)].rsplit("\n", 1)[-1]) + old.index("Kupang Regency") + 1
+    assert [p.format() for p in problems if p.code == "text-too-long"] == [
+        f"data/regions.yaml:{line}:{col + MAX_NAME}: error[text-too-long]: regions[1].name.en: more than "
+        f"{MAX_NAME} characters in a name, title, term or code (the limit): shorten it"]
 
 
 def test_refused_markdown_is_not_rendered(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -126,9 +126,9 @@ def test_every_critical_fact_on_every_page_shows_a_citation(sample: Sample) -> N
                 assert fees and fees.group(1).count("<tr>") == fees.group(1).count('<sup class="lintas-refs">')
 
 
-def test_every_cited_fact_shows_its_date_or_says_it_is_not_recorded(project: Path) -> None:
+def test_every_cited_fact_shows_its_date_or_says_it_is_not_recorded(sample: Sample) -> None:
     """A fact whose sources carry no date says so plainly, instead of showing a bare publisher."""
-    pages, _ = pages_and_api(project)
+    pages = sample.pages
     no_date = {"id": "tanggal tidak tercatat", "en": "date not recorded"}
     dates = [(path, m.group(1)) for path, text in pages.items()
              for m in re.finditer(r'<span class="lintas-asof">\((.*?)\)</span>', text)]
@@ -141,9 +141,8 @@ def test_every_cited_fact_shows_its_date_or_says_it_is_not_recorded(project: Pat
     assert "(per Alfândegas de Timor-Leste, date not recorded)" in pages["en/procedures/cross-into-timor-leste/index.md"]
 
 
-def test_glossary_definitions_carry_numbered_references_to_their_sources(project: Path) -> None:
-    site = site_of(project)
-    pages, _ = pages_and_api(project)
+def test_glossary_definitions_carry_numbered_references_to_their_sources(sample: Sample) -> None:
+    site, pages = sample.site, sample.pages
     for lang in ("id", "en"):
         page = pages[f"{lang}/glossary/index.md"]
         for gid, term in site.glossary.items():
@@ -155,9 +154,8 @@ def test_glossary_definitions_carry_numbered_references_to_their_sources(project
                 assert re.search(rf'<li id="{ref}"[^>]*><a href="{re.escape(html.escape(str(site.sources[sid].url)))}"', page), (gid, sid)
 
 
-def test_sources_page_says_plainly_when_access_dates_are_not_recorded(project: Path) -> None:
-    pages, _ = pages_and_api(project)
-    site = site_of(project)
+def test_sources_page_says_plainly_when_access_dates_are_not_recorded(project: Path, sample: Sample) -> None:
+    pages, site = sample.pages, sample.site  # `project` is a copy of the sample, changed below
     undated = sum(1 for s in site.sources.values() if not s.accessed)
     assert undated  # the sample records no access date: the seeds and notes do not give one
     said = {"id": f"Tanggal akses belum tercatat untuk {undated} dari {len(site.sources)} sumber",
@@ -172,8 +170,8 @@ def test_sources_page_says_plainly_when_access_dates_are_not_recorded(project: P
     assert "Diakses: 1 Desember 2026" in pages["id/sources/index.md"]
 
 
-def test_time_zone_note_on_checker_outcomes_cites_its_sources(project: Path) -> None:
-    pages, _ = pages_and_api(project)
+def test_time_zone_note_on_checker_outcomes_cites_its_sources(sample: Sample) -> None:
+    pages = sample.pages
     note = {"id": "Waktu Timor-Leste satu jam lebih cepat daripada WITA.", "en": "Timor-Leste time is one hour ahead of WITA."}
     outcomes = {path: text for path, text in pages.items() if path[3:].startswith("checker/") and note[path[:2]] in text}
     assert len(outcomes) >= 4  # tourist, event, business… in both languages

@@ -289,13 +289,17 @@ MAX_PER_PARAGRAPH = {"[": 200, "]": 200, "*": 400, "_": 400, "`": 200}
 # in proportion to its paragraph, so many paragraphs at the paragraph limit add up: limits per field.
 MAX_PER_FIELD = {"<": 100, "[": 1000}
 # The abbreviation extension matches every definition against the whole text.
-MAX_ABBREVIATIONS = 50
+MAX_ABBREVIATIONS = 20
 _ABBREVIATION = re.compile(r"^ {0,3}\*\[[^\]\n]*\]:", re.M)
+# Each heading gets an id unlike the ones before it, found by counting up (Jadwal_1, Jadwal_2, ...),
+# and lands in the page's table of contents: 6,000 equal headings took twice the sample build.
+MAX_HEADINGS = 100
+_HEADING = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)", re.M)  # ATX, or a setext underline
 # Every other construct renders in time linear in its length, at up to ~25 ms per KB measured on a
 # loaded 2-core machine (docs/benchmarks.md): the texts of one file (all its fields together, both
 # languages, Markdown and plain) are limited so that no file costs more than a few seconds. The
 # largest sample file has 5.5 KB of Markdown.
-MAX_TEXT_PER_FILE = 64 * 1024  # characters
+MAX_TEXT_PER_FILE = 32 * 1024  # characters
 # A name, title, term or code is shown on many pages (lists, menus, feeds, search): a 1 MiB name
 # doubled the sample build. The longest sample name has 122 characters.
 MAX_NAME = 500
@@ -341,6 +345,10 @@ def cost_limits(text: str) -> list[tuple[int, str]]:
     if len(abbreviations) > MAX_ABBREVIATIONS:
         found.append((abbreviations[-1].start(), f"more than {MAX_ABBREVIATIONS} abbreviation "
                                                  "definitions ('*[...]:') in one text (the limit)"))
+    headings = list(itertools.islice(_HEADING.finditer(text), MAX_HEADINGS + 1))
+    if len(headings) > MAX_HEADINGS:
+        found.append((headings[-1].start(), f"more than {MAX_HEADINGS} headings (or '---' lines) in "
+                                            "one text (the limit): split it into several pages"))
     return sorted(found)
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..content.schemas import NonEmpty, Schema, Source, Text
+from ..content.validate import text_limits
 from ..content.yamlio import parse_yaml, read_text
 from ..problems import Problem
 from .source import parse_source, validate_model
@@ -40,6 +41,7 @@ def load_regions(root: Path, problems: list[Problem]) -> RegionTable | None:
     source = parse_source(path, src, problems)
     if source is None:
         return None
+    problems.extend(text_limits(RegionTable, source.doc, src))  # a region name is on many pages
     table = validate_model(RegionTable, source.doc, src, problems)
     if table is None:
         return None
