@@ -451,16 +451,20 @@ def _protect(views: list[View], atoms: Atoms, relations: Mapping[str, str],
             pos += 1
             continue
         rounds += 1
-        narrowed = model.lp.narrowing(row)
-        span, bind = (lo, hi), (narrowed[1] if narrowed else [])
-        pick = _partner(views, model, vi, key, bind)
-        if pick is None:  # no binding row is ours to hide: take a published cell that overlaps
-            pick = _partner(views, model, vi, key, model.overlapping(kind, vi, key))
+        span = (lo, hi)
         view = views[vi]
-        if pick is None and kind == "cell" and view.values is not None \
-                and key not in view.primary and span[1] - span[0] < 1e-9:
-            # A complementary cell that what is published elsewhere pins exactly protects nothing
-            # and cannot be protected: publish it (that tells the attacker nothing new).
+        pinned = kind == "cell" and view.values is not None and key not in view.primary \
+            and span[1] - span[0] < 1e-9
+        pick = None
+        if not pinned:
+            narrowed = model.lp.narrowing(row)
+            bind = narrowed[1] if narrowed else []
+            pick = _partner(views, model, vi, key, bind)
+            if pick is None:  # no binding row is ours to hide: take a published cell that overlaps
+                pick = _partner(views, model, vi, key, model.overlapping(kind, vi, key))
+        if pinned and view.values is not None:
+            # A complementary cell that what is published elsewhere pins exactly protects nothing:
+            # publish it (that tells the attacker nothing new) rather than hide more to cover it.
             value = view.values[key]
             shown = round_base(value, view.rule.rounding) if view.rule.rounding else value
             view.hidden.discard(key)
