@@ -50,6 +50,7 @@ def pub(protected, slug: str, version: str, minimum: int) -> Pub:
 # ------------------------------------------------------------------ item 1: the zero rule
 
 
+@pytest.mark.slow  # the LP attack on every table: about 10 CPU seconds
 def test_published_rule_is_true_and_no_hidden_cell_can_be_narrowed(sample):
     """The hidden-zero attack: believe the page's rule, solve the LP over every table and release."""
     site, datasets, files = sample
@@ -299,6 +300,7 @@ def test_quoted_total_must_be_in_the_methodology(repo: Path):
 # ------------------------------------------------------------------ item 7: region packages
 
 
+@pytest.mark.slow  # the LP attack on every table: about 10 CPU seconds
 def test_region_packages_are_published_and_add_nothing_an_attacker_can_use(sample):
     import io
     import zipfile

@@ -246,3 +246,27 @@ def test_an_overlong_line_is_a_format_error_that_does_not_quote_the_line(repo: P
     _, problems = run(repo, "crossings-wini-annual")
     assert problems == [f"{WINI}:3: error[csv-format]: the line is longer than 2,000,000 bytes (a quote "
                         "opened and never closed can make the rest of the file one line)"]
+
+
+def test_connections_share_one_database_with_its_settings_but_not_temporary_tables() -> None:
+    """`connect()` opens the process's in-memory DuckDB once (opening one cost 20-35 ms each time,
+    a third of `check` on the sample site) and then hands out connections to it: each keeps the memory cap
+    and settings, and a temporary table (the aggregation's `geo`) stays private to its connection."""
+    from lintas.datasets.rows import connect
+
+    with connect() as first, connect() as second:
+        first.execute("CREATE TEMP TABLE geo (post VARCHAR)")
+        with pytest.raises(duckdb.CatalogException):
+            second.execute("SELECT * FROM geo")
+        second.execute("CREATE TEMP TABLE geo (post VARCHAR)")  # no clash
+        for con in (first, second):
+            assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone() == (False,)
+            assert "lintas-duckdb" in str(con.execute("SELECT current_setting('temp_directory')").fetchone())
+        # One database: a table of its main schema is seen from every connection.
+        first.execute("CREATE TABLE shared_probe (x INTEGER)")
+        try:
+            assert second.execute("SELECT count(*) FROM shared_probe").fetchone() == (0,)
+        finally:
+            first.execute("DROP TABLE shared_probe")
+    with connect() as third:  # closing a connection leaves the database open
+        assert third.execute("SELECT 1").fetchone() == (1,)

@@ -509,6 +509,7 @@ _CSV_TOKENS = [b",", b";", b"\t", b'"', b'""', b"\n", b"\r\n", b"\x00", b"\xef\x
                "\u202e".encode(), b"\\", b"\r", b"27.010", b"12,5", b"2.7e4"]
 
 
+@pytest.mark.slow  # 40 examples, each loading and publishing a dataset: about 10 CPU seconds
 @settings(max_examples=int(os.environ.get("LINTAS_FUZZ_CSV_EXAMPLES", "40")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(0, 400), st.sampled_from(_CSV_TOKENS)), min_size=1, max_size=5))
