@@ -168,3 +168,52 @@ def test_report_lists_every_target(report: dict) -> None:
     # At N = 20 and 20,000 rows the absolute targets cannot be judged, and the report says so.
     absolute = [t for t in report["targets"] if "rows" in t["target"] or "2,000" in t["target"]]
     assert absolute and all(t["met"] is None and t["note"] for t in absolute)
+
+
+# ------------------------------------------------------------------ issue 13: bench/hostile.py
+
+
+def test_hostile_inputs_are_planted_where_an_editor_writes_them(tmp_path: Path) -> None:
+    """Every case of `bench/run.py --hostile-only` lands in its field: ~1 MiB files for the
+    refused shapes, and files at the text limit that pass the size rules (so they are built)."""
+    import hostile
+
+    from lintas.content.kinds import FILE_MODELS
+    from lintas.content.validate import text_limits
+    from lintas.content.yamlio import parse_yaml
+    from lintas.datasets.definition import DatasetDefinition
+
+    root = hostile.copy_sample(tmp_path / "copy")
+    pristine = {rel: (root / rel).read_bytes() for rel in (hostile.POST, hostile.DATASET)}
+    for name, (field, make, size) in hostile.CASES.items():
+        for rel, data in pristine.items():
+            (root / rel).write_bytes(data)
+        rel, n = hostile.plant(root, field, make, size)
+        assert n == (root / rel).stat().st_size <= hostile.MAX_BYTES, name
+        doc = parse_yaml((root / rel).read_text(encoding="utf-8"), rel, [])
+        assert doc is not None, name
+        model = DatasetDefinition if field == "dataset" else FILE_MODELS["posts"]
+        too_long = [p.format() for p in text_limits(model, doc, rel)]
+        if size == "file":
+            assert n > hostile.MAX_BYTES - 16384, name
+        else:
+            assert too_long == [], (name, too_long)
+
+
+def test_hostile_verdicts_follow_the_bounds() -> None:
+    import hostile
+
+    def run(rc: int, s: float, mb: float = 150.0, errors: int = 0) -> dict:
+        return {"rc": rc, "s": s, "cpu_s": s / 2, "max_rss_mb": mb, "n_errors": errors, "traceback": False}
+
+    report = {"baseline": [run(0, 20.0), run(0, 20.0)], "cases": {
+        "refused fast": {"check": run(1, 3.0, errors=1), "build": run(1, 3.0, errors=1)},
+        "built in time": {"check": run(0, 3.0), "build": run(0, 39.0)},
+        "too slow": {"check": run(0, 3.0), "build": run(0, 41.0)},
+        "too big": {"check": run(0, 3.0), "build": run(0, 20.0, mb=1100.0)},
+        "timed out": {"check": {**run(0, 80.0), "rc": None}, "build": run(0, 20.0)},
+        "refused, built anyway": {"check": run(1, 3.0, errors=1), "build": run(0, 20.0)},
+    }}
+    verdicts = {row["case"]: row["ok"] for row in hostile.verdicts(report)}
+    assert verdicts == {"refused fast": True, "built in time": True, "too slow": False, "too big": False,
+                        "timed out": False, "refused, built anyway": False}
