@@ -153,7 +153,7 @@ def recover(site_dir: Path) -> None:
     # `lintas-offline-*`: the offline bundle's work folder of builds before it was kept in memory.
     for stale in [*olds, *parent.glob(f".{site_dir.name}.new-*"), *parent.glob("lintas-offline-*")]:
         if is_ours(stale):
-            shutil.rmtree(stale, ignore_errors=True)
+            remove_work_folder(stale)
         elif stale.is_dir() and not stale.is_symlink():
             # A build killed between making a folder and marking it leaves it empty, or holding
             # only a half-written marker; either holds nothing to lose, so it goes whoever made it.
@@ -204,16 +204,18 @@ def swap_in(staging: Path, site_dir: Path) -> None:
         # The staging keeps its marker until it is site/ (a kill before that leaves it recognisably
         # ours); then the marker goes, and recovery removes one that a kill left in site/.
         if site_dir.exists():
+            # The old site is marked before it moves: a kill while it sits beside site/ (or while
+            # it is being removed, marker last) leaves a folder recovery knows as ours.
+            mark_ours(site_dir)
             if _renameat2_exchange(staging, site_dir):
                 (site_dir / WORK_MARKER).unlink(missing_ok=True)
-                shutil.rmtree(staging, ignore_errors=True)  # now holds the old site
+                remove_work_folder(staging)  # now holds the old site
                 return
             old = site_dir.parent / f".{site_dir.name}.old-{os.getpid()}"
-            mark_ours(site_dir)  # set aside next: recovery may restore or remove it
             os.rename(site_dir, old)
             os.rename(staging, site_dir)
             (site_dir / WORK_MARKER).unlink(missing_ok=True)
-            shutil.rmtree(old, ignore_errors=True)
+            remove_work_folder(old)
         else:
             os.rename(staging, site_dir)
             (site_dir / WORK_MARKER).unlink(missing_ok=True)
@@ -261,4 +263,4 @@ def replace_folder(site_dir: Path, name: str, fill: Callable[[Path], object]) ->
 
 
 def discard(staging: Path) -> None:
-    shutil.rmtree(staging, ignore_errors=True)
+    remove_work_folder(staging)

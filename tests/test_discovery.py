@@ -168,6 +168,9 @@ def test_organisation_is_a_government_organization_without_invented_facts(site_c
      "plb-not-accepted-by-timor-leste", ["Beranda", "Pengumuman", "The page"]),
     ("en", "en/data/crossings/", None, None, ["Home", "Data", "The page"]),
     ("en", "en/glossary/", "glossary", None, ["Home", "The page"]),
+    # every section is named in the page's language, never by its slug ("checker" was)
+    ("id", "checker/crossing-into-timor-leste/event/", None, None, ["Beranda", "Cek perjalanan", "The page"]),
+    ("en", "en/checker/crossing-into-timor-leste/", None, None, ["Home", "Travel checker", "The page"]),
 ])
 def test_breadcrumbs_everywhere_and_webpage_otherwise(site_config, lang, path, kind, entity_id,
                                                       expected):

@@ -185,6 +185,38 @@ def test_the_build_removes_only_what_it_made(tmp_path: Path) -> None:
     assert all(f.exists() for f in theirs)
 
 
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two-renames"])
+def test_a_build_killed_while_removing_the_old_site_leaves_a_folder_recovery_removes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool) -> None:
+    """CI's kill test found the old site, swapped out into the staging folder, left unmarked by a
+    kill before it was removed: no later build could tell it from a stranger's folder."""
+    from lintas import write
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("old", encoding="utf-8")
+    (site / "page").mkdir()
+    (site / "page" / "index.html").write_text("old page", encoding="utf-8")
+    new = write.make_staging(site)
+    (new / "index.html").write_text("new", encoding="utf-8")
+    if not exchange:
+        monkeypatch.setattr(write, "_renameat2_exchange", lambda a, b: False)
+    real = write.remove_work_folder
+
+    def killed_half_way(folder: Path) -> None:  # removes one entry, then "dies"
+        next(p for p in folder.iterdir() if p.name == "index.html").unlink()
+
+    monkeypatch.setattr(write, "remove_work_folder", killed_half_way)
+    write.swap_in(new, site)
+    left = [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
+    assert len(left) == 1 and (left[0] / "page" / "index.html").exists()
+    monkeypatch.setattr(write, "remove_work_folder", real)
+    write.recover(site)
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "new"
+    assert not (site / write.WORK_MARKER).exists()
+
+
 def test_a_site_set_aside_by_a_killed_build_comes_back_but_not_a_stranger(tmp_path: Path) -> None:
     from lintas.write import WORK_MARKER, mark_ours, recover
 

@@ -26,6 +26,7 @@ EXTRA_SECTIONS: dict[str, Text] = {
     "feeds": Text(id="Umpan", en="Feeds"),
     "api": Text(id="API", en="API"),
     "search": Text(id="Pencarian", en="Search"),
+    "checker": Text(id="Cek perjalanan", en="Travel checker"),  # as the navigation names it
 }
 
 
