@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import serve_folder
 from playwright.sync_api import Page, Route
 
 pytestmark = pytest.mark.browser
@@ -32,16 +31,6 @@ RECORD = ("window.__csp = []; document.addEventListener('securitypolicyviolation
 # (search page, query, a word that must be marked in some excerpt)
 SEARCHES = [("search/", "paspor", "paspor"), ("en/search/", "passport", "passport")]
 WORKER = "**/pagefind/pagefind-worker.js"
-
-
-@pytest.fixture(scope="module")
-def search_url(built_site: Path) -> Iterator[str]:
-    proc, url = serve_folder(built_site)
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=5)
 
 
 @pytest.fixture
@@ -96,9 +85,9 @@ def without_wasm(route: Route) -> None:
 
 
 @pytest.mark.parametrize(("rel", "query", "word"), SEARCHES)
-def test_search_finds_real_pages_with_zero_violations(search_page: Page, search_url: str, built_site: Path,
+def test_search_finds_real_pages_with_zero_violations(search_page: Page, site_url: str, built_site: Path,
                                                       rel: str, query: str, word: str) -> None:
-    type_query(search_page, f"{search_url}/{rel}", query)
+    type_query(search_page, f"{site_url}/{rel}", query)
     hrefs = results(search_page)
     assert hrefs, search_page.locator("#lintas-status").text_content()
     for href in hrefs:  # each result is a page of the site
@@ -111,10 +100,10 @@ def test_search_finds_real_pages_with_zero_violations(search_page: Page, search_
     assert search_page.problems == []  # type: ignore[attr-defined]
 
 
-def test_the_page_policy_does_not_govern_pagefinds_worker(search_page: Page, search_url: str) -> None:
+def test_the_page_policy_does_not_govern_pagefinds_worker(search_page: Page, site_url: str) -> None:
     """Pagefind's WebAssembly runs in its worker, which the page's <meta> policy does not cover."""
     search_page.route("**/search/", without_wasm)
-    type_query(search_page, f"{search_url}/search/", "paspor")
+    type_query(search_page, f"{site_url}/search/", "paspor")
     assert WASM not in policy_of(search_page) and "script-src 'self'" in policy_of(search_page)
     assert results(search_page)
     assert violations(search_page) == []
@@ -122,14 +111,14 @@ def test_the_page_policy_does_not_govern_pagefinds_worker(search_page: Page, sea
 
 
 @pytest.mark.parametrize("allow", [True, False], ids=["with-wasm-unsafe-eval", "without"])
-def test_the_main_thread_fallback_needs_wasm_unsafe_eval(search_page: Page, search_url: str, allow: bool) -> None:
+def test_the_main_thread_fallback_needs_wasm_unsafe_eval(search_page: Page, site_url: str, allow: bool) -> None:
     """With the worker unavailable, Pagefind compiles its WebAssembly in the page: the page's
     policy then decides. If Pagefind ever stops needing it, the `without` case finds results
     and fails: then take 'wasm-unsafe-eval' out of lintas/site/csp.py."""
     search_page.route(WORKER, lambda route: route.abort())
     if not allow:
         search_page.route("**/search/", without_wasm)
-    type_query(search_page, f"{search_url}/search/", "paspor")
+    type_query(search_page, f"{site_url}/search/", "paspor")
     assert (WASM in policy_of(search_page)) is allow
     found = results(search_page, timeout=15_000 if allow else 6_000)
     if allow:
@@ -143,7 +132,7 @@ def test_the_main_thread_fallback_needs_wasm_unsafe_eval(search_page: Page, sear
 
 
 @pytest.mark.parametrize("allow", [True, False], ids=["with-wasm-unsafe-eval", "without"])
-def test_a_policy_sent_as_header_on_the_worker_must_allow_wasm(search_page: Page, search_url: str,
+def test_a_policy_sent_as_header_on_the_worker_must_allow_wasm(search_page: Page, site_url: str,
                                                                allow: bool) -> None:
     """docs/deploy.md: a host that sends the policy as a header sends it with the worker too."""
     from lintas.site.csp import policy
@@ -155,7 +144,7 @@ def test_a_policy_sent_as_header_on_the_worker_must_allow_wasm(search_page: Page
         route.fulfill(response=response, headers={**response.headers, "content-security-policy": header})
 
     search_page.route(WORKER, with_header)
-    type_query(search_page, f"{search_url}/search/", "paspor")
+    type_query(search_page, f"{site_url}/search/", "paspor")
     found = results(search_page, timeout=15_000 if allow else 6_000)
     if allow:
         assert found
