@@ -79,11 +79,8 @@ def open_server(site_dir: str, port: int) -> http.server.ThreadingHTTPServer:
 
 def serve(config: BuildConfig, *, port: int = 8000) -> int:
     server = open_server(str(config.site_dir), port)  # before the build: a busy port fails at once
-    preview = Preview(config)
-    preview.full()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    print(f"serve: http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    # Watch before the first build: an edit made while it runs, or as soon as the first page is
+    # served, is seen (watching after serving lost such an edit on a busy machine).
     changes = _Changes()
     observer = Observer()
     for name in WATCHED:
@@ -91,6 +88,11 @@ def serve(config: BuildConfig, *, port: int = 8000) -> int:
         if folder.is_dir():
             observer.schedule(changes, str(folder), recursive=True)
     observer.start()
+    preview = Preview(config)
+    preview.full()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    print(f"serve: http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
     try:
         while True:
             changes.changed.wait()

@@ -410,6 +410,42 @@ def _get(url: str) -> str:
         return str(response.read().decode("utf-8"))
 
 
+def test_serve_sees_an_edit_made_as_soon_as_the_first_build_is_done(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """CI lost an edit made right after the first page was served: the watcher started only after
+    serving. Here the edit lands at the end of the first build; the preview must update for it."""
+    import threading
+
+    from lintas import serve as serve_module
+
+    for name in ("content", "data", "templates"):
+        (tmp_path / name).mkdir()
+    edited = tmp_path / "content" / "post.yaml"
+    updates: list[str] = []
+
+    class FakePreview:
+        def __init__(self, config: BuildConfig) -> None:
+            pass
+
+        def full(self) -> None:
+            edited.write_text("id: x\n", encoding="utf-8")  # the office edits as the build ends
+
+        def update(self, pending: Any) -> None:
+            updates.append("update")
+            raise KeyboardInterrupt  # stop the serve loop once the edit is handled
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(serve_module, "Preview", FakePreview)
+    result: list[int] = []
+    runner = threading.Thread(target=lambda: result.append(
+        serve_module.serve(BuildConfig.for_root(tmp_path), port=_free_port())), daemon=True)
+    runner.start()
+    runner.join(timeout=30)
+    assert updates == ["update"] and result == [0]
+
+
 @pytest.mark.slow  # builds
 def test_serve_rebuilds_on_change(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
