@@ -29,7 +29,8 @@ from .catalog import file_format, schema_org
 from .definition import TOTAL, Dataset
 from .disclosure import FLAG, rule_text
 from .history import Version, current_frozen, version_files, versioned_url, versions
-from .outputs import LICENCE_URL, citation, columns, file_names, status, synthetic_marker
+from .outputs import LICENCE_URL, citation, columns, csv_name, file_names, status, synthetic_marker
+from .packages import region_parts
 from .publish import build, changelog, publish_datasets
 from .releases import MANIFEST, SUMS, WITHDRAWN, Frozen
 
@@ -304,7 +305,7 @@ def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
     md.append(f"## {ui['by_place']}")
     for c in places:
         md.append(f'<h3 id="place-{c}">{plain(datasets[0].region_name(c, lang))} ({c})</h3>')
-        md.append(f"[{_REGION_UI[lang]['package']}: {plain(datasets[0].region_name(c, lang))}]"
+        md.append(f"[{UI[lang]['region_package']}: {plain(datasets[0].region_name(c, lang))}]"
                   f"(regions/{c}/index.md)")
         md += [_entry(d, lang) for d in ordered if c in d.spatial]
     out, _ = publish_datasets(datasets, site, None)  # type: ignore[arg-type]
@@ -323,29 +324,10 @@ def catalogue_page(datasets: Sequence[Dataset], site: Site, lang: str) -> Page:
     return Page("data/index.md", ui["catalogue"], "\n\n".join(md) + "\n", meta)
 
 
-_REGION_UI = {
-    "id": {"title": "Data untuk {name} ({code})", "package": "Paket data wilayah",
-           "intro": "Setiap set data Lintas yang mencakup {name}, hanya baris yang tempatnya berada "
-                    "di wilayah ini. Angka dan tanda kerahasiaan ('c') sama persis dengan tabel "
-                    "lengkapnya; tidak ada jumlah baru. Satu berkas zip berisi CSV, XLSX, "
-                    "datapackage.json dan README dalam bahasa Indonesia.",
-           "zip": "Unduh semua (zip)", "rows": "{n} baris", "full": "tabel lengkap",
-           "back": "Kembali ke katalog data"},
-    "en": {"title": "Data for {name} ({code})", "package": "Region data package",
-           "intro": "Every Lintas dataset that covers {name}, only the rows whose place lies in this "
-                    "region. Figures and confidentiality flags ('c') are exactly those of the full "
-                    "tables; there is no new total. One zip holds the CSV, XLSX, datapackage.json "
-                    "and a README in Indonesian.",
-           "zip": "Download all (zip)", "rows": "{n} rows", "full": "full table",
-           "back": "Back to the data catalogue"},
-}
-
 
 def region_pages(datasets: Sequence[Dataset], site: Site, lang: str) -> list[Page]:
     """One page per region package (`data/regions/<code>/`), for one language."""
-    from .packages import region_parts
-
-    ui = _REGION_UI[lang]
+    ui = UI[lang]
     protected = {}
     for ds in datasets:
         built, _ = build(ds, site)
@@ -355,20 +337,18 @@ def region_pages(datasets: Sequence[Dataset], site: Site, lang: str) -> list[Pag
     for code, parts in region_parts(list(datasets), site, protected).items():
         name = parts[0].ds.region_name(code, lang)
         here = f"{lang_prefix(lang)}data/regions/{code}/"
-        md = [ui["intro"].format(name=plain(name)),
-              f"**[{ui['zip']}]({relative(here, f'data/regions/{code}/{code}.zip')})**", ""]
+        md = [ui["region_intro"].format(name=plain(name)),
+              f"**[{ui['region_zip']}]({relative(here, f'data/regions/{code}/{code}.zip')})**", ""]
         for part in parts:
             ds = part.ds
-            from .outputs import csv_name
-
             links = " · ".join(f"[{fmt}]({relative(here, f'data/regions/{code}/{name}')})"
                                for fmt, name in (("CSV", csv_name(ds.slug, ds.definition.synthetic)),
                                                  ("XLSX", f"{ds.slug}.xlsx")))
-            md.append(f"- **{plain(ds.title.get(lang))}** ({ui['rows'].format(n=len(part.body))}): {links} "
-                      f"· [{ui['full']}](../../{ds.slug}/index.md)")
+            md.append(f"- **{plain(ds.title.get(lang))}** ({ui['region_rows'].format(n=len(part.body))}): {links} "
+                      f"· [{ui['region_full']}](../../{ds.slug}/index.md)")
         md += ["", f"[{ui['back']}](../../index.md)"]
-        title = ui["title"].format(name=name, code=code)
-        meta = {"description": ui["intro"].format(name=name)[:300], "kind": "data-region"}
+        title = ui["region_title"].format(name=name, code=code)
+        meta = {"description": ui["region_intro"].format(name=name)[:300], "kind": "data-region"}
         pages.append(Page(f"data/regions/{code}/index.md", title, "\n\n".join(md) + "\n", meta))
     return pages
 
