@@ -16,8 +16,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..content.yamlio import YamlDoc, parse_yaml, read_text
 from ..i18n import LANGS
 from ..problems import Problem, Severity
@@ -97,35 +95,10 @@ def read_catalogue(path: Path = CATALOGUE) -> tuple[dict[str, dict[str, Tree]], 
     return (_sections(doc, problems) if doc is not None else {}), doc, problems
 
 
-class _FastLoader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[misc]
-    """The C parser with every scalar as text (no YAML 1.1 re-typing); notes a duplicate key."""
-
-    duplicate = False
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        keys = [k.value for k, _ in node.value]
-        self.duplicate = self.duplicate or len(keys) != len(set(keys))
-        return super().construct_mapping(node, deep)
-
-
-def _read_fast(path: Path) -> tuple[Any, bool]:
-    """The data of the file and whether the strict reader would see more (a duplicate key, bad YAML)."""
-    try:
-        loader = _FastLoader(path.read_text(encoding="utf-8"))
-        try:
-            return loader.get_single_data(), loader.duplicate
-        finally:
-            loader.dispose()
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None, True
-
-
 @cache
 def _catalogue() -> dict[str, dict[str, Tree]]:
-    """The catalogue as the site uses it, read fast; a malformed entry falls back as in
-    `read_catalogue` (which `check` runs and reports)."""
-    data, _ = _read_fast(CATALOGUE)
-    return _sections(YamlDoc(SRC_PATH, data, ()), [])
+    """The catalogue as the site uses it (`check` reports its problems: `catalogue_problems`)."""
+    return read_catalogue(CATALOGUE)[0]
 
 
 def section(name: str) -> dict[str, Tree]:
@@ -157,17 +130,8 @@ def unused(names: Iterable[str], code: str, templates: str) -> list[str]:
 
 def catalogue_problems(path: Path | None = None, repo: Path = _REPO) -> list[Problem]:
     """Every problem of the catalogue: its own errors, then a warning for each string that nothing
-    in `repo` uses (the site still builds, but no translator should be asked to translate it).
-
-    Read fast first; only a catalogue with a problem is read again strictly, for the positions."""
-    path = path or CATALOGUE
-    data, odd = _read_fast(path)
-    if not odd:
-        fast = YamlDoc(SRC_PATH, data, ())
-        found: list[Problem] = []
-        if not _problems(_sections(fast, found), fast, found, repo):
-            return []
-    sections, doc, problems = read_catalogue(path)
+    in `repo` uses (the site still builds, but no translator should be asked to translate it)."""
+    sections, doc, problems = read_catalogue(path or CATALOGUE)
     return _problems(sections, doc, problems, repo)
 
 
