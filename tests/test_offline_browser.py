@@ -85,7 +85,7 @@ def wait_until(page: Any, script: str, arg: Any = None, timeout: float = 60) -> 
         assert time.monotonic() < deadline, f"timed out waiting for {script}: " + str(page.evaluate(
             "navigator.serviceWorker.getRegistration().then(r => caches.keys().then(k => [k, r && r.active && "
             "r.active.scriptURL, r && !!r.installing, r && !!r.waiting, navigator.onLine]))"))
-        page.wait_for_timeout(200)
+        page.wait_for_timeout(50)
 
 
 def keep_on_first_visit(page: Any, url: str) -> None:
@@ -221,7 +221,7 @@ def test_a_rebuild_reaches_the_phone_once_it_is_online_again(browser: Any, built
                     continue
             if f"lintas-{new}-id" in names and not any(old in n for n in names):
                 break
-            time.sleep(0.5)
+            time.sleep(0.1)
         assert f"lintas-{new}-id" in names and not any(old in n for n in names), names
         page = context.new_page()
         context.set_offline(True)
