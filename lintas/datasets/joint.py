@@ -283,7 +283,7 @@ class _Model:
                 rows.append(np.concatenate([idx + copy_of[cur] * n, idx + copy_of[vi] * n]))
                 coef.append(np.concatenate([np.ones(len(idx)), -np.ones(len(idx))]))
                 bounds.append((-INF, INF))
-        self.lp = Split(self.n, rows, bounds, coef)
+        self.lp = Split(self.n, rows, bounds, coef, atoms.shape)
         self._atom_sets: list[set[int]] | None = None
 
     @staticmethod
@@ -306,71 +306,235 @@ class _Model:
 
 
 class Split:
-    """The same interface as LinearAttacker over independent parts, one HiGHS model per part (a
-    month of a monthly table, a quarter once a quarterly table joins it): smaller, faster LPs."""
+    """The same interface as LinearAttacker over independent parts, one HiGHS model per part.
+
+    Parts are joined by the atoms the published figures do not fix. A row that says nothing the
+    others do not (a sum of atoms that are all fixed; a hidden sum's floor that a smaller hidden sum
+    inside it guarantees; a difference, which is only measured) joins no part, so a quarterly table
+    whose published cells add up published months leaves each month its own small LP. Such a row's
+    interval is the sum of its parts' intervals: parts share no free atom, so their extremes are
+    reached together. A figure that fixes or frees an atom, or a bound that makes a row binding,
+    splits the model again at the next question; parts whose rows are unchanged keep their model.
+    """
 
     def __init__(self, n: int, rows: list[np.ndarray], bounds: list[tuple[float, float]],
-                 coef: list[np.ndarray]) -> None:
+                 coef: list[np.ndarray], shape: tuple[int, ...] = ()) -> None:
+        self.n = n
+        size = int(np.prod(shape)) if shape else n
+        # each atom's code per column, and its copy: to split a sum along a column
+        self.coords = [np.arange(n) // size, *np.unravel_index(np.arange(n) % size, shape)] \
+            if shape else []
         self.rows = rows
-        parent = np.arange(n)
+        self.coef = coef
+        self.low = np.array([b[0] for b in bounds], dtype=float)
+        self.high = np.array([b[1] for b in bounds], dtype=float)
+        self.single = np.array([int(r[0]) if len(r) == 1 and c[0] == 1.0 else -1
+                                for r, c in zip(rows, coef, strict=True)], dtype=np.int64)
+        self.positive = np.array([bool(len(c)) and bool(np.all(c == 1.0)) for c in coef])
+        by_atom: dict[int, list[int]] = {}
+        for i, r in enumerate(rows):
+            for a in r.tolist():
+                by_atom.setdefault(a, []).append(i)
+        self.by_atom = by_atom
+        self.parts: dict[int, LinearAttacker] = {}
+        self.part_rows: dict[int, list[int]] = {}
+        self.part_cols: dict[int, np.ndarray] = {}
+        self.changes: dict[int, int] = {}
+        self._next_id = 0
+        self.generation = 0
+        self._dirty = True
+
+    # -- the partition
+
+    def _point(self, i: int) -> bool:
+        return self.single[i] >= 0 and self.low[i] == self.high[i] and np.isfinite(self.low[i])
+
+    def _split(self) -> None:
+        n, m = self.n, len(self.rows)
+        fixed = np.full(n, np.nan)
+        fixers: dict[int, list[int]] = {}
+        for i in np.nonzero(self.single >= 0)[0].tolist():
+            if self._point(i):
+                a = int(self.single[i])
+                fixed[a] = self.low[i]
+                fixers.setdefault(a, []).append(i)
+        is_fixed = ~np.isnan(fixed)
+        self.fixed, self.is_fixed = fixed, is_fixed
+        self.bad = False
+        active: list[int] = []
+        self.witness: dict[int, list[int]] = {}  # an implied row -> the rows that imply it
+        points = {np.sort(self.rows[j]).tobytes(): j for j in range(m)
+                  if self.positive[j] and self.low[j] == self.high[j] and np.isfinite(self.low[j])}
+        for i in range(m):
+            if self._point(i):
+                continue  # fixes its atom: joins the parts that use the atom
+            r = self.rows[i]
+            free = r[~is_fixed[r]]
+            if not len(free):  # a constant: it holds or nothing does
+                value = float(np.dot(self.coef[i], fixed[r]))
+                if value < self.low[i] - 1e-7 or value > self.high[i] + 1e-7:
+                    self.bad = True
+                continue
+            if self.low[i] == -INF and self.high[i] == INF:
+                continue  # no constraint (a difference, only measured)
+            if self.high[i] == INF and self.positive[i]:
+                if self.low[i] <= float(np.sum(fixed[r[is_fixed[r]]])) + 1e-9:
+                    continue  # counts are >= 0
+                w = self._implied_by(i, free)
+                if w is not None:
+                    self.witness[i] = [w]
+                    continue
+            found = self._sum_of_points(i, points) if self.positive[i] else None
+            if found is not None:
+                self.witness[i] = found
+                continue
+            active.append(i)
+        # union-find over the free atoms of the binding rows
+        parent = list(range(n))
 
         def find(x: int) -> int:
-            root = x
-            while parent[root] != root:
-                root = int(parent[root])
-            while parent[x] != root:
-                parent[x], x = root, int(parent[x])
-            return root
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
 
-        for r in rows:
-            if len(r) > 1:
-                first = find(int(r[0]))
-                for c in r[1:]:
-                    other = find(int(c))
-                    if other != first:
-                        parent[other] = first
-        roots = np.array([find(i) for i in range(n)])
-        self.part_of_row: list[tuple[int, int]] = []
-        members: dict[int, list[int]] = {}
-        for i, r in enumerate(rows):
-            root = int(roots[r[0]]) if len(r) else -1
-            members.setdefault(root, []).append(i)
-        self.parts: dict[int, LinearAttacker] = {}
-        self.global_rows: dict[int, list[int]] = {}
-        where = [(-1, -1)] * len(rows)
-        for root, idx in members.items():
-            if root < 0:
+        for i in active:
+            r = self.rows[i]
+            free = r[~is_fixed[r]].tolist()
+            first = find(free[0])
+            for a in free[1:]:
+                other = find(a)
+                if other != first:
+                    parent[other] = first
+        groups: dict[int, list[int]] = {}
+        for i in active:
+            r = self.rows[i]
+            groups.setdefault(find(int(r[~is_fixed[r]][0])), []).append(i)
+        old = {tuple(rows): pid for pid, rows in self.part_rows.items()}
+        parts: dict[int, LinearAttacker] = {}
+        part_rows: dict[int, list[int]] = {}
+        part_cols: dict[int, np.ndarray] = {}
+        self.root_part: dict[int, int] = {}
+        self.parts_of_row: dict[int, list[int]] = {}
+        for root, members in groups.items():
+            atoms = sorted({int(a) for i in members for a in self.rows[i].tolist()})
+            rows = members + sorted({f for a in atoms if is_fixed[a] for f in fixers.get(a, [])})
+            pid = old.get(tuple(rows))
+            if pid is None:
+                pid = self._next_id
+                self._next_id += 1
+                cols = np.asarray(atoms, dtype=np.int64)
+                local = {a: j for j, a in enumerate(atoms)}
+                parts[pid] = LinearAttacker(
+                    len(atoms), [np.array([local[int(a)] for a in self.rows[i].tolist()]) for i in rows],
+                    [(self.low[i], self.high[i]) for i in rows], [self.coef[i] for i in rows])
+                part_cols[pid] = cols
+            else:
+                parts[pid], part_cols[pid] = self.parts[pid], self.part_cols[pid]
+            part_rows[pid] = rows
+            self.root_part[root] = pid
+            for i in rows:
+                self.parts_of_row.setdefault(i, []).append(pid)
+        self.parts, self.part_rows, self.part_cols = parts, part_rows, part_cols
+        self.atom_part = {a: self.root_part[find(a)] for a in range(n)
+                          if not is_fixed[a] and find(a) in self.root_part}
+        self.generation += 1
+        self._dirty = False
+
+    def _implied_by(self, i: int, free: np.ndarray) -> int | None:
+        """A smaller sum of the same atoms whose lower bound already gives row i's."""
+        r = self.rows[i]
+        atoms: set[int] | None = None
+        for a in free.tolist():
+            for j in self.by_atom.get(a, []):
+                if j != i and len(self.rows[j]) < len(r) and self.positive[j] \
+                        and self.low[j] >= self.low[i]:
+                    if atoms is None:
+                        atoms = set(r.tolist())
+                    if atoms.issuperset(self.rows[j].tolist()):
+                        return j
+        return None
+
+    def _sum_of_points(self, i: int, points: Mapping[bytes, int]) -> list[int] | None:
+        """Published sums that add up to row i along one column (three published months make
+        their quarter), when their total lies within row i's bounds."""
+        r = self.rows[i]
+        for coord in self.coords:
+            codes = coord[r]
+            if codes.min() == codes.max():
                 continue
-            cols = np.nonzero(roots == root)[0]
-            local = {int(c): j for j, c in enumerate(cols)}
-            self.parts[root] = LinearAttacker(
-                len(cols), [np.array([local[int(c)] for c in rows[i]]) for i in idx],
-                [bounds[i] for i in idx], [coef[i] for i in idx])
-            self.global_rows[root] = idx
-            for j, i in enumerate(idx):
-                where[i] = (root, j)
-        self.where = where
+            order = np.argsort(codes, kind="stable")
+            cuts = np.nonzero(np.diff(codes[order]))[0] + 1
+            found = []
+            for part in np.split(r[order], cuts):
+                j = points.get(np.sort(part).tobytes())
+                if j is None:
+                    break
+                found.append(j)
+            else:
+                total = float(sum(self.low[j] for j in found))
+                if self.low[i] - 1e-7 <= total <= self.high[i] + 1e-7:
+                    return found
+        return None
+
+    def _ready(self) -> bool:
+        if self._dirty:
+            self._split()
+        return not self.bad
+
+    # -- the LinearAttacker interface
 
     def set_row(self, i: int, low: float, high: float) -> None:
-        root, j = self.where[i]
-        if root >= 0:
-            self.parts[root].set_row(j, low, high)
+        was_point = self._point(i)
+        old_low = self.low[i]
+        self.low[i], self.high[i] = low, high
+        if self._dirty:
+            return
+        if was_point != self._point(i) or i not in self.parts_of_row or \
+                (low < old_low and any(i in w for w in self.witness.values())):
+            self._dirty = True  # the partition may change: made again at the next question
+        for pid in self.parts_of_row.get(i, []):
+            self.parts[pid].set_row(self.part_rows[pid].index(i), low, high)
+            self.changes[pid] = self.changes.get(pid, 0) + 1
+
+    def stamp(self, i: int) -> tuple[int, ...]:
+        """The state of the parts row i touches: equal stamps, equal intervals."""
+        self._ready()
+        pids = sorted({self.atom_part[a] for a in self.rows[i].tolist() if a in self.atom_part})
+        return (self.generation, *[x for pid in pids for x in (pid, self.changes.get(pid, 0))])
 
     def feasible(self) -> bool:
-        return all(part.feasible() for part in self.parts.values())
+        return self._ready() and all(part.feasible() for part in self.parts.values())
 
     def interval(self, i: int) -> tuple[float, float] | None:
-        root, j = self.where[i]
-        return (0.0, 0.0) if root < 0 else self.parts[root].interval(j)
+        found = self.narrowing(i, duals=False)
+        return None if found is None else found[0]
 
-    def narrowing(self, i: int) -> tuple[tuple[float, float], list[int]] | None:
-        root, j = self.where[i]
-        if root < 0:
-            return (0.0, 0.0), []
-        found = self.parts[root].narrowing(j)
-        if found is None:
+    def narrowing(self, i: int, duals: bool = True) -> tuple[tuple[float, float], list[int]] | None:
+        """Row i's interval (the sum over the parts it touches) and the rows that bind it."""
+        if not self._ready():
             return None
-        return found[0], [self.global_rows[root][b] for b in found[1]]
+        r, c = self.rows[i], self.coef[i]
+        lo = hi = float(np.dot(c[self.is_fixed[r]], self.fixed[r[self.is_fixed[r]]]))
+        by_part: dict[int, list[int]] = {}
+        for j, a in enumerate(r.tolist()):
+            if self.is_fixed[a]:
+                continue
+            pid = self.atom_part.get(a)
+            if pid is None:  # an atom no binding row holds: any count >= 0
+                lo, hi = (lo, INF) if c[j] > 0 else (-INF, hi)
+                continue
+            by_part.setdefault(pid, []).append(j)
+        binding: list[int] = []
+        for pid, js in by_part.items():
+            local = np.searchsorted(self.part_cols[pid], r[js])
+            found = self.parts[pid].narrowing_of(local, c[js], duals)
+            if found is None:
+                return None
+            (plo, phi), bind = found
+            lo, hi = lo + plo, hi + phi
+            binding += [self.part_rows[pid][b] for b in bind]
+        return (lo, hi), [b for b in dict.fromkeys(binding) if b != i]
 
 
 def _relation(views: list[View], atoms: Atoms, vi: int) -> str:
@@ -428,6 +592,7 @@ def _protect(views: list[View], atoms: Atoms, relations: Mapping[str, str],
     failures: list[Finding] = []
     failed: set[tuple[str, int, Key]] = set()
     intervals: dict[tuple[str, int, Key], tuple[float, float]] = {}
+    stamps: dict[tuple[str, int, Key], tuple[int, ...]] = {}  # the model's state when measured
     # A work list: suppressing only widens intervals, so a target proved safe stays safe; a weak
     # one is measured again after each new suppression, and each new suppression is a new target.
     queue = _targets(views, model)
@@ -444,6 +609,7 @@ def _protect(views: list[View], atoms: Atoms, relations: Mapping[str, str],
             raise ArithmeticError(f"joint audit infeasible at {views[vi].label} {key}")
         lo, hi = found
         intervals[tag] = (lo, hi)
+        stamps[tag] = model.lp.stamp(row)
         k = views[vi].rule.k
         bad = _exposed_diff(lo, hi, k) if kind == "diff" else views[vi].rule.exposed(lo, hi)
         if not bad:
@@ -499,11 +665,12 @@ def _protect(views: list[View], atoms: Atoms, relations: Mapping[str, str],
                 queued.add(item[:3])
                 queue.append(item)
     # The final intervals of the current views' hidden cells (suppressing only widens them, but a
-    # cell proved early is measured again here, as published).
+    # cell proved early is measured again here, as published, unless nothing in its part changed).
     final: dict[str, dict[Key, tuple[float, float]]] = {}
     for kind, vi, key, row in _targets(views, model):
         if kind == "cell" and views[vi].current:
-            found = model.lp.interval(row)
+            tag = (kind, vi, key)
+            found = intervals[tag] if stamps.get(tag) == model.lp.stamp(row) else model.lp.interval(row)
             if found is not None:
                 final.setdefault(views[vi].slug, {})[key] = found
     return Result(views, failures, final, dict(relations))
