@@ -30,7 +30,7 @@ def _tables(seed: int) -> tuple[Table, Table]:
              for m in MONTHS for p in POSTS for g in GROUPS}
 
     def table(periods: tuple[str, ...], of: dict[str, str]) -> Table:
-        values = {}
+        values: dict[tuple[str, ...], int] = {}
         for per, p, g in itertools.product(periods, (*POSTS, TOTAL), (*GROUPS, TOTAL)):
             values[(per, p, g)] = sum(v for (m, ap, ag), v in atoms.items()
                                       if of[m] == per and p in (ap, TOTAL) and g in (ag, TOTAL))
@@ -118,9 +118,9 @@ def test_one_pattern_for_both_period_levels_needs_no_more_suppression(seed: int)
     result = joint_protect(_views(both, {"m": "month", "q": "quarter"}), {})
     assert result.failures == []
     assert result.remedy("m") == [] and result.remedy("q") == []
-    for slug, p in both.items():
+    for slug, prot in both.items():
         for key, span in result.intervals[slug].items():
-            assert span == pytest.approx(p.intervals[key], abs=1e-6)
+            assert span == pytest.approx(prot.intervals[key], abs=1e-6)
 
 
 @pytest.mark.parametrize("seed", range(4))
