@@ -423,7 +423,7 @@ def worker_joint(spec: dict[str, Any]) -> dict[str, Any]:
             rules[ds.slug] = Rule(d.k, d.rounding, d.zeros or "suppressed",
                                   structural_cells(tables[ds.slug], d.structural_zeros))
         protected = protect_all({ds.slug: (tables[ds.slug], rules[ds.slug], ds.definition.dimensions[0].derive)
-                                 for ds in datasets})
+                                 for ds in datasets}, verify=False)
         views = [current_view(ds.slug, version, ds.definition.dimensions, protected[ds.slug])
                  for ds in datasets]
         for ds in datasets:

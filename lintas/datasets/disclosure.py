@@ -343,6 +343,7 @@ class _Block:
         self.index = {key: n for n, key in enumerate(self.base)}
         self.cells = [self._key(fixed, combo) for combo in itertools.product(
             *[(*table.codes[i], TOTAL) for i in self.total_dims])]
+        self.lines: dict[Key, list[list[Key]]] = {}  # _lines, made once per cell
 
     def _key(self, fixed: Key, combo: tuple[str, ...]) -> Key:
         out = list(fixed)
@@ -413,6 +414,13 @@ def audit(table: Table, published: Mapping[Key, int | None], k: int | Rule,
 
 def _lines(block: _Block, key: Key) -> list[list[Key]]:
     """The cells that share every code of `key` but one (that one runs over its codes and total)."""
+    found = block.lines.get(key)
+    if found is None:
+        found = block.lines[key] = _make_lines(block, key)
+    return found
+
+
+def _make_lines(block: _Block, key: Key) -> list[list[Key]]:
     out = []
     for i in block.total_dims:
         line = []
@@ -474,16 +482,21 @@ def _close_lines(block: _Block, hidden: set[Key], values: Mapping[Key, int], k: 
         changed = False
         for key in sorted((c for c in block.cells if c in hidden), key=order.__getitem__):
             for line in _lines(block, key):
-                if sum(c in hidden for c in line) == 1:
+                if not any(c in hidden for c in line if c != key):
                     extra = _best(block, key, [line], hidden, values, k, order)
                     if extra is not None:
                         hidden.add(extra)
                         changed = True
 
 
-def protect(table: Table, k: int | Rule, rounding: int | None = None) -> Protected:
+def protect(table: Table, k: int | Rule, rounding: int | None = None, *,
+            verify: bool = True) -> Protected:
     """Suppress small cells (and zeros if the rule says so), add complementary suppressions until
-    the audit passes, round if asked."""
+    the audit passes, round if asked.
+
+    `verify=False` when a joint audit measures the result again (publish.py): the intervals are
+    then those measured during the search, each at most as wide as the final one (suppressing more
+    only widens them), and the failures are the cells no complement could protect."""
     rule = as_rule(k, rounding)
     k = rule.k
     order = {key: n for n, key in enumerate(table.ordered())}
@@ -501,6 +514,7 @@ def protect(table: Table, k: int | Rule, rounding: int | None = None) -> Protect
                       (round_base(v, rule.rounding) if rule.rounding else v))
                 for key, v in table.values.items()}
 
+    measured: dict[Key, tuple[float, float]] = {}
     for block in blocks(table):
         if not any(c in hidden for c in block.cells):
             continue
@@ -514,7 +528,8 @@ def protect(table: Table, k: int | Rule, rounding: int | None = None) -> Protect
             for key in sorted((c for c in block.cells if c in hidden), key=order.__getitem__):
                 if key in safe or key in failed:
                     continue
-                if rule.exposed(*attacker.interval(key)):
+                measured[key] = attacker.interval(key)
+                if rule.exposed(*measured[key]):
                     weak = key
                     break
                 safe.add(key)
@@ -531,7 +546,7 @@ def protect(table: Table, k: int | Rule, rounding: int | None = None) -> Protect
                     attacker.hide(c)
                     shown.add(c)
     published = publish()
-    intervals = audit(table, published, rule)
+    intervals = audit(table, published, rule) if verify else measured
     failures = tuple(sorted((key for key, (lo, hi) in intervals.items() if rule.exposed(lo, hi)),
                             key=order.__getitem__))
     return Protected(table, published, frozenset(primary), frozenset(hidden - primary),

@@ -363,6 +363,7 @@ class Split:
         self.bad = False
         active: list[int] = []
         self.witness: dict[int, list[int]] = {}  # an implied row -> the rows that imply it
+        seen: dict[bytes, int] = {}  # a binding row's sum -> the row
         points = {np.sort(self.rows[j]).tobytes(): j for j in range(m)
                   if self.positive[j] and self.low[j] == self.high[j] and np.isfinite(self.low[j])}
         for i in range(m):
@@ -388,6 +389,12 @@ class Split:
             if found is not None:
                 self.witness[i] = found
                 continue
+            sig = np.sort(self.rows[i]).tobytes() + self.coef[i][np.argsort(self.rows[i])].tobytes()
+            twin = seen.get(sig)
+            if twin is not None and self.low[twin] >= self.low[i] and self.high[twin] <= self.high[i]:
+                self.witness[i] = [twin]  # the same sum, known at least as well (another version)
+                continue
+            seen.setdefault(sig, i)
             active.append(i)
         # union-find over the free atoms of the binding rows
         parent = list(range(n))
@@ -486,12 +493,12 @@ class Split:
 
     def set_row(self, i: int, low: float, high: float) -> None:
         was_point = self._point(i)
-        old_low = self.low[i]
+        old_low, old_high = self.low[i], self.high[i]
         self.low[i], self.high[i] = low, high
         if self._dirty:
             return
         if was_point != self._point(i) or i not in self.parts_of_row or \
-                (low < old_low and any(i in w for w in self.witness.values())):
+                ((low < old_low or high > old_high) and any(i in w for w in self.witness.values())):
             self._dirty = True  # the partition may change: made again at the next question
         for pid in self.parts_of_row.get(i, []):
             self.parts[pid].set_row(self.part_rows[pid].index(i), low, high)
@@ -540,6 +547,8 @@ class Split:
 def _relation(views: list[View], atoms: Atoms, vi: int) -> str:
     """How frozen view `vi` relates to the current records, as strongly as the figures allow."""
     cur = [i for i, v in enumerate(views) if v.current]
+    if _true_counts_fit(views, vi):
+        return "same"
     pair = [views[i] for i in cur] + [views[vi]]
     same = _Model(pair, atoms, [0] * len(pair), {})
     if same.lp.feasible():
@@ -549,6 +558,23 @@ def _relation(views: list[View], atoms: Atoms, vi: int) -> str:
         if _Model(pair, atoms, copies, {1: sign}).lp.feasible():
             return sign
     return "free"
+
+
+def _true_counts_fit(views: list[View], vi: int) -> bool:
+    """Whether today's true counts satisfy every figure frozen view `vi` publishes: then "the
+    same counts" is consistent (they are a solution), with no LP. Otherwise the LP decides."""
+    frozen = views[vi]
+    current = next((v for v in views if v.current and v.slug == frozen.slug), None)
+    if current is None or current.values is None or current.dims != frozen.dims:
+        return False
+    for key, value in frozen.published.items():
+        true = current.values.get(key)
+        if true is None:
+            return False
+        lo, hi = _Model._bounds(frozen, value)
+        if not lo - 1e-9 <= true <= hi + 1e-9:
+            return False
+    return True
 
 
 def _exposed_diff(lo: float, hi: float, k: int) -> bool:
@@ -569,8 +595,15 @@ def joint_protect(views: list[View], geography: Mapping[str, Mapping[str, str]],
         if found == relations:
             break
         relations = found
+        before = _pattern(views)
         result = _protect(views, atoms, relations, max_rounds)
+        if _pattern(views) == before:
+            break  # nothing hidden or published again: the relations cannot have changed
     return result
+
+
+def _pattern(views: Sequence[View]) -> list[frozenset[Key]]:
+    return [frozenset(v.hidden) for v in views if v.current]
 
 
 def _relations(views: list[View], atoms: Atoms) -> dict[str, str]:

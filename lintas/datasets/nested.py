@@ -89,7 +89,7 @@ def _coarse(code: str, unit: str) -> str:
 
 
 def protect_nested(fine: Table, coarse: Table, nest: Nesting, fine_rule: Rule,
-                   coarse_rule: Rule) -> tuple[Protected, Protected] | None:
+                   coarse_rule: Rule, verify: bool = True) -> tuple[Protected, Protected] | None:
     """Both tables protected as one, or None when the construction below does not apply (the
     rules differ, or figures are rounded: a rounded quarter is not the sum of its months).
 
@@ -102,7 +102,7 @@ def protect_nested(fine: Table, coarse: Table, nest: Nesting, fine_rule: Rule,
             (coarse_rule.k, coarse_rule.rounding, coarse_rule.zeros) or fine_rule.rounding:
         return None
     p = nest.period
-    small = protect(fine, fine_rule)
+    small = protect(fine, fine_rule, verify=verify)
     by_coarse: dict[Key, list[Key]] = {}
     for key in fine.values:
         by_coarse.setdefault((*key[:p], nest.coarse_of[key[p]], *key[p + 1:]), []).append(key)
@@ -151,19 +151,21 @@ def pairs(units: Sequence[tuple[str | None, Table, str | None]]) -> list[tuple[i
 
 
 
-def protect_all(tables: Mapping[str, tuple[Table, Rule, str | None]]) -> dict[str, Protected]:
+def protect_all(tables: Mapping[str, tuple[Table, Rule, str | None]],
+                verify: bool = True) -> dict[str, Protected]:
     """Every table of one set of records protected: a nested pair as one table, the rest alone.
 
-    `tables` maps a slug to (table, rule, period unit or None)."""
+    `tables` maps a slug to (table, rule, period unit or None); `verify=False` when the joint
+    audit measures the result again (see `protect`)."""
     slugs = list(tables)
     units = [("records", tables[s][0], tables[s][2]) for s in slugs]
     out: dict[str, Protected] = {}
     for i, j, nest in pairs(units):
         (fine, fine_rule, _), (coarse, coarse_rule, _) = tables[slugs[i]], tables[slugs[j]]
-        both = protect_nested(fine, coarse, nest, fine_rule, coarse_rule)
+        both = protect_nested(fine, coarse, nest, fine_rule, coarse_rule, verify)
         if both is not None:
             out[slugs[i]], out[slugs[j]] = both
     for slug, (table, rule, _) in tables.items():
         if slug not in out:
-            out[slug] = protect(table, rule)
+            out[slug] = protect(table, rule, verify=verify)
     return out

@@ -136,23 +136,19 @@ def _build_group(group: Sequence[Dataset], geo: Mapping[str, Mapping[str, str]]
         tables[ds.slug] = table
         if not rule.counts_people:
             protected[ds.slug] = unprotected(table)
-    # Tables of the same records at two period levels are protected as one table (nested.py).
-    protected.update(protect_all({ds.slug: (tables[ds.slug], _rule(ds, tables[ds.slug]), _unit(ds))
-                                  for ds in group
-                                  if ds.slug in tables and ds.definition.disclosure.counts_people}))
     narrowest: dict[str, tuple[float, float]] = {}
     remedy: dict[str, tuple[str, ...]] = {}
     people = [ds for ds in group if ds.slug in tables and ds.definition.disclosure.counts_people]
+    old_views = [view for ds in people for f in frozen[ds.slug] if f.version != ds.version
+                 for view in [frozen_view(ds.slug, f.version, f.files, ds.definition.dimensions,
+                                          ds.definition.measure.name)] if view is not None]
+    joint = len(people) + len(old_views) > 1
+    # Tables of the same records at two period levels are protected as one table (nested.py);
+    # the joint audit, when there is one, measures every interval again.
+    protected.update(protect_all({ds.slug: (tables[ds.slug], _rule(ds, tables[ds.slug]), _unit(ds))
+                                  for ds in people}, verify=not joint))
     views = [current_view(ds.slug, ds.version, ds.definition.dimensions, protected[ds.slug])
-             for ds in people]
-    for ds in people:
-        for f in frozen[ds.slug]:
-            if f.version != ds.version:
-                view = frozen_view(ds.slug, f.version, f.files, ds.definition.dimensions,
-                                   ds.definition.measure.name)
-                if view is not None:
-                    views.append(view)
-    joint = len(views) > 1
+             for ds in people] + old_views
     if joint:
         result = joint_protect(views, geo)
         by_slug = {v.slug: v for v in result.views if v.current}
