@@ -341,6 +341,7 @@ class Split:
         self.part_cols: dict[int, np.ndarray] = {}
         self.changes: dict[int, int] = {}
         self._next_id = 0
+        self._memo: dict[tuple[int, int, bytes, bytes], tuple[tuple[float, float], list[int]]] = {}
         self.generation = 0
         self._dirty = True
 
@@ -535,7 +536,13 @@ class Split:
         binding: list[int] = []
         for pid, js in by_part.items():
             local = np.searchsorted(self.part_cols[pid], r[js])
-            found = self.parts[pid].narrowing_of(local, c[js], duals)
+            # a quarter's slice in one month is that month's cell: measured once per model state
+            memo = (pid, self.changes.get(pid, 0), local.tobytes(), c[js].tobytes())
+            found = None if duals else self._memo.get(memo)
+            if found is None:
+                found = self.parts[pid].narrowing_of(local, c[js], duals)
+                if not duals and found is not None:
+                    self._memo[memo] = found
             if found is None:
                 return None
             (plo, phi), bind = found
