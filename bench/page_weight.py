@@ -214,6 +214,7 @@ def _settle(page: Any, pending: set[Any], responses: list[Any], timeout: float =
     Faster than Playwright's 'networkidle' (a fixed 500 ms of quiet) and as complete here: the
     pages load nothing on a timer."""
     icons = page.eval_on_selector_all("link[rel~=icon][href]", "els => els.map(e => e.href)")
+    icons = [icon for icon in icons if icon.startswith(("http://", "https://"))]  # data: is never fetched
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         fetched = {r.url for r in responses}

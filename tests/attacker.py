@@ -1,4 +1,4 @@
-"""An attacker who reads only the published files, with its own LP (scipy), written apart from
+"""An attacker who reads only the published files, with its own LP (HiGHS through highspy), written apart from
 lintas.datasets so that a mistake in the publisher's audit is not repeated here.
 
 It reads every published table (`data/<slug>/<slug>.csv`, each frozen `data/<slug>/v/<version>/`,
@@ -25,9 +25,10 @@ import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 
 TIME = ("month", "quarter", "year")
@@ -172,6 +173,13 @@ def attack(tables: Sequence[Pub]) -> list[Leak]:
     raise AssertionError("the published figures contradict each other")
 
 
+def _highs() -> Any:
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("presolve", "off")  # keep the basis from one objective to the next
+    return highs
+
+
 def _attack(tables: Sequence[Pub], space: Space, versions: list[tuple[str, str]],
             relation: str) -> list[Leak] | None:
     # Which copy of the counts each table reads: one for all when nothing changed, else one per
@@ -234,22 +242,33 @@ def _attack(tables: Sequence[Pub], space: Space, versions: list[tuple[str, str]]
             if ra != rb:
                 parent[ra] = rb
     comp = np.array([find(i) for i in range(n)])
-    parts: dict[int, tuple[np.ndarray, object, np.ndarray]] = {}
+    parts: dict[int, tuple[dict[int, int], Any]] = {}
 
-    def part(root: int) -> tuple[np.ndarray, object, np.ndarray]:
+    def part(root: int) -> tuple[dict[int, int], Any]:
+        """The part's LP, kept in one HiGHS instance: each objective after the first starts from
+        the previous optimal basis (the same LP as scipy's linprog solves, without rebuilding it)."""
         if root not in parts:
             cols = np.nonzero(comp == root)[0]
             rows = np.unique(a_ub[:, cols].nonzero()[0])
-            sub = a_ub[rows][:, cols]
-            fin_hi, fin_lo = np.isfinite(hi_a[rows]), np.isfinite(lo_a[rows])
-            from scipy.sparse import vstack
-
-            a_all = vstack([sub[fin_hi], -sub[fin_lo]]).tocsr()
-            b_all = np.concatenate([hi_a[rows][fin_hi], -lo_a[rows][fin_lo]])
-            parts[root] = (cols, a_all, b_all)
+            sub = a_ub[rows][:, cols].tocsc()
+            highs = _highs()
+            lp = highspy.HighsLp()
+            lp.num_col_, lp.num_row_ = len(cols), len(rows)
+            lp.col_cost_ = np.zeros(len(cols))
+            lp.col_lower_ = np.zeros(len(cols))
+            lp.col_upper_ = np.full(len(cols), highspy.kHighsInf)
+            lp.row_lower_ = np.maximum(lo_a[rows], -highspy.kHighsInf)
+            lp.row_upper_ = np.minimum(hi_a[rows], highspy.kHighsInf)
+            lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+            lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
+            lp.a_matrix_.index_ = sub.indices.astype(np.int32)
+            lp.a_matrix_.value_ = sub.data.astype(float)
+            highs.passModel(lp)
+            parts[root] = ({int(c): i for i, c in enumerate(cols)}, highs)
         return parts[root]
 
     def solve(obj: dict[int, float], sign: float) -> float | None:
+        """The minimum (sign 1) or maximum (sign -1) of the sum obj over every count that fits."""
         if not obj:  # feasibility of every part
             return 0.0 if all(solve({int(c): 0.0}, 1.0) is not None
                               for c in {int(find(i)) for i in range(n)}) else None
@@ -257,27 +276,31 @@ def _attack(tables: Sequence[Pub], space: Space, versions: list[tuple[str, str]]
         if len(roots) > 1:  # separable: the parts' optima add up
             found = [solve({i: v for i, v in obj.items() if comp[i] == r}, sign) for r in roots]
             return None if any(f is None for f in found) else float(sum(found))  # type: ignore[arg-type]
-        cols, a_all, b_all = part(roots.pop())
-        where = {int(c): i for i, c in enumerate(cols)}
-        c = np.zeros(len(cols))
-        for i, v in obj.items():
-            c[where[i]] = sign * v
-        res = linprog(c, A_ub=a_all, b_ub=b_all, bounds=(0, None), method="highs")
-        if res.status == 2:
+        where, highs = part(roots.pop())
+        idx = np.array([where[i] for i in obj], dtype=np.int32)
+        highs.changeObjectiveSense(highspy.ObjSense.kMinimize if sign > 0 else highspy.ObjSense.kMaximize)
+        highs.changeColsCost(len(idx), idx, np.array(list(obj.values()), dtype=float))
+        try:
+            highs.run()
+            status = highs.getModelStatus()
+            value = highs.getInfo().objective_function_value
+        finally:
+            highs.changeColsCost(len(idx), idx, np.zeros(len(idx)))
+        if status == highspy.HighsModelStatus.kInfeasible:
             return None
-        if res.status == 3:  # unbounded: the minimum runs to -inf, the maximum to +inf
+        if status == highspy.HighsModelStatus.kUnbounded:  # the minimum runs to -inf, the maximum to +inf
             return -sign * np.inf
-        assert res.status == 0, res.message
-        return float(sign * res.fun)
+        assert status == highspy.HighsModelStatus.kOptimal, highs.modelStatusToString(status)
+        return float(value)
 
     if solve({}, 1.0) is None:
         return None
     leaks: list[Leak] = []
     for t, key, obj in targets:
+        if public(tables, t, key, copy_of):  # no secret: its interval is not asked for
+            continue
         low, high = solve(obj, 1.0), solve(obj, -1.0)
         assert low is not None and high is not None
-        if public(tables, t, key, copy_of):
-            continue
         if high - low < t.k - 1e-6 or (low >= 1 - 1e-6 and high <= t.k - 1 + 1e-6):
             leaks.append(Leak(t.where, key, low, high))
     if relation != "same":

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_errors import goto_settled
 from playwright.sync_api import Page
 from test_browser_print import printed
 
@@ -70,7 +71,7 @@ def test_footnote_links_lead_to_their_source_without_javascript(path: str, no_js
 @pytest.mark.parametrize("path", ["posts/plbn-motaain/", "en/procedures/cross-into-timor-leste/",
                                   "checker/crossing-into-timor-leste/tourist/"])
 def test_numbered_references_and_their_source_list_print(path: str, page: Page, site_url: str) -> None:
-    page.goto(f"{site_url}/{path}", wait_until="networkidle")
+    goto_settled(page, f"{site_url}/{path}")
     page.emulate_media(media="print")
     refs = check_targets(page, path)
     assert all(page.locator(f'a.lintas-ref[href="{href}"]').first.is_visible() for href, _ in refs)

@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from browser_errors import goto_settled
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
@@ -52,7 +53,7 @@ def squeeze(text: str) -> str:
 def check_print(page: Page, site_url: str, path: str) -> tuple[int, str]:
     """Open `path`, print it; assert the address, the review date and no navigation. Returns pages, text."""
     lang = "en" if path.startswith("en/") else "id"
-    page.goto(f"{site_url}/{path}", wait_until="networkidle")
+    goto_settled(page, f"{site_url}/{path}")
     url = page.locator('link[rel="canonical"]').get_attribute("href")
     assert url and url.startswith("https://") and url.endswith(path)
     reviewed = page.locator(".lintas-reviewed time[datetime]").first
@@ -108,7 +109,7 @@ def test_print_check_fails_without_the_address(browser: Browser, site_url: str, 
     context = browser.new_context(viewport={"width": 1024, "height": 768}, bypass_csp=True)
     try:
         page = context.new_page()
-        page.goto(f"{site_url}/{path}", wait_until="networkidle")
+        goto_settled(page, f"{site_url}/{path}")
         page.add_style_tag(content=".lintas-print-url { display: none !important; }")
         _pages, text = printed(page)
         url = page.locator('link[rel="canonical"]').get_attribute("href") or ""

@@ -256,7 +256,7 @@ def test_every_outcome_prints_on_at_most_two_a4_pages(browser: Browser, url: str
         page = context.new_page()
         too_long = {}
         for path, reviewed in outcome_paths_and_dates(model):
-            page.goto(f"{url}/{path}", wait_until="networkidle")
+            browser_errors.goto_settled(page, f"{url}/{path}")
             page.emulate_media(media="print")
             footer = page.locator(".lintas-checker__print")
             expect(footer).to_be_visible()
