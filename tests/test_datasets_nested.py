@@ -151,3 +151,16 @@ def test_tables_that_do_not_nest_are_protected_alone() -> None:
     rounded = Rule(5, 5, "suppressed")
     both = protect_all({"m": (monthly, rounded, "month"), "q": (quarterly, rounded, "quarter")})
     assert both["q"].published == protect(quarterly, rounded).published
+
+
+def test_split_model_sees_two_figures_that_disagree() -> None:
+    """Two versions publishing one cell differently cannot be "the same counts", even when no other
+    row holds that cell (it then joins no part of the split model)."""
+    from lintas.datasets.disclosure import INF
+    from lintas.datasets.joint import Split
+
+    rows = [np.array([0]), np.array([0]), np.array([1, 2])]
+    coef = [np.ones(1), np.ones(1), np.ones(2)]
+    assert not Split(3, rows, [(7.0, 7.0), (8.0, 8.0), (0.0, INF)], coef).feasible()
+    assert Split(3, rows, [(7.0, 7.0), (7.0, 7.0), (0.0, INF)], coef).feasible()
+    assert not Split(3, rows, [(7.0, 7.0), (7.0, 7.0), (-INF, -1.0)], coef).feasible()

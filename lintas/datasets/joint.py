@@ -354,14 +354,17 @@ class Split:
         n, m = self.n, len(self.rows)
         fixed = np.full(n, np.nan)
         fixers: dict[int, list[int]] = {}
+        self.bad = False
         for i in np.nonzero(self.single >= 0)[0].tolist():
             if self._point(i):
                 a = int(self.single[i])
+                # two figures fixing one count differently, or a negative count: no counts fit
+                if self.low[i] < -1e-9 or (not np.isnan(fixed[a]) and abs(fixed[a] - self.low[i]) > 1e-9):
+                    self.bad = True
                 fixed[a] = self.low[i]
                 fixers.setdefault(a, []).append(i)
         is_fixed = ~np.isnan(fixed)
         self.fixed, self.is_fixed = fixed, is_fixed
-        self.bad = False
         active: list[int] = []
         self.witness: dict[int, list[int]] = {}  # an implied row -> the rows that imply it
         seen: dict[bytes, int] = {}  # a binding row's sum -> the row
