@@ -400,27 +400,18 @@ class Split:
                 continue
             seen.setdefault(sig, i)
             active.append(i)
-        # union-find over the free atoms of the binding rows
-        parent = list(range(n))
+        # parts: the connected components of the free atoms, linked by the binding rows
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
 
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for i in active:
-            r = self.rows[i]
-            free = r[~is_fixed[r]].tolist()
-            first = find(free[0])
-            for a in free[1:]:
-                other = find(a)
-                if other != first:
-                    parent[other] = first
+        frees = [self.rows[i][~is_fixed[self.rows[i]]] for i in active]
+        heads = np.concatenate([np.full(len(f), f[0]) for f in frees]) if frees else np.zeros(0, int)
+        tails = np.concatenate(frees) if frees else np.zeros(0, int)
+        graph = coo_matrix((np.ones(len(heads)), (heads, tails)), shape=(n, n))
+        _, component = connected_components(graph, directed=False)
         groups: dict[int, list[int]] = {}
-        for i in active:
-            r = self.rows[i]
-            groups.setdefault(find(int(r[~is_fixed[r]][0])), []).append(i)
+        for i, f in zip(active, frees, strict=True):
+            groups.setdefault(int(component[f[0]]), []).append(i)
         old = {tuple(rows): pid for pid, rows in self.part_rows.items()}
         parts: dict[int, LinearAttacker] = {}
         part_rows: dict[int, list[int]] = {}
@@ -447,8 +438,8 @@ class Split:
             for i in rows:
                 self.parts_of_row.setdefault(i, []).append(pid)
         self.parts, self.part_rows, self.part_cols = parts, part_rows, part_cols
-        self.atom_part = {a: self.root_part[find(a)] for a in range(n)
-                          if not is_fixed[a] and find(a) in self.root_part}
+        self.atom_part = {a: self.root_part[int(component[a])] for a in range(n)
+                          if not is_fixed[a] and int(component[a]) in self.root_part}
         self.generation += 1
         self._dirty = False
 
