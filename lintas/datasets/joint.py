@@ -131,6 +131,7 @@ class Atoms:
         self.shape = tuple(len(v) for v in self.values)
         self.size = int(np.prod(self.shape)) if self.shape else 1
         self._memo: dict[tuple[object, ...], np.ndarray] = {}
+        self.cuts: dict[bytes, list[list[bytes]]] = {}  # shared by the models over these atoms
 
     def _atoms(self, uses: list[tuple[str, tuple[str, ...]]]) -> tuple[str, ...]:
         derives = {d for d, _ in uses}
@@ -283,7 +284,7 @@ class _Model:
                 rows.append(np.concatenate([idx + copy_of[cur] * n, idx + copy_of[vi] * n]))
                 coef.append(np.concatenate([np.ones(len(idx)), -np.ones(len(idx))]))
                 bounds.append((-INF, INF))
-        self.lp = Split(self.n, rows, bounds, coef, atoms.shape)
+        self.lp = Split(self.n, rows, bounds, coef, atoms.shape, atoms.cuts)
         self._atom_sets: list[set[int]] | None = None
 
     @staticmethod
@@ -318,8 +319,10 @@ class Split:
     """
 
     def __init__(self, n: int, rows: list[np.ndarray], bounds: list[tuple[float, float]],
-                 coef: list[np.ndarray], shape: tuple[int, ...] = ()) -> None:
+                 coef: list[np.ndarray], shape: tuple[int, ...] = (),
+                 cuts: dict[bytes, list[list[bytes]]] | None = None) -> None:
         self.n = n
+        self.cuts = {} if cuts is None else cuts  # a row's sum -> its cuts along each column
         size = int(np.prod(shape)) if shape else n
         # each atom's code per column, and its copy: to split a sum along a column
         self.coords = [np.arange(n) // size, *np.unravel_index(np.arange(n) % size, shape)] \
@@ -336,6 +339,16 @@ class Split:
             for a in r.tolist():
                 by_atom.setdefault(a, []).append(i)
         self.by_atom = by_atom
+        lengths = np.array([len(r) for r in rows], dtype=np.int64)
+        self.ent_row = np.repeat(np.arange(len(rows)), lengths)
+        self.ent_col = np.concatenate(rows).astype(np.int64) if rows else np.zeros(0, np.int64)
+        self.ent_val = np.concatenate(coef).astype(float) if rows else np.zeros(0)
+        # each row's sum as bytes (atoms sorted, then coefficients): the same sum in two versions
+        self.sig = [np.sort(r).tobytes() + c[np.argsort(r)].tobytes() for r, c in zip(rows, coef, strict=True)]
+        self.by_sig: dict[bytes, list[int]] = {}
+        for i, sig in enumerate(self.sig):
+            self.by_sig.setdefault(sig, []).append(i)
+        self._slices: dict[int, list[list[bytes]]] = {}
         self.parts: dict[int, LinearAttacker] = {}
         self.part_rows: dict[int, list[int]] = {}
         self.part_cols: dict[int, np.ndarray] = {}
@@ -354,46 +367,48 @@ class Split:
         n, m = self.n, len(self.rows)
         fixed = np.full(n, np.nan)
         fixers: dict[int, list[int]] = {}
-        self.bad = False
-        for i in np.nonzero(self.single >= 0)[0].tolist():
-            if self._point(i):
-                a = int(self.single[i])
-                # two figures fixing one count differently, or a negative count: no counts fit
-                if self.low[i] < -1e-9 or (not np.isnan(fixed[a]) and abs(fixed[a] - self.low[i]) > 1e-9):
-                    self.bad = True
-                fixed[a] = self.low[i]
-                fixers.setdefault(a, []).append(i)
+        point = (self.single >= 0) & (self.low == self.high) & np.isfinite(self.low)
+        pts = np.nonzero(point)[0]
+        atoms_fixed, values = self.single[pts], self.low[pts]
+        # two figures fixing one count differently, or a negative count: no counts fit
+        self.bad = bool(np.any(values < -1e-9))
+        order = np.lexsort((values, atoms_fixed))
+        same_atom = atoms_fixed[order][1:] == atoms_fixed[order][:-1]
+        if np.any(same_atom & (np.abs(np.diff(values[order])) > 1e-9)):
+            self.bad = True
+        fixed[atoms_fixed] = values
+        for i, a in zip(pts.tolist(), atoms_fixed.tolist(), strict=True):
+            fixers.setdefault(a, []).append(i)
         is_fixed = ~np.isnan(fixed)
         self.fixed, self.is_fixed = fixed, is_fixed
+        # each row's free atoms and the sum of its fixed ones, for every row at once
+        ent_free = ~is_fixed[self.ent_col]
+        n_free = np.bincount(self.ent_row, weights=ent_free, minlength=m)
+        const = np.bincount(self.ent_row, weights=self.ent_val * np.nan_to_num(fixed)[self.ent_col],
+                            minlength=m)
+        lone = ~point & (n_free == 0)  # a constant: it holds or nothing does
+        if np.any(lone & ((const < self.low - 1e-7) | (const > self.high + 1e-7))):
+            self.bad = True
+        open_row = (self.low == -INF) & (self.high == INF)  # no constraint (a difference, measured)
+        floor_only = (self.high == INF) & self.positive
+        held = floor_only & (self.low <= const + 1e-9)  # counts are >= 0
+        candidates = np.nonzero(~point & ~lone & ~open_row & ~held)[0]
         active: list[int] = []
         self.witness: dict[int, list[int]] = {}  # an implied row -> the rows that imply it
         seen: dict[bytes, int] = {}  # a binding row's sum -> the row
-        points = {np.sort(self.rows[j]).tobytes(): j for j in range(m)
-                  if self.positive[j] and self.low[j] == self.high[j] and np.isfinite(self.low[j])}
-        for i in range(m):
-            if self._point(i):
-                continue  # fixes its atom: joins the parts that use the atom
-            r = self.rows[i]
-            free = r[~is_fixed[r]]
-            if not len(free):  # a constant: it holds or nothing does
-                value = float(np.dot(self.coef[i], fixed[r]))
-                if value < self.low[i] - 1e-7 or value > self.high[i] + 1e-7:
-                    self.bad = True
-                continue
-            if self.low[i] == -INF and self.high[i] == INF:
-                continue  # no constraint (a difference, only measured)
-            if self.high[i] == INF and self.positive[i]:
-                if self.low[i] <= float(np.sum(fixed[r[is_fixed[r]]])) + 1e-9:
-                    continue  # counts are >= 0
-                w = self._implied_by(i, free)
+        is_point = (self.low == self.high) & np.isfinite(self.low) & self.positive
+        for i in candidates.tolist():
+            if floor_only[i]:
+                r = self.rows[i]
+                w = self._implied_by(i, r[~is_fixed[r]])
                 if w is not None:
                     self.witness[i] = [w]
                     continue
-            found = self._sum_of_points(i, points) if self.positive[i] else None
+            found = self._sum_of_points(i, is_point) if self.positive[i] else None
             if found is not None:
                 self.witness[i] = found
                 continue
-            sig = np.sort(self.rows[i]).tobytes() + self.coef[i][np.argsort(self.rows[i])].tobytes()
+            sig = self.sig[i]
             twin = seen.get(sig)
             if twin is not None and self.low[twin] >= self.low[i] and self.high[twin] <= self.high[i]:
                 self.witness[i] = [twin]  # the same sum, known at least as well (another version)
@@ -457,19 +472,13 @@ class Split:
                         return j
         return None
 
-    def _sum_of_points(self, i: int, points: Mapping[bytes, int]) -> list[int] | None:
+    def _sum_of_points(self, i: int, is_point: np.ndarray) -> list[int] | None:
         """Published sums that add up to row i along one column (three published months make
         their quarter), when their total lies within row i's bounds."""
-        r = self.rows[i]
-        for coord in self.coords:
-            codes = coord[r]
-            if codes.min() == codes.max():
-                continue
-            order = np.argsort(codes, kind="stable")
-            cuts = np.nonzero(np.diff(codes[order]))[0] + 1
+        for slices in self._slicing(i):
             found = []
-            for part in np.split(r[order], cuts):
-                j = points.get(np.sort(part).tobytes())
+            for sig in slices:
+                j = next((j for j in self.by_sig[sig] if is_point[j]), None)
                 if j is None:
                     break
                 found.append(j)
@@ -478,6 +487,30 @@ class Split:
                 if self.low[i] - 1e-7 <= total <= self.high[i] + 1e-7:
                     return found
         return None
+
+    def _slicing(self, i: int) -> list[list[bytes]]:
+        """Row i cut along each column into sums that are rows themselves (made once per row;
+        the cuts depend only on the atoms, so models of the same atoms share them)."""
+        found = self._slices.get(i)
+        if found is None:
+            key = self.sig[i]
+            cuts = self.cuts.get(key)
+            if cuts is None:
+                cuts = self.cuts[key] = self._cut(self.rows[i])
+            found = self._slices[i] = [sigs for sigs in cuts if all(sig in self.by_sig for sig in sigs)]
+        return found
+
+    def _cut(self, r: np.ndarray) -> list[list[bytes]]:
+        out = []
+        for coord in self.coords:
+            codes = coord[r]
+            if codes.min() == codes.max():
+                continue
+            order = np.argsort(codes, kind="stable")
+            cuts = np.nonzero(np.diff(codes[order]))[0] + 1
+            out.append([np.sort(part).tobytes() + np.ones(len(part)).tobytes()
+                        for part in np.split(r[order], cuts)])
+        return out
 
     def _ready(self) -> bool:
         if self._dirty:
