@@ -395,9 +395,10 @@ def worker_joint(spec: dict[str, Any]) -> dict[str, Any]:
     from types import SimpleNamespace
 
     from lintas.datasets.aggregate import aggregate
-    from lintas.datasets.disclosure import Rule, protect, structural_cells
+    from lintas.datasets.disclosure import Rule, structural_cells
     from lintas.datasets.joint import current_view, frozen_view, joint_protect, protected_of
     from lintas.datasets.load import load_datasets
+    from lintas.datasets.nested import protect_all
     from lintas.datasets.outputs import dataset_files
     from lintas.datasets.packages import region_files, region_parts
 
@@ -416,13 +417,15 @@ def worker_joint(spec: dict[str, Any]) -> dict[str, Any]:
     t1 = time.perf_counter()
 
     def release(frozen: dict[str, dict[str, bytes]], version: str) -> tuple[dict[str, Any], Any]:
-        protected, views = {}, []
+        rules = {}
         for ds in datasets:
             d = ds.definition.disclosure
-            rule = Rule(d.k, d.rounding, d.zeros or "suppressed",
-                        structural_cells(tables[ds.slug], d.structural_zeros))
-            protected[ds.slug] = protect(tables[ds.slug], rule)
-            views.append(current_view(ds.slug, version, ds.definition.dimensions, protected[ds.slug]))
+            rules[ds.slug] = Rule(d.k, d.rounding, d.zeros or "suppressed",
+                                  structural_cells(tables[ds.slug], d.structural_zeros))
+        protected = protect_all({ds.slug: (tables[ds.slug], rules[ds.slug], ds.definition.dimensions[0].derive)
+                                 for ds in datasets}, verify=False)
+        views = [current_view(ds.slug, version, ds.definition.dimensions, protected[ds.slug])
+                 for ds in datasets]
         for ds in datasets:
             if ds.slug in frozen:
                 view = frozen_view(ds.slug, "1.0.0", frozen[ds.slug], ds.definition.dimensions,

@@ -183,6 +183,7 @@ class LinearAttacker:
         is_fixed = ~np.isnan(fixed)
         value = np.where(is_fixed, fixed, 0.0)
         self._fixed = is_fixed
+        self._value = value
         self._const = np.bincount(self._ent_row, weights=self._ent_val * value[self._ent_col],
                                   minlength=m)
         free_ent = ~is_fixed[self._ent_col]
@@ -243,12 +244,15 @@ class LinearAttacker:
     def _objective(self, row: int | None) -> float:
         """Cost the free columns of `row` (none: no objective); the fixed part of its sum."""
         if row is None:
-            cols, values, offset = np.zeros(0, dtype=np.int32), np.zeros(0), 0.0
-        else:
-            local = self._local[self.rows[row]]
-            mask = local >= 0
-            cols, values = local[mask].astype(np.int32), self.coef[row][mask]
-            offset = float(self._const[row])
+            return self._cost(np.zeros(0, dtype=np.int64), np.zeros(0))
+        return self._cost(self.rows[row], self.coef[row])
+
+    def _cost(self, columns: np.ndarray, coef: np.ndarray) -> float:
+        """Cost the free ones of `columns`; the sum of the fixed ones (by `coef`)."""
+        local = self._local[columns]
+        mask = local >= 0
+        cols, values = local[mask].astype(np.int32), coef[mask]
+        offset = float(np.dot(coef[~mask], self._value[columns[~mask]])) if (~mask).any() else 0.0
         if len(self._costed):
             self.highs.changeColsCost(len(self._costed), self._costed, np.zeros(len(self._costed)))
         if len(cols):
@@ -286,9 +290,17 @@ class LinearAttacker:
                   ) -> tuple[tuple[float, float], list[int]] | None:
         """The interval of row `row` and the rows that bind it (non-zero duals at either end; a
         row that fixes a column binds when that column's reduced cost is not zero)."""
+        found = self.narrowing_of(self.rows[row], self.coef[row], duals)
+        if found is None:
+            return None
+        return found[0], [i for i in found[1] if i != row]
+
+    def narrowing_of(self, columns: np.ndarray, coef: np.ndarray, duals: bool = True
+                     ) -> tuple[tuple[float, float], list[int]] | None:
+        """The same for any weighted sum of columns."""
         if not self._ready():
             return None
-        offset = self._objective(row)
+        offset = self._cost(np.asarray(columns, dtype=np.int64), np.asarray(coef, dtype=float))
         binding: list[int] = []
         out = []
         for sense in (self._hs.ObjSense.kMinimize, self._hs.ObjSense.kMaximize):
@@ -297,10 +309,10 @@ class LinearAttacker:
                 return None
             out.append(value + offset)
             if status == "optimal" and duals:
-                binding += self._binding(row)
-        return (out[0], out[1]), [i for i in binding if i != row]
+                binding += self._binding(columns, coef)
+        return (out[0], out[1]), binding
 
-    def _binding(self, row: int) -> list[int]:
+    def _binding(self, columns: np.ndarray, coef: np.ndarray) -> list[int]:
         m = len(self.rows)
         y = np.zeros(m)
         if len(self._kept):
@@ -308,7 +320,7 @@ class LinearAttacker:
         out = [int(i) for i in np.nonzero(np.abs(y) > 1e-9)[0]]
         # reduced cost of each fixed column: cost - A^T y (the dual of the row that fixes it)
         cost = np.zeros(self.n)
-        np.add.at(cost, self.rows[row], self.coef[row])
+        np.add.at(cost, columns, coef)
         reduced = cost - np.bincount(self._ent_col, weights=self._ent_val * y[self._ent_row],
                                      minlength=self.n)
         hot = self._fixed & (np.abs(reduced) > 1e-9)
@@ -331,6 +343,7 @@ class _Block:
         self.index = {key: n for n, key in enumerate(self.base)}
         self.cells = [self._key(fixed, combo) for combo in itertools.product(
             *[(*table.codes[i], TOTAL) for i in self.total_dims])]
+        self.lines: dict[Key, list[list[Key]]] = {}  # _lines, made once per cell
 
     def _key(self, fixed: Key, combo: tuple[str, ...]) -> Key:
         out = list(fixed)
@@ -401,6 +414,13 @@ def audit(table: Table, published: Mapping[Key, int | None], k: int | Rule,
 
 def _lines(block: _Block, key: Key) -> list[list[Key]]:
     """The cells that share every code of `key` but one (that one runs over its codes and total)."""
+    found = block.lines.get(key)
+    if found is None:
+        found = block.lines[key] = _make_lines(block, key)
+    return found
+
+
+def _make_lines(block: _Block, key: Key) -> list[list[Key]]:
     out = []
     for i in block.total_dims:
         line = []
@@ -462,16 +482,21 @@ def _close_lines(block: _Block, hidden: set[Key], values: Mapping[Key, int], k: 
         changed = False
         for key in sorted((c for c in block.cells if c in hidden), key=order.__getitem__):
             for line in _lines(block, key):
-                if sum(c in hidden for c in line) == 1:
+                if not any(c in hidden for c in line if c != key):
                     extra = _best(block, key, [line], hidden, values, k, order)
                     if extra is not None:
                         hidden.add(extra)
                         changed = True
 
 
-def protect(table: Table, k: int | Rule, rounding: int | None = None) -> Protected:
+def protect(table: Table, k: int | Rule, rounding: int | None = None, *,
+            verify: bool = True) -> Protected:
     """Suppress small cells (and zeros if the rule says so), add complementary suppressions until
-    the audit passes, round if asked."""
+    the audit passes, round if asked.
+
+    `verify=False` when a joint audit measures the result again (publish.py): the intervals are
+    then those measured during the search, each at most as wide as the final one (suppressing more
+    only widens them), and the failures are the cells no complement could protect."""
     rule = as_rule(k, rounding)
     k = rule.k
     order = {key: n for n, key in enumerate(table.ordered())}
@@ -489,6 +514,7 @@ def protect(table: Table, k: int | Rule, rounding: int | None = None) -> Protect
                       (round_base(v, rule.rounding) if rule.rounding else v))
                 for key, v in table.values.items()}
 
+    measured: dict[Key, tuple[float, float]] = {}
     for block in blocks(table):
         if not any(c in hidden for c in block.cells):
             continue
@@ -502,7 +528,8 @@ def protect(table: Table, k: int | Rule, rounding: int | None = None) -> Protect
             for key in sorted((c for c in block.cells if c in hidden), key=order.__getitem__):
                 if key in safe or key in failed:
                     continue
-                if rule.exposed(*attacker.interval(key)):
+                measured[key] = attacker.interval(key)
+                if rule.exposed(*measured[key]):
                     weak = key
                     break
                 safe.add(key)
@@ -519,7 +546,7 @@ def protect(table: Table, k: int | Rule, rounding: int | None = None) -> Protect
                     attacker.hide(c)
                     shown.add(c)
     published = publish()
-    intervals = audit(table, published, rule)
+    intervals = audit(table, published, rule) if verify else measured
     failures = tuple(sorted((key for key, (lo, hi) in intervals.items() if rule.exposed(lo, hi)),
                             key=order.__getitem__))
     return Protected(table, published, frozenset(primary), frozenset(hidden - primary),
