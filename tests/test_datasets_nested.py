@@ -157,7 +157,7 @@ def test_split_model_sees_two_figures_that_disagree() -> None:
     """Two versions publishing one cell differently cannot be "the same counts", even when no other
     row holds that cell (it then joins no part of the split model)."""
     from lintas.datasets.disclosure import INF
-    from lintas.datasets.joint import Split
+    from lintas.datasets.parts import Split
 
     rows = [np.array([0]), np.array([0]), np.array([1, 2])]
     coef = [np.ones(1), np.ones(1), np.ones(2)]
