@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import duckdb
 
 from ..problems import Problem
-from .definition import TOTAL, Dataset, DatasetDefinition, Dimension
+from .definition import PERIODS, TOTAL, Dataset, DatasetDefinition, Dimension
 from .rows import check_rows, connect
 
 Key = tuple[str, ...]
@@ -55,8 +55,26 @@ def periods(unit: str, start: dt.date, end: dt.date) -> tuple[str, ...]:
     return tuple(out)
 
 
+def period_units(code: str, derive: str, unit: str) -> list[str]:
+    """The `unit` periods inside period `code` of kind `derive` (a month, quarter or year); a
+    coarser `unit` gives the one period that holds `code`."""
+    year = code[:4]
+    if derive == "month":
+        months = [code]
+    elif derive == "quarter":
+        q = int(code[-1])
+        months = [f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
+    else:
+        months = [f"{year}-{m:02d}" for m in range(1, 13)]
+    if unit == "month":
+        return months
+    if unit == "quarter":
+        return sorted({f"{year}-Q{(int(m[5:]) - 1) // 3 + 1}" for m in months})
+    return [year]
+
+
 def dim_codes(definition: DatasetDefinition, dim: Dimension) -> tuple[str, ...]:
-    if dim.derive in ("month", "quarter", "year"):
+    if dim.derive in PERIODS:
         return periods(dim.derive, definition.temporal.start, definition.temporal.end)
     return tuple(c.code for c in dim.codes)
 
@@ -152,7 +170,7 @@ def aggregate(ds: Dataset, geography: Mapping[str, Mapping[str, str]]) -> tuple[
         if unknown:
             d, v = unknown[0]
             what = "empty" if v is None else f"'{v}'"
-            why = ("outside the temporal coverage" if d.derive in ("month", "quarter", "year")
+            why = ("outside the temporal coverage" if d.derive in PERIODS
                    else f"not a declared code of dimension '{d.name}'")
             if d.derive in ("office", "regency", "province") and v is None:
                 why = f"not a known post (column '{d.source}') or a post without {d.derive}"

@@ -30,6 +30,7 @@ EuTheme = Literal["AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR"
 Frequency = Literal["daily", "weekly", "monthly", "quarterly", "annual", "irregular", "never"]
 ColumnType = Literal["string", "integer", "date"]
 TOTAL = "_T"  # SDMX code for "all values of this dimension"
+PERIODS = ("month", "quarter", "year")  # the derives that make a period from a date, finest first
 
 
 class InputColumn(Schema):
@@ -201,9 +202,8 @@ class DatasetDefinition(Schema):
                 raise PydanticCustomError("bad-value", "releases: versions must increase "
                                           "('{v}' does not)", {"v": rel.version})
             seen.append(key)
-        periods = {"month", "quarter", "year"}
         for dim in self.dimensions:
-            if dim.derive not in periods and not dim.codes:
+            if dim.derive not in PERIODS and not dim.codes:
                 raise PydanticCustomError("missing-field", "dimensions: '{n}' needs its codes",
                                           {"n": dim.name})
             if len({c.code for c in dim.codes}) != len(dim.codes):

@@ -57,6 +57,14 @@ def as_rule(k: int | Rule, rounding: int | None = None) -> Rule:
     return k if isinstance(k, Rule) else Rule(k, rounding)
 
 
+def primary_cells(table: Table, rule: Rule) -> frozenset[Key]:
+    """The small counts the rule hides: 1 to k-1, and 0 too when zeros are suppressed (never a
+    declared structural zero)."""
+    low = 0 if rule.zeros == "suppressed" else 1
+    return frozenset(key for key, v in table.values.items()
+                     if low <= v < rule.k and key not in rule.structural)
+
+
 def structural_cells(table: Table, combos: Sequence[Mapping[str, str]]) -> frozenset[Key]:
     """Every cell of `table` whose codes match a declared structural-zero combination."""
     where = [[(table.dims.index(d), c) for d, c in combo.items()] for combo in combos]
@@ -241,12 +249,6 @@ class LinearAttacker:
             self.highs.changeRowBounds(k, max(low - c, -self._hs.kHighsInf),
                                        min(high - c, self._hs.kHighsInf))
 
-    def _objective(self, row: int | None) -> float:
-        """Cost the free columns of `row` (none: no objective); the fixed part of its sum."""
-        if row is None:
-            return self._cost(np.zeros(0, dtype=np.int64), np.zeros(0))
-        return self._cost(self.rows[row], self.coef[row])
-
     def _cost(self, columns: np.ndarray, coef: np.ndarray) -> float:
         """Cost the free ones of `columns`; the sum of the fixed ones (by `coef`)."""
         local = self._local[columns]
@@ -264,7 +266,7 @@ class LinearAttacker:
         """Whether any counts satisfy every row (no objective)."""
         if not self._ready():
             return False
-        self._objective(None)
+        self._cost(np.zeros(0, dtype=np.int64), np.zeros(0))  # no objective
         return self._solve(self._hs.ObjSense.kMinimize)[0] != "infeasible"
 
     def _solve(self, sense: Any) -> tuple[str, float]:
@@ -500,9 +502,7 @@ def protect(table: Table, k: int | Rule, rounding: int | None = None, *,
     rule = as_rule(k, rounding)
     k = rule.k
     order = {key: n for n, key in enumerate(table.ordered())}
-    low = 0 if rule.zeros == "suppressed" else 1
-    primary = {key for key, v in table.values.items()
-               if low <= v < k and key not in rule.structural}
+    primary = primary_cells(table, rule)
     hidden = set(primary)
     # Complements are real counts: never a structural zero, never a 0 when zeros are published
     # (and with zeros suppressed every 0 is hidden already).
@@ -569,10 +569,8 @@ def check(protected: Protected, k: int | None = None, rounding: int | None = Non
     if lp:
         intervals = audit(protected.table, protected.published, rule)
         bad = [key for key, (lo, hi) in intervals.items() if rule.exposed(lo, hi)]
-    low = 0 if rule.zeros == "suppressed" else 1
-    small = [key for key, v in protected.published.items()
-             if v is not None and low <= protected.table.values[key] < rule.k
-             and key not in rule.structural]
+    small = [key for key in primary_cells(protected.table, rule)
+             if protected.published[key] is not None]
     hidden_zero = [key for key, v in protected.published.items()
                    if v is None and (key in rule.structural or
                                      (rule.zeros == "published" and protected.table.values[key] == 0))]

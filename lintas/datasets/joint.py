@@ -31,12 +31,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .aggregate import Key
-from .definition import TOTAL, Dimension
+from .aggregate import Key, period_units
+from .definition import PERIODS, TOTAL, Dimension
 from .disclosure import INF, Protected, Rule, known_bounds, round_base
 from .parts import Split
 
-PERIODS = ("month", "quarter", "year")
 GEO = ("office", "regency", "province")
 
 
@@ -141,7 +140,7 @@ class Atoms:
             out: dict[str, None] = {}
             for derive, codes in uses:
                 for code in codes:
-                    for atom in _period_atoms(code, derive, unit):
+                    for atom in period_units(code, derive, unit):
                         out[atom] = None
             return tuple(sorted(out))
         if "value" in derives or not derives & set(GEO):
@@ -158,7 +157,7 @@ class Atoms:
         vals = self.values[col]
         if derive in PERIODS:
             unit = next(p for p in PERIODS if any(_is_unit(a, p) for a in vals[:1]))
-            return [self.index[col][a] for a in _period_atoms(code, derive, unit)
+            return [self.index[col][a] for a in period_units(code, derive, unit)
                     if a in self.index[col]]
         if derive == "value":
             return [self.index[col][code]] if code in self.index[col] else []
@@ -194,23 +193,6 @@ class Atoms:
 def _is_unit(atom: str, unit: str) -> bool:
     return {"month": len(atom) == 7 and atom[4] == "-" and atom[5] != "Q",
             "quarter": "-Q" in atom, "year": len(atom) == 4}[unit]
-
-
-def _period_atoms(code: str, derive: str, unit: str) -> list[str]:
-    """The `unit` periods inside period `code` (a month, quarter or year)."""
-    year = code[:4]
-    if derive == "month":
-        months = [code]
-    elif derive == "quarter":
-        q = int(code[-1])
-        months = [f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
-    else:
-        months = [f"{year}-{m:02d}" for m in range(1, 13)]
-    if unit == "month":
-        return months
-    if unit == "quarter":
-        return sorted({f"{year}-Q{(int(m[5:]) - 1) // 3 + 1}" for m in months})
-    return [year]
 
 
 @dataclass

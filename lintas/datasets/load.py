@@ -19,7 +19,7 @@ from ..content.validate import hidden_characters, unsafe_html
 from ..content.yamlio import YamlDoc
 from ..problems import Problem
 from .complete import check_completeness
-from .definition import Dataset, DatasetDefinition
+from .definition import PERIODS, Dataset, DatasetDefinition
 from .regions import REGIONS_FILE, load_regions
 from .releases import orphan_releases
 from .releases import verify as verify_releases
@@ -150,7 +150,7 @@ def check_input(ds: DatasetDefinition, doc: YamlDoc, root: Path, src_path: str,
                                     f"input column '{name}' is {col.type}; this use needs {' or '.join(want)}"))
 
     for i, dim in enumerate(ds.dimensions):
-        want = ("date",) if dim.derive in ("month", "quarter", "year") else (
+        want = ("date",) if dim.derive in PERIODS else (
             ("string",) if dim.derive in ("office", "regency", "province") else ("string", "integer"))
         use(dim.source, ("dimensions", i, "source"), want)
     use(ds.measure.source, ("measure", "source"), ("integer",))

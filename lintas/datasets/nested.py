@@ -4,9 +4,8 @@ A monthly and a quarterly table of the same records are one table to an attacker
 the sum of its three months. Protected one at a time, nearly every monthly pattern is undone by the
 quarters (a month hidden alone in its quarter is the quarter minus the two months published), and
 covering that afterwards, one complementary cell per LP round, takes thousands of rounds on a large
-table. So the pair is protected as the single table it is: per coarse period, a dimension "slot"
-(the first, second, third month of the quarter) whose total is the quarterly cell. `protect` then
-chooses its rectangles across months and quarters at once, and the joint audit only has to verify.
+table. So the pattern of the coarse table is derived from the fine one (`protect_nested`), and the
+joint audit only has to verify it.
 """
 
 from __future__ import annotations
@@ -14,35 +13,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .aggregate import Key, Table
-from .definition import TOTAL
-from .disclosure import Protected, Rule, protect
-
-PERIODS = ("month", "quarter", "year")
+from .aggregate import Key, Table, period_units
+from .definition import PERIODS
+from .disclosure import Protected, Rule, primary_cells, protect
 
 
 @dataclass(frozen=True)
 class Nesting:
-    """How the cells of a fine and a coarse table map onto the combined table."""
+    """Where the period is, and which coarse period holds each fine one."""
 
     period: int  # the position of the period dimension in both tables
-    coarse_of: Mapping[str, str]  # fine period code -> its coarse period
-    slot_of: Mapping[str, str]  # fine period code -> its place inside the coarse period ('1', ...)
-    fine_of: Mapping[tuple[str, str], str]  # (coarse code, slot) -> fine code
+    coarse_of: Mapping[str, str]  # fine period code -> the coarse period that holds it
 
-    def combined_key(self, key: Key, coarse: bool) -> Key:
+    def coarse_key(self, key: Key) -> Key:
+        """The coarse table's cell that sums fine cell `key`."""
         p = self.period
-        rest = key[:p] + key[p + 1:]
-        if coarse:
-            return (key[p], TOTAL, *rest)
-        return (self.coarse_of[key[p]], self.slot_of[key[p]], *rest)
-
-    def split_key(self, key: Key) -> tuple[bool, Key]:
-        """(whether the cell is the coarse table's, its key in that table)."""
-        p = self.period
-        coarse, slot, rest = key[0], key[1], key[2:]
-        code = coarse if slot == TOTAL else self.fine_of[(coarse, slot)]
-        return slot == TOTAL, (*rest[:p], code, *rest[p:])
+        return (*key[:p], self.coarse_of[key[p]], *key[p + 1:])
 
 
 def nesting(fine: Table, fine_unit: str, coarse: Table, coarse_unit: str) -> Nesting | None:
@@ -57,35 +43,22 @@ def nesting(fine: Table, fine_unit: str, coarse: Table, coarse_unit: str) -> Nes
     p = periods[0]
     if fine.totals != coarse.totals or fine.totals[p]:
         return None
-    coarse_of = {code: _coarse(code, coarse_unit) for code in fine.codes[p]}
-    inside: dict[str, list[str]] = {c: [] for c in coarse.codes[p]}
-    for code, parent in coarse_of.items():
+    coarse_of = {code: period_units(code, fine_unit, coarse_unit)[0] for code in fine.codes[p]}
+    inside = dict.fromkeys(coarse.codes[p], 0)
+    for parent in coarse_of.values():
         if parent not in inside:
             return None
-        inside[parent].append(code)
-    sizes = {len(v) for v in inside.values()}
-    if len(sizes) != 1 or 0 in sizes:
+        inside[parent] += 1
+    if len(set(inside.values())) != 1 or 0 in inside.values():
         return None
-    slot_of = {code: str(n + 1) for codes in inside.values() for n, code in enumerate(codes)}
-    fine_of = {(parent, slot_of[code]): code for parent, codes in inside.items() for code in codes}
-    nest = Nesting(p, coarse_of, slot_of, fine_of)
+    nest = Nesting(p, coarse_of)
     sums: dict[Key, int] = {}
     for key, value in fine.values.items():
-        ck = nest.combined_key(key, coarse=False)
-        top = (ck[0], TOTAL, *ck[2:])
+        top = nest.coarse_key(key)
         sums[top] = sums.get(top, 0) + value
-    if any(sums.get(nest.combined_key(key, coarse=True)) != value
-           for key, value in coarse.values.items()):
+    if any(sums.get(key) != value for key, value in coarse.values.items()):
         return None
     return nest
-
-
-def _coarse(code: str, unit: str) -> str:
-    year = code[:4]
-    if unit == "year":
-        return year
-    month = int(code[5:7]) if code[5] != "Q" else 3 * int(code[-1])
-    return f"{year}-Q{(month - 1) // 3 + 1}"
 
 
 def protect_nested(fine: Table, coarse: Table, nest: Nesting, fine_rule: Rule,
@@ -101,14 +74,11 @@ def protect_nested(fine: Table, coarse: Table, nest: Nesting, fine_rule: Rule,
     if (fine_rule.k, fine_rule.rounding, fine_rule.zeros) != \
             (coarse_rule.k, coarse_rule.rounding, coarse_rule.zeros) or fine_rule.rounding:
         return None
-    p = nest.period
     small = protect(fine, fine_rule, verify=verify)
     by_coarse: dict[Key, list[Key]] = {}
     for key in fine.values:
-        by_coarse.setdefault((*key[:p], nest.coarse_of[key[p]], *key[p + 1:]), []).append(key)
-    low = 0 if coarse_rule.zeros == "suppressed" else 1
-    primary = frozenset(key for key, v in coarse.values.items()
-                        if low <= v < coarse_rule.k and key not in coarse_rule.structural)
+        by_coarse.setdefault(nest.coarse_key(key), []).append(key)
+    primary = primary_cells(coarse, coarse_rule)
     hidden: set[Key] = set(primary)
     intervals: dict[Key, tuple[float, float]] = {}
     for key in coarse.values:
@@ -128,27 +98,23 @@ def protect_nested(fine: Table, coarse: Table, nest: Nesting, fine_rule: Rule,
     return small, big
 
 
-def pairs(units: Sequence[tuple[str | None, Table, str | None]]) -> list[tuple[int, int, Nesting]]:
-    """(fine index, coarse index, nesting) for tables of `units` ((records, table, period unit))
-    that count the same records at two period levels, each table in one pair at most, the
-    finest first."""
+def pairs(units: Sequence[tuple[Table, str | None]]) -> list[tuple[int, int, Nesting]]:
+    """(fine index, coarse index, nesting) for the tables of `units` ((table, period unit), all of
+    the same records) that are one table at two period levels; each table in one pair at most,
+    the finest first."""
     out: list[tuple[int, int, Nesting]] = []
     used: set[int] = set()
-    order = sorted(range(len(units)), key=lambda i: PERIODS.index(units[i][2] or "year"))
-    for i in order:
-        for j in order:
+    timed = sorted((i for i, (_, unit) in enumerate(units) if unit is not None),
+                   key=lambda i: PERIODS.index(str(units[i][1])))
+    for i in timed:
+        for j in timed:
             if i == j or i in used or j in used:
                 continue
-            ri, ti, ui = units[i]
-            rj, tj, uj = units[j]
-            if ri is None or ri != rj or ui is None or uj is None:
-                continue
-            nest = nesting(ti, ui, tj, uj)
+            nest = nesting(units[i][0], str(units[i][1]), units[j][0], str(units[j][1]))
             if nest is not None:
                 out.append((i, j, nest))
                 used.update((i, j))
     return out
-
 
 
 def protect_all(tables: Mapping[str, tuple[Table, Rule, str | None]],
@@ -158,7 +124,7 @@ def protect_all(tables: Mapping[str, tuple[Table, Rule, str | None]],
     `tables` maps a slug to (table, rule, period unit or None); `verify=False` when the joint
     audit measures the result again (see `protect`)."""
     slugs = list(tables)
-    units = [("records", tables[s][0], tables[s][2]) for s in slugs]
+    units = [(tables[s][0], tables[s][2]) for s in slugs]
     out: dict[str, Protected] = {}
     for i, j, nest in pairs(units):
         (fine, fine_rule, _), (coarse, coarse_rule, _) = tables[slugs[i]], tables[slugs[j]]

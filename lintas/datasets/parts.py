@@ -137,7 +137,7 @@ class Split:
         parts: dict[int, LinearAttacker] = {}
         part_rows: dict[int, list[int]] = {}
         part_cols: dict[int, np.ndarray] = {}
-        self.root_part: dict[int, int] = {}
+        root_part: dict[int, int] = {}
         self.parts_of_row: dict[int, list[int]] = {}
         for root, members in groups.items():
             atoms = sorted({int(a) for i in members for a in self.rows[i].tolist()})
@@ -155,12 +155,12 @@ class Split:
             else:
                 parts[pid], part_cols[pid] = self.parts[pid], self.part_cols[pid]
             part_rows[pid] = rows
-            self.root_part[root] = pid
+            root_part[root] = pid
             for i in rows:
                 self.parts_of_row.setdefault(i, []).append(pid)
         self.parts, self.part_rows, self.part_cols = parts, part_rows, part_cols
-        self.atom_part = {a: self.root_part[int(component[a])] for a in range(n)
-                          if not is_fixed[a] and int(component[a]) in self.root_part}
+        self.atom_part = {a: root_part[int(component[a])] for a in range(n)
+                          if not is_fixed[a] and int(component[a]) in root_part}
         self.generation += 1
         self._dirty = False
 

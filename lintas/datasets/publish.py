@@ -21,7 +21,7 @@ from ..problems import Problem, has_errors, sort_problems
 from . import history
 from .aggregate import Table, aggregate
 from .catalog import catalog_jsonld, catalog_turtle, data_json
-from .definition import Dataset
+from .definition import PERIODS, Dataset
 from .disclosure import (
     Protected,
     Rule,
@@ -105,7 +105,7 @@ def _rule(ds: Dataset, table: Table) -> Rule:
 
 def _unit(ds: Dataset) -> str | None:
     """The period unit of the dataset's one period dimension (None: none, or several)."""
-    units = [d.derive for d in ds.definition.dimensions if d.derive in ("month", "quarter", "year")]
+    units = [d.derive for d in ds.definition.dimensions if d.derive in PERIODS]
     return units[0] if len(units) == 1 else None
 
 
