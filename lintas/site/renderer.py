@@ -35,6 +35,7 @@ from ..content.sanitize import MARKDOWN_EXTENSIONS
 from ..i18n import LANGS, lang_prefix
 from ..escape import single_line
 from .pages import Page
+from .template_cache import with_cache
 from .ui import UI
 from .webapp import THEME_COLOR
 
@@ -290,6 +291,13 @@ def split_variants(site_dir: Path, offline: bool, templates_dir: Path,
     return copy
 
 
+def cached_templates(cfg: Any) -> None:
+    """MkDocs makes its Jinja2 environment in `build()`: give it the template cache (lintas/site/template_cache.py)."""
+    theme = cfg.theme
+    make_env = theme.get_env
+    theme.get_env = lambda: with_cache(make_env())
+
+
 def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path, settings: RenderSettings) -> Path:
     """Write the docs tree and mkdocs.yml of one language and build it into `site_dir`."""
     from mkdocs.commands.build import build
@@ -311,6 +319,7 @@ def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path
     mk_log.setLevel(logging.WARNING)
     try:
         cfg = load_config(config_file=str(config_path))
+        cached_templates(cfg)
         build(cfg)
     except (MkDocsException, SystemExit) as exc:
         raise RenderError(f"MkDocs could not build the '{lang}' site: {exc}") from exc
@@ -346,7 +355,7 @@ class LiveRenderer:
         # exist as Page objects for the others to render (the nav holds sections, not entities).
         self.config = load_config(config_file=str(config_path))
         self.files = get_files(self.config)
-        self.env = self.config.theme.get_env()
+        self.env = with_cache(self.config.theme.get_env())
         self.files.add_files_from_theme(self.env, self.config)
         set_exclusions(self.files, self.config)
         self.nav = get_navigation(self.files, self.config)
