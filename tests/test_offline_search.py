@@ -65,6 +65,12 @@ def test_entries_match_materials_parser(content: str) -> None:
     assert _comparable(ours) == _comparable(_materials(content, title, "p/index.html"))
 
 
+@pytest.mark.parametrize("content", ["", "  \n"])
+def test_empty_content_gives_what_materials_parser_gives(content: str) -> None:
+    html = f"<!--lintas:index T-->{content}<!--/lintas:index-->"
+    assert page_entries(html, "a/index.html") == _materials(content, "T", "a/index.html")
+
+
 def test_a_page_without_marks_has_no_entries_and_marks_leave_both_variants() -> None:
     assert page_entries("<h1 id='a'>A</h1><p>x</p>", "a/index.html") == []
     marked = "<p>a</p>\n<!--lintas:index T-->\n<p>b</p><!--/lintas:index-->"

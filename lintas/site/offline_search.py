@@ -185,7 +185,9 @@ def page_entries(html: str, location: str) -> list[dict[str, str]]:
     for match in _MARKED.finditer(html):
         page_title, content = match.group(1), match.group(2)
         walk = _Walk()
-        walk.walk(LexborHTMLParser(content, is_fragment=True).root)
+        root = LexborHTMLParser(content, is_fragment=True).root
+        if root is not None:  # None: nothing to parse
+            walk.walk(root)
         for section in walk.data:
             if section.excluded:
                 continue
