@@ -34,6 +34,7 @@ from ..content.sanitize import MARKDOWN_EXTENSIONS
 from ..i18n import LANGS, lang_prefix
 from ..escape import single_line
 from .pages import Page
+from .template_cache import with_cache
 from .ui import UI
 from .webapp import THEME_COLOR
 
@@ -281,6 +282,13 @@ def split_variants(site_dir: Path, search_config: Mapping[str, Any] | None, temp
     return copy
 
 
+def cached_templates(cfg: Any) -> None:
+    """MkDocs makes its Jinja2 environment in `build()`: give it the template cache (lintas/site/template_cache.py)."""
+    theme = cfg.theme
+    make_env = theme.get_env
+    theme.get_env = lambda: with_cache(make_env())
+
+
 def search_config(cfg: Any) -> dict[str, Any]:
     """The offline search index's `config` for a loaded MkDocs config: Material's translations of
     its search settings for the page language, read as its `search` plugin reads them."""
@@ -312,6 +320,7 @@ def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path
     mk_log.setLevel(logging.WARNING)
     try:
         cfg = load_config(config_file=str(config_path))
+        cached_templates(cfg)
         build(cfg)
         return search_config(cfg) if settings.bundle else None
     except (MkDocsException, SystemExit) as exc:
@@ -347,7 +356,7 @@ class LiveRenderer:
         # exist as Page objects for the others to render (the nav holds sections, not entities).
         self.config = load_config(config_file=str(config_path))
         self.files = get_files(self.config)
-        self.env = self.config.theme.get_env()
+        self.env = with_cache(self.config.theme.get_env())
         self.files.add_files_from_theme(self.env, self.config)
         set_exclusions(self.files, self.config)
         self.nav = get_navigation(self.files, self.config)
@@ -401,23 +410,47 @@ def _render_one(args: tuple[list[Page], str, Path, Path, RenderSettings]) -> tup
     return lang, split_variants(target, config, settings.templates_dir, online_only)
 
 
+def spare_cores() -> float:
+    """Cores this process may use that nothing else is using now (the usable cores less the load
+    average of the last minute)."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return usable - os.getloadavg()[0]
+
+
+def render_in_parallel() -> bool:
+    """Whether the languages render in parallel: LINTAS_RENDER_JOBS=1 or 2 says so; by default only
+    when a second core is free (like `make -l`). On a busy machine a second process only adds its
+    start-up and imports (about 0.5 CPU s) to the same work; the output is the same either way."""
+    jobs = os.environ.get("LINTAS_RENDER_JOBS", "").strip()
+    if jobs in ("1", "2"):
+        return jobs == "2"
+    return spare_cores() >= 1.0
+
+
 def render_site(pages_by_lang: dict[str, list[Page]], work_dir: Path, out_dir: Path, settings: RenderSettings,
-                *, parallel: bool = True) -> dict[str, bytes] | None:
+                *, parallel: bool | None = None) -> dict[str, bytes] | None:
     """Indonesian at the root of `out_dir`, English under en/; with `settings.bundle`, returns the
     offline copy of the same render (file bytes by site path, laid out the same way).
 
-    The languages are independent MkDocs builds, so they run in parallel processes (each also
+    The languages are independent MkDocs builds. With `parallel` (default: `render_in_parallel()`)
+    the other languages render in a separate process while this one renders the first (each also
     splits its pages into the two variants). Each renders into its own folder (MkDocs empties its
     site_dir first); the English one is moved under en/."""
     jobs = [(pages_by_lang[lang], lang, work_dir, work_dir / f"site-{lang}", settings) for lang in LANGS]
     copies: dict[str, dict[str, bytes] | None] = {}
+    if parallel is None:
+        parallel = render_in_parallel()
     if parallel and len(jobs) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # 'spawn' keeps the workers independent of whatever state the parent process holds.
-        with ProcessPoolExecutor(max_workers=len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
-            for lang, copy in pool.map(_render_one, jobs):
+        # 'spawn' keeps the worker independent of whatever state the parent process holds.
+        with ProcessPoolExecutor(max_workers=len(jobs) - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            others = [pool.submit(_render_one, job) for job in jobs[1:]]
+            lang, copy = _render_one(jobs[0])
+            copies[lang] = copy
+            for future in others:
+                lang, copy = future.result()
                 copies[lang] = copy
     else:
         for job in jobs:
