@@ -360,14 +360,14 @@ def test_one_render_makes_both_variants(built: Path, tmp_path: Path) -> None:
     assert len(offline_pages) == len(online_pages) - 2  # the two Pagefind search pages stay online
     for path in online_pages:
         html = path.read_text(encoding="utf-8")
-        assert "lintas:online" not in html and "lintas:offline" not in html, path
+        assert "lintas:online" not in html and "lintas:offline" not in html and "lintas:index" not in html, path
         assert 'id="__config"' not in html and "md-search__input" not in html, path
         assert "iframe-worker-shim" not in html and "data-search-" not in html, path
     assert not (built / "search/search_index.json").exists()
     assert not (built / "assets/iframe-worker-shim.js").exists()
     for path in offline_pages:
         html = path.read_text(encoding="utf-8")
-        assert "lintas:online" not in html and "lintas:offline" not in html, path
+        assert "lintas:online" not in html and "lintas:offline" not in html and "lintas:index" not in html, path
         assert "data-pagefind-body" not in html and "data-pagefind-filter" not in html, path
         assert 'rel="alternate"' not in html, path
         assert "lintas-header-search" not in html, path
