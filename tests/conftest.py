@@ -246,7 +246,17 @@ def build_sample(folder: Path) -> Path:
     from lintas.pipeline import build
 
     root = copy_sources(folder)
-    result = build(BuildConfig.for_root(root))
+    # Sequential render (the languages one after the other, in this process): the cheapest on a
+    # busy machine, and test_site.py's byte-identity test builds again in parallel to compare.
+    jobs = os.environ.get("LINTAS_RENDER_JOBS")
+    os.environ["LINTAS_RENDER_JOBS"] = "1"
+    try:
+        result = build(BuildConfig.for_root(root))
+    finally:
+        if jobs is None:
+            os.environ.pop("LINTAS_RENDER_JOBS")
+        else:
+            os.environ["LINTAS_RENDER_JOBS"] = jobs
     assert result.written, "\n".join(p.format() for p in result.problems)
     return root / "site"
 

@@ -326,8 +326,11 @@ def test_unsafe_html_fails_the_build(tmp_path: Path) -> None:
 @pytest.mark.slow  # builds
 def test_two_builds_are_byte_identical(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another build of the same sources, in another folder, writes the same bytes as the shared
-    build; and it renders the site once (the offline bundle is made from that render)."""
+    build; and it renders the site once (the offline bundle is made from that render). The shared
+    build renders the languages one after the other (conftest.build_sample), this one in parallel
+    processes: the output does not depend on it."""
     import lintas.pipeline as pipeline
+    import lintas.site.renderer as renderer
 
     renders: list[object] = []
     render_site = pipeline.render_site
@@ -337,6 +340,8 @@ def test_two_builds_are_byte_identical(built: Path, tmp_path: Path, monkeypatch:
         return render_site(*args, **kwargs)  # the offline copy, kept in memory
 
     monkeypatch.setattr(pipeline, "render_site", counted)
+    monkeypatch.setenv("LINTAS_RENDER_JOBS", "2")
+    assert renderer.render_in_parallel()
     second = copy_project(tmp_path / "two")
     assert build(BuildConfig.for_root(second)).written
     assert tree_hashes(built) == tree_hashes(second / "site")
@@ -355,14 +360,14 @@ def test_one_render_makes_both_variants(built: Path, tmp_path: Path) -> None:
     assert len(offline_pages) == len(online_pages) - 2  # the two Pagefind search pages stay online
     for path in online_pages:
         html = path.read_text(encoding="utf-8")
-        assert "lintas:online" not in html and "lintas:offline" not in html, path
+        assert "lintas:online" not in html and "lintas:offline" not in html and "lintas:index" not in html, path
         assert 'id="__config"' not in html and "md-search__input" not in html, path
         assert "iframe-worker-shim" not in html and "data-search-" not in html, path
     assert not (built / "search/search_index.json").exists()
     assert not (built / "assets/iframe-worker-shim.js").exists()
     for path in offline_pages:
         html = path.read_text(encoding="utf-8")
-        assert "lintas:online" not in html and "lintas:offline" not in html, path
+        assert "lintas:online" not in html and "lintas:offline" not in html and "lintas:index" not in html, path
         assert "data-pagefind-body" not in html and "data-pagefind-filter" not in html, path
         assert 'rel="alternate"' not in html, path
         assert "lintas-header-search" not in html, path
@@ -474,3 +479,21 @@ def test_serve_rebuilds_on_change(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_languages_render_in_parallel_only_when_a_core_is_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lintas.site import renderer
+
+    monkeypatch.delenv("LINTAS_RENDER_JOBS", raising=False)
+    monkeypatch.setattr(renderer.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(renderer.os, "getloadavg", lambda: (0.2, 0.1, 0.1))
+    assert renderer.render_in_parallel()
+    monkeypatch.setattr(renderer.os, "getloadavg", lambda: (1.3, 0.1, 0.1))
+    assert not renderer.render_in_parallel()  # 0.7 of a core free: the second process would wait
+    monkeypatch.setattr(renderer.os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    assert renderer.render_in_parallel()
+    monkeypatch.setenv("LINTAS_RENDER_JOBS", "1")
+    assert not renderer.render_in_parallel()
+    monkeypatch.setenv("LINTAS_RENDER_JOBS", "2")
+    monkeypatch.setattr(renderer.os, "getloadavg", lambda: (9.0, 9.0, 9.0))
+    assert renderer.render_in_parallel()

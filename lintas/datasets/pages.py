@@ -23,6 +23,7 @@ from ..publish.api import INDEX_PATH, OPENAPI_PATH
 from ..publish.feeds import feed_path
 from ..publish.geojson import PLACES_PATH
 from ..site.pages import Page
+from ..site.template_cache import with_cache
 from ..site.ui import section
 from ..urls import absolute, relative
 from .catalog import file_format, schema_org
@@ -43,9 +44,9 @@ UI = section("datasets")  # the strings of these pages, from lintas/site/ui.yaml
 
 @lru_cache(maxsize=4)
 def _env(templates_dir: Path) -> Environment:
-    return Environment(loader=FileSystemLoader(str(templates_dir)), autoescape=select_autoescape(
+    return with_cache(Environment(loader=FileSystemLoader(str(templates_dir)), autoescape=select_autoescape(
         ["html", "svg"]), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
-        finalize=finalize)  # the parts land in Markdown: printed text is plain text
+        finalize=finalize))  # the parts land in Markdown: printed text is plain text
 
 
 def _render(templates_dir: Path, name: str, **ctx: Any) -> str:

@@ -41,6 +41,7 @@ from . import citerender
 from ..escape import finalize, plain, single_line
 from ..problems import Problem
 from .pages import Page
+from .template_cache import with_cache
 from .search import SEARCH_WEIGHTS, entity_regions, search_index
 from .ui import UI
 from ..urls import SECTIONS, entity_path, page_src, relative, section_path
@@ -79,7 +80,7 @@ class Renderer:
             keep_trailing_newline=True,
             finalize=finalize,  # every printed text is plain text, safe in Markdown too
         )
-        return cls(env)
+        return cls(with_cache(env))
 
     def use_language(self, lang: str, page_path: str) -> Environment:
         """Point the text filters (tr, md, langattr, date, idr) at one language and page."""

@@ -1,21 +1,20 @@
 """RENDER (renderer-specific half): Material for MkDocs, behind one seam.
 
 Everything that knows about MkDocs or Material lives here and in templates/material/: the generated
-mkdocs.yml, the docs tree written to disk, and the call into MkDocs' Python API. Only the `search`
-plugin is used, no hooks and no third-party plugins, so the successor renderer (which reads the same
-mkdocs.yml) can take over by replacing this module.
+mkdocs.yml, the docs tree written to disk, and the call into MkDocs' Python API. No MkDocs plugin is
+used, no hooks and no third-party plugins, so the successor renderer (which reads the same
+mkdocs.yml) can take over by replacing this module (and offline_search.py, which it uses).
 
 The site is rendered once. The templates write what only the online site or only the offline
 bundle shows between markers (`<!--lintas:online-->...<!--/lintas:online-->`, the same with
 `offline`); `online_html` and `offline_html` keep one side. The offline copy is the same render
 with folder links pointing at their index.html, Material's JavaScript and built-in search (its
-index built by the `search` plugin during the render) and the Web Worker shim it needs from file://.
+index made from the rendered pages by offline_search.py, in the format of Material's `search`
+plugin, which is not run) and the Web Worker shim it needs from file://.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import os
 import re
@@ -29,12 +28,13 @@ from urllib.parse import urlparse
 import yaml
 from markupsafe import escape
 
-from . import csp
+from . import csp, offline_search
 from .assets import minify_css
 from ..content.sanitize import MARKDOWN_EXTENSIONS
 from ..i18n import LANGS, lang_prefix
 from ..escape import single_line
 from .pages import Page
+from .template_cache import with_cache
 from .ui import UI
 from .webapp import THEME_COLOR
 
@@ -82,11 +82,6 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
     nav: list[Any] = [{UI[lang]["home"]: "index.md"}]
     nav += [{UI[lang]["sections"][s]: f"{s}/index.md"} for s in NAV_SECTIONS if f"{s}/index.md" in known]
     root_path = urlparse(settings.base_url).path or "/"
-    plugins: list[Any] = []
-    if settings.bundle:
-        # The offline copy's search index. lunr has no Indonesian pipeline: tokenise as English
-        # rather than fail. (Material's `offline` plugin is not used: offline_copy does its work.)
-        plugins.append({"search": {"lang": ["en"]}})
     return {
         "site_name": settings.site_name[lang],
         "site_url": settings.base_url + lang_prefix(lang),
@@ -102,7 +97,9 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
             "favicon": "assets/favicon.svg",  # 0.2 KB instead of Material's 1.9 KB PNG, on every first visit
             "features": ["navigation.top", "content.tooltips"],
         },
-        "plugins": plugins,
+        # None: not even MkDocs' default `search`. The offline copy's index is made by
+        # offline_search.py; Material's `offline` plugin is not used either (split_variants does its work).
+        "plugins": [],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": ["assets/lintas.css"],
         "extra": {
@@ -127,6 +124,8 @@ def mkdocs_config(pages: list[Page], lang: str, docs_dir: Path, site_dir: Path, 
                 "footer": dict(settings.footer.get(lang, {})),
                 "csp": csp.meta_tag(),
                 "csp_search": csp.meta_tag(wasm=True),
+                # Material's search dialog and the index marks (partials/header.html, content.html).
+                "offline_search": settings.bundle,
             },
         },
         "nav": nav,
@@ -183,8 +182,8 @@ def material_start_script() -> str:
 
 _ONLY = {variant: re.compile(rf"<!--lintas:{variant}-->(.*?)<!--/lintas:{variant}-->", re.S)
          for variant in ("online", "offline")}
-# Material's search plugin drops these from the page after indexing; pages rendered without the
-# plugin (`LiveRenderer`, builds without the bundle) must lose them too.
+# Material's search plugin dropped these from a page after indexing it; our index reads them
+# (offline_search.py) and both variants lose them.
 _SEARCH_ATTR = re.compile(r'\s?data-search-\w+(="[^"]*")?(?=[\s>])')
 # href/src values without a scheme or query: relative and root-relative paths, with an anchor.
 _LINK = re.compile(r'(href|src)="([^"#:?]*)(#[^"]*)?"')
@@ -198,7 +197,7 @@ def _keep(html: str, variant: str) -> str:
     """The page with `variant`'s parts unmarked and the other's removed (with the white space before
     them: the online pages carry no trace of the offline ones, byte budgets are tight)."""
     other = "offline" if variant == "online" else "online"
-    return _ONLY[variant].sub(r"\1", _DROP[other].sub("", html))
+    return offline_search.strip_marks(_ONLY[variant].sub(r"\1", _DROP[other].sub("", html)))
 
 
 def online_html(html: str) -> str:
@@ -228,32 +227,27 @@ def offline_html(html: str) -> str:
     return file_urls(_SEARCH_ATTR.sub("", _keep(html, "offline")))
 
 
-def _offline_search_index(data: str) -> str:
-    """Material's search index with index.html locations (the file:// copy)."""
-    index = json.loads(data)
-    for doc in index.get("docs", []):
-        path, sep, anchor = doc["location"].partition("#")
-        if path == "" or path.endswith("/"):
-            path += "index.html"
-        doc["location"] = path + sep + anchor
-    return json.dumps(index, separators=(",", ":"))
+def _page_order(rel: str) -> tuple[tuple[str, ...], bool, str]:
+    *folders, name = rel.split("/")
+    return tuple(folders), name != "index.html", name
 
 
-def split_variants(site_dir: Path, offline: bool, templates_dir: Path,
+def split_variants(site_dir: Path, search_config: Mapping[str, Any] | None, templates_dir: Path,
                    online_only: frozenset[str] = frozenset()) -> dict[str, bytes] | None:
-    """Turn one language's render into the online site (in place) and, with `offline`, return its
-    offline copy: file bytes by path under the language's root, kept in memory (the bundle is
-    checked and zipped from there; writing it to disk and removing it cost more than making it).
-    `online_only`: pages the offline copy leaves out (the Pagefind search page)."""
-    index_json = site_dir / "search" / "search_index.json"
-    copy: dict[str, bytes] | None = {} if offline else None
+    """Turn one language's render into the online site (in place) and, with a `search_config` (the
+    offline copy's search index `config`, see `search_config`), return its offline copy: file bytes
+    by path under the language's root, kept in memory (the bundle is checked and zipped from there;
+    writing it to disk and removing it cost more than making it). `online_only`: pages the offline
+    copy leaves out (the Pagefind search page)."""
+    copy: dict[str, bytes] | None = {} if search_config is not None else None
+    docs: list[tuple[str, list[dict[str, str]]]] = []  # the copy's search index, by page
     for dirpath, _dirs, names in os.walk(site_dir):
         folder = Path(dirpath)
         rel_dir = folder.relative_to(site_dir)
         for name in names:
             path = folder / name
             rel = (rel_dir / name).as_posix()
-            if path == index_json or rel in ("sitemap.xml", "sitemap.xml.gz"):
+            if rel in ("sitemap.xml", "sitemap.xml.gz"):
                 continue
             if name.endswith(".html"):
                 html = path.read_text(encoding="utf-8")
@@ -262,23 +256,21 @@ def split_variants(site_dir: Path, offline: bool, templates_dir: Path,
                     path.write_text(online, encoding="utf-8")
                 if copy is not None and rel not in online_only:
                     copy[rel] = offline_html(html).encode("utf-8")
+                    docs.append((rel, offline_search.page_entries(html, rel)))
             elif copy is not None:
                 copy[rel] = path.read_bytes()
     # The online site publishes one sitemap of its own, with both languages (discovery.py), and
     # searches with Pagefind.
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (site_dir / name).unlink(missing_ok=True)
-    if index_json.is_file():
-        data = index_json.read_text(encoding="utf-8")
-        index_json.unlink()
-        with contextlib.suppress(OSError):
-            (site_dir / "search").rmdir()  # empty unless the search page lives there
-        if copy is not None:
-            # Also inlined into a script, as Material's `offline` plugin does: from file:// the
-            # index cannot be fetched.
-            offline_index = _offline_search_index(data)
-            copy["search/search_index.json"] = offline_index.encode("utf-8")
-            copy["search/search_index.js"] = ("var __index = " + offline_index).encode("utf-8")
+    if copy is not None and search_config is not None:
+        # Pages in MkDocs' order (a folder's index first, then its other files, then its
+        # subfolders), sections in page order. Also inlined into a script, as Material's `offline`
+        # plugin does: from file:// the index cannot be fetched.
+        docs.sort(key=lambda doc: _page_order(doc[0]))
+        index = offline_search.index_json(search_config, [e for _rel, entries in docs for e in entries])
+        copy["search/search_index.json"] = index.encode("utf-8")
+        copy["search/search_index.js"] = ("var __index = " + index).encode("utf-8")
     if copy is not None:
         # Material's JavaScript runs its search worker from file:// through a Web Worker shim; its
         # offline plugin would load it from unpkg: we ship it (MIT, npm package iframe-worker 1.0.4,
@@ -290,8 +282,25 @@ def split_variants(site_dir: Path, offline: bool, templates_dir: Path,
     return copy
 
 
-def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path, settings: RenderSettings) -> Path:
-    """Write the docs tree and mkdocs.yml of one language and build it into `site_dir`."""
+def cached_templates(cfg: Any) -> None:
+    """MkDocs makes its Jinja2 environment in `build()`: give it the template cache (lintas/site/template_cache.py)."""
+    theme = cfg.theme
+    make_env = theme.get_env
+    theme.get_env = lambda: with_cache(make_env())
+
+
+def search_config(cfg: Any) -> dict[str, Any]:
+    """The offline search index's `config` for a loaded MkDocs config: Material's translations of
+    its search settings for the page language, read as its `search` plugin reads them."""
+    env = cfg.theme.get_env()
+    t = env.get_template("partials/language.html", None, {"config": cfg}).module.t
+    return offline_search.index_config(str(t("search.config.separator")), str(t("search.config.pipeline")))
+
+
+def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path,
+                    settings: RenderSettings) -> dict[str, Any] | None:
+    """Write the docs tree and mkdocs.yml of one language and build it into `site_dir`. Returns,
+    when the offline bundle is built, its search index's `config` (`search_config`)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -311,12 +320,13 @@ def render_language(pages: list[Page], lang: str, work_dir: Path, site_dir: Path
     mk_log.setLevel(logging.WARNING)
     try:
         cfg = load_config(config_file=str(config_path))
+        cached_templates(cfg)
         build(cfg)
+        return search_config(cfg) if settings.bundle else None
     except (MkDocsException, SystemExit) as exc:
         raise RenderError(f"MkDocs could not build the '{lang}' site: {exc}") from exc
     finally:
         mk_log.setLevel(previous)
-    return config_path
 
 
 class LiveRenderer:
@@ -346,7 +356,7 @@ class LiveRenderer:
         # exist as Page objects for the others to render (the nav holds sections, not entities).
         self.config = load_config(config_file=str(config_path))
         self.files = get_files(self.config)
-        self.env = self.config.theme.get_env()
+        self.env = with_cache(self.config.theme.get_env())
         self.files.add_files_from_theme(self.env, self.config)
         set_exclusions(self.files, self.config)
         self.nav = get_navigation(self.files, self.config)
@@ -395,28 +405,52 @@ class LiveRenderer:
 
 def _render_one(args: tuple[list[Page], str, Path, Path, RenderSettings]) -> tuple[str, dict[str, bytes] | None]:
     pages, lang, work_dir, target, settings = args
-    render_language(pages, lang, work_dir, target, settings)
+    config = render_language(pages, lang, work_dir, target, settings)
     online_only = frozenset(p.src.removesuffix(".md") + ".html" for p in pages if p.meta.get("online_only"))
-    return lang, split_variants(target, settings.bundle, settings.templates_dir, online_only)
+    return lang, split_variants(target, config, settings.templates_dir, online_only)
+
+
+def spare_cores() -> float:
+    """Cores this process may use that nothing else is using now (the usable cores less the load
+    average of the last minute)."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return usable - os.getloadavg()[0]
+
+
+def render_in_parallel() -> bool:
+    """Whether the languages render in parallel: LINTAS_RENDER_JOBS=1 or 2 says so; by default only
+    when a second core is free (like `make -l`). On a busy machine a second process only adds its
+    start-up and imports (about 0.5 CPU s) to the same work; the output is the same either way."""
+    jobs = os.environ.get("LINTAS_RENDER_JOBS", "").strip()
+    if jobs in ("1", "2"):
+        return jobs == "2"
+    return spare_cores() >= 1.0
 
 
 def render_site(pages_by_lang: dict[str, list[Page]], work_dir: Path, out_dir: Path, settings: RenderSettings,
-                *, parallel: bool = True) -> dict[str, bytes] | None:
+                *, parallel: bool | None = None) -> dict[str, bytes] | None:
     """Indonesian at the root of `out_dir`, English under en/; with `settings.bundle`, returns the
     offline copy of the same render (file bytes by site path, laid out the same way).
 
-    The languages are independent MkDocs builds, so they run in parallel processes (each also
+    The languages are independent MkDocs builds. With `parallel` (default: `render_in_parallel()`)
+    the other languages render in a separate process while this one renders the first (each also
     splits its pages into the two variants). Each renders into its own folder (MkDocs empties its
     site_dir first); the English one is moved under en/."""
     jobs = [(pages_by_lang[lang], lang, work_dir, work_dir / f"site-{lang}", settings) for lang in LANGS]
     copies: dict[str, dict[str, bytes] | None] = {}
+    if parallel is None:
+        parallel = render_in_parallel()
     if parallel and len(jobs) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # 'spawn' keeps the workers independent of whatever state the parent process holds.
-        with ProcessPoolExecutor(max_workers=len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
-            for lang, copy in pool.map(_render_one, jobs):
+        # 'spawn' keeps the worker independent of whatever state the parent process holds.
+        with ProcessPoolExecutor(max_workers=len(jobs) - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            others = [pool.submit(_render_one, job) for job in jobs[1:]]
+            lang, copy = _render_one(jobs[0])
+            copies[lang] = copy
+            for future in others:
+                lang, copy = future.result()
                 copies[lang] = copy
     else:
         for job in jobs:
