@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
+from browser_errors import goto_settled, settling
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -85,7 +86,7 @@ def test_home_page_links_the_bundle_with_its_size(page: Page, page_errors: list[
                                                   built_site: Path) -> None:
     size_mb = (built_site / BUNDLE).stat().st_size / 1_000_000
     for prefix, decimal in (("", ","), ("en/", ".")):
-        page.goto(f"{site_url}/{prefix}", wait_until="networkidle")
+        goto_settled(page, f"{site_url}/{prefix}")  # networkidle without its 500 ms of quiet
         link = page.locator(f'a[href$="{BUNDLE}"]')
         expect(link).to_have_count(1)
         note = link.locator("xpath=..").inner_text()
@@ -130,9 +131,9 @@ def test_browse_the_bundle_from_file_urls(page: Page, page_errors: list[str], bu
     # The English home and a section from it.
     page.goto(file_url(bundle_root, "en/index.html"))
     settle(page, fetched)
-    page.locator("article").get_by_role("link", name="Border posts", exact=True).click()
-    assert_on_page(page, bundle_root, "en/posts/", "en", fetched)
-    page.wait_for_load_state("networkidle")
+    with settling(page):  # every request answered (what networkidle waited for), then the errors
+        page.locator("article").get_by_role("link", name="Border posts", exact=True).click()
+        assert_on_page(page, bundle_root, "en/posts/", "en", fetched)
     assert page_errors == []
 
 
@@ -149,8 +150,8 @@ def test_search_in_the_bundle_finds_a_procedure(lang: str, page: Page, page_erro
     hit = page.locator(f'.md-search-result__item a[href$="/{folder}index.html"]', has_text=title).first
     expect(hit).to_be_visible(timeout=15_000)
     assert axe_violations(page, axe_source) == []  # with the search results open
-    hit.click()
-    expect(page).to_have_url(re.compile(re.escape(file_url(bundle_root, prefix + folder + "index.html")) + r"(#.*)?$"))
-    expect(page.locator("h1")).to_contain_text(title)
-    page.wait_for_load_state("networkidle")
+    with settling(page):  # every request answered (what networkidle waited for), then the errors
+        hit.click()
+        expect(page).to_have_url(re.compile(re.escape(file_url(bundle_root, prefix + folder + "index.html")) + r"(#.*)?$"))
+        expect(page.locator("h1")).to_contain_text(title)
     assert page_errors == []

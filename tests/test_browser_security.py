@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_errors import goto_settled
 from conftest import copy_sources, serve_folder, shared_build
 from playwright.sync_api import Page, expect
 from test_security import PAGE_TYPES, build_hostile
@@ -81,8 +82,7 @@ def test_no_violation_in_the_offline_bundle(csp_page: Page, built_site: Path, tm
         csp_page.goto((root / rel).as_uri())
         assert violations(csp_page) == [], rel
     # Material's built-in search (its start-up script now a file) still works under the policy.
-    csp_page.goto((root / "index.html").as_uri())
-    csp_page.wait_for_load_state("networkidle")
+    goto_settled(csp_page, (root / "index.html").as_uri())  # networkidle without its 500 ms of quiet
     box = csp_page.locator("input.md-search__input")
     box.click()
     box.press_sequentially("paspor", delay=30)  # the search listens to key events, not to fill()

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
+from browser_errors import goto_settled
 from conftest import serve_folder
 
 from lintas.site.pages import Page
@@ -192,8 +193,7 @@ def _first_visit_bytes(browser: Any, url: str) -> tuple[int, list[str]]:
         page = context.new_page()
         responses: list[Any] = []
         page.on("response", lambda r: responses.append(r))
-        page.goto(url, wait_until="load")
-        page.wait_for_load_state("networkidle")
+        goto_settled(page, url)  # every request answered: networkidle without its 500 ms of quiet
         total = 0
         for r in responses:
             body = r.body()
