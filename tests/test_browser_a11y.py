@@ -7,15 +7,15 @@ language the largest page, i.e. the one with the most content to check.
 
 from __future__ import annotations
 
-import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import browser_errors
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from bench.page_weight import (
     CHECKER_REVIEW,
@@ -46,6 +46,38 @@ def samples(built_site: Path) -> dict[tuple[str, str], str]:
     return representatives(built_site)
 
 
+# One browser context and page for every test below that opens a page and reads it, presses keys on
+# it or replaces it (set_content); `test_every_page_loads_cleanly` keeps a fresh context, as a first
+# visit. A new context per test cost about 0.2 s, and each first visit of a context loads, parses and
+# compiles every stylesheet and script again and installs the offline service worker, which then
+# fetches its 42 essentials. What a test could inherit from an earlier one in the shared context: the
+# HTTP cache, the service worker and its caches (pages still come from the network first, as for any
+# returning reader), and Material's web storage. None of them is what these tests check (the
+# accessibility of a page as it is shown, focus and keys), the site sets no cookie, and every test
+# starts with its own navigation, at its own viewport size, with its own error watch.
+@pytest.fixture(scope="module")
+def one_page(browser: Any) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def shared_page(one_page: Page) -> Page:
+    """The module's page, at the `page` fixture's viewport size."""
+    one_page.set_viewport_size({"width": 1024, "height": 768})
+    return one_page
+
+
+@pytest.fixture
+def shared_errors(shared_page: Page) -> Iterator[list[str]]:
+    """What `page_errors` is for `page`: the errors of this test's visits on the shared page."""
+    with browser_errors.watching(shared_page) as errors:
+        yield errors
+
+
 def run_axe(page: Page, source: str) -> list[dict[str, Any]]:
     """axe-core's violations on the current page, WCAG 2.0-2.2 A and AA rules only."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
@@ -62,24 +94,31 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-TABLE_PROBLEMS = """() => [...document.querySelectorAll('table')].flatMap((t, i) => {
-  const ths = [...t.querySelectorAll('th')];
-  if (!ths.length) return [`table ${i + 1} has no header cells`];
-  return ths.filter(th => !th.closest('thead') && !th.hasAttribute('scope'))
-            .map(th => `table ${i + 1}: header '${th.textContent.trim()}' outside thead has no scope`);
+# The page's language, its number of h1, its tables' header problems and its icons, in one round trip.
+STRUCTURE = """() => ({
+  lang: document.documentElement.getAttribute('lang'),
+  h1: document.querySelectorAll('h1').length,
+  tables: [...document.querySelectorAll('table')].flatMap((t, i) => {
+    const ths = [...t.querySelectorAll('th')];
+    if (!ths.length) return [`table ${i + 1} has no header cells`];
+    return ths.filter(th => !th.closest('thead') && !th.hasAttribute('scope'))
+              .map(th => `table ${i + 1}: header '${th.textContent.trim()}' outside thead has no scope`);
+  }),
+  icons: [...document.querySelectorAll('link[rel~=icon][href]')].map(e => e.href),
 })"""
 
 
-def page_structure_problems(page: Page, lang: str) -> list[str]:
+def structure_problems(structure: dict[str, Any], lang: str) -> list[str]:
     problems = []
-    actual = page.locator("html").get_attribute("lang")
-    if actual != lang:
-        problems.append(f"<html lang> is {actual!r}, expected {lang!r}")
-    h1 = page.locator("h1").count()
-    if h1 != 1:
-        problems.append(f"{h1} h1 elements")
-    problems += page.evaluate(TABLE_PROBLEMS)
-    return problems
+    if structure["lang"] != lang:
+        problems.append(f"<html lang> is {structure['lang']!r}, expected {lang!r}")
+    if structure["h1"] != 1:
+        problems.append(f"{structure['h1']} h1 elements")
+    return problems + structure["tables"]
+
+
+def page_structure_problems(page: Page, lang: str) -> list[str]:
+    return structure_problems(page.evaluate(STRUCTURE), lang)
 
 
 def test_every_page_type_is_built_in_both_languages(built_site: Path) -> None:
@@ -92,27 +131,29 @@ def test_every_page_type_is_built_in_both_languages(built_site: Path) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("kind", (*REQUIRED_TYPES, *CHECKER_TYPES, CHECKER_REVIEW))
-def test_page_type_has_no_axe_violations(kind: str, lang: str, page: Page, page_errors: list[str], site_url: str,
-                                         built_site: Path, samples: dict[tuple[str, str], str], axe_source: str) -> None:
+def test_page_type_has_no_axe_violations(kind: str, lang: str, shared_page: Page, shared_errors: list[str],
+                                         site_url: str, built_site: Path, samples: dict[tuple[str, str], str],
+                                         axe_source: str) -> None:
     if kind not in expected_types(built_site):
         pytest.skip("the built site has no travel checker")  # its presence is checked above
     path = samples[(kind, lang)]
-    page.goto(f"{site_url}/{path}")
-    violations = run_axe(page, axe_source)
+    shared_page.goto(f"{site_url}/{path}")
+    violations = run_axe(shared_page, axe_source)
     assert violations == [], f"/{path}:\n{describe(violations)}"
-    assert page_structure_problems(page, lang) == []
-    assert page_errors == []
+    assert page_structure_problems(shared_page, lang) == []
+    assert shared_errors == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_search_results_have_no_axe_violations(lang: str, page: Page, page_errors: list[str], site_url: str,
-                                               axe_source: str) -> None:
+def test_search_results_have_no_axe_violations(lang: str, shared_page: Page, shared_errors: list[str],
+                                               site_url: str, axe_source: str) -> None:
     prefix = "" if lang == "id" else "en/"
-    page.goto(f"{site_url}/{prefix}search/?q={SEARCH_WORD[lang]}")
-    expect(page.locator("#lintas-results li").first).to_be_visible(timeout=15_000)
-    violations = run_axe(page, axe_source)
+    with browser_errors.settling(shared_page):  # the results' fragments: none left in flight
+        shared_page.goto(f"{site_url}/{prefix}search/?q={SEARCH_WORD[lang]}")
+        expect(shared_page.locator("#lintas-results li").first).to_be_visible(timeout=15_000)
+    violations = run_axe(shared_page, axe_source)
     assert violations == [], describe(violations)
-    assert page_errors == []
+    assert shared_errors == []
 
 
 # WCAG 2.2 1.4.10 Reflow: content fits 320 CSS px without scrolling sideways (a small phone).
@@ -167,13 +208,13 @@ def test_every_page_loads_cleanly(page: Page, page_errors: list[str], site_url: 
     page.on("requestfinished", lambda r: fetched.add(r.url))
     for path in paths:
         page.goto(f"{site_url}/{path}")
+        structure = page.evaluate(STRUCTURE)
         # The favicon comes after 'load': leaving before it arrives would abort it (a failed request).
-        icons = page.eval_on_selector_all("link[rel~=icon][href]", "els => els.map(e => e.href)")
         for _ in range(200):
-            if all(icon in fetched for icon in icons):
+            if all(icon in fetched for icon in structure["icons"]):
                 break
             page.wait_for_timeout(10)
-        problems += [f"/{path}: {p}" for p in page_structure_problems(page, "en" if path.startswith("en/") else "id")]
+        problems += [f"/{path}: {p}" for p in structure_problems(structure, "en" if path.startswith("en/") else "id")]
         problems += [f"/{path}: {e}" for e in page_errors]
         page_errors.clear()
     assert problems == []
@@ -187,14 +228,17 @@ BAD_PAGE = """<!doctype html><html><head><title>bad</title></head><body>
 </body></html>"""
 
 
-def test_axe_reports_violations_on_a_bad_page(page: Page, axe_source: str) -> None:
+def test_axe_reports_violations_on_a_bad_page(shared_page: Page, axe_source: str) -> None:
     """A broken axe set-up (wrong tags, script not run) must not pass the checks above silently."""
-    page.set_content(BAD_PAGE)
-    found = {v["id"] for v in run_axe(page, axe_source)}
+    shared_page.goto("about:blank")  # a blank document, not one under the site's policy (CSP)
+    shared_page.set_content(BAD_PAGE)
+    found = {v["id"] for v in run_axe(shared_page, axe_source)}
     assert {"image-alt", "label", "button-name", "link-name", "html-has-lang", "color-contrast"} <= found
 
 
-def test_structure_check_reports_bad_tables_and_lang(page: Page) -> None:
+def test_structure_check_reports_bad_tables_and_lang(shared_page: Page) -> None:
+    page = shared_page
+    page.goto("about:blank")
     page.set_content('<html lang="en"><body><h1>a</h1><table><tr><td>1</td></tr></table>'
                      '<table><tr><th>x</th><td>1</td></tr></table></body></html>')
     problems = page_structure_problems(page, "id")
@@ -219,16 +263,29 @@ FOCUS_STATE = """() => {
 }"""
 
 
+# The focused element once transitions (skip link fade-in, drawer slide) have run: polled on every
+# animation frame until it is visible, for at most `limit` ms (then as it is: the caller's assertion
+# says where). Focus on no element while the document still has the focus is waited on the same way;
+# focus gone from the document (Tab past the last stop) is final and answered at once.
+SETTLED_FOCUS = f"""async (limit) => {{
+  const state = {FOCUS_STATE}, end = performance.now() + limit;
+  for (;;) {{
+    const s = state();
+    if ((s && s.visible) || (!s && !document.hasFocus()) || performance.now() >= end) return s;
+    await new Promise(r => requestAnimationFrame(r));
+  }}
+}}"""
+SETTLE_MS = 1500
+
+
 def tab(page: Page) -> dict[str, Any] | None:
     page.keyboard.press("Tab")
     return page.evaluate(FOCUS_STATE)
 
 
 def settled_focus(page: Page) -> dict[str, Any] | None:
-    """The focused element once transitions (skip link fade-in, drawer slide) have run."""
-    with contextlib.suppress(PlaywrightTimeoutError):  # still hidden: the caller's assertion says where
-        page.wait_for_function(f"() => {{ const s = ({FOCUS_STATE})(); return s && s.visible; }}", timeout=1500)
-    return page.evaluate(FOCUS_STATE)
+    """The focused element once transitions have run (SETTLED_FOCUS), in one round trip."""
+    return page.evaluate(SETTLED_FOCUS, SETTLE_MS)
 
 
 def _path(samples: dict[tuple[str, str], str], kind: str, lang: str) -> str:
@@ -237,8 +294,9 @@ def _path(samples: dict[tuple[str, str], str], kind: str, lang: str) -> str:
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("kind", ["home", "procedure", "glossary", "404"])
-def test_skip_link_is_first_and_moves_focus_to_the_content(kind: str, lang: str, page: Page, site_url: str,
+def test_skip_link_is_first_and_moves_focus_to_the_content(kind: str, lang: str, shared_page: Page, site_url: str,
                                                            samples: dict[tuple[str, str], str]) -> None:
+    page = shared_page
     page.goto(f"{site_url}/{_path(samples, kind, lang)}")
     first = tab(page)
     assert first and "lintas-skip" in first["cls"], f"first Tab stop is {first}"
@@ -268,9 +326,10 @@ def tab_stops(page: Page, limit: int = 150) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("width", [1280, 1024, 390])
 @pytest.mark.parametrize("kind", ["procedure", "dataset", "search"])
-def test_focus_is_always_visible(kind: str, width: int, page: Page, site_url: str,
+def test_focus_is_always_visible(kind: str, width: int, shared_page: Page, site_url: str,
                                  samples: dict[tuple[str, str], str]) -> None:
     """Each Tab stop shows an outline of at least 2 px and is on screen (the nav drawer opens for it)."""
+    page = shared_page
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"{site_url}/{_path(samples, kind, 'id')}")
     stops = tab_stops(page)
@@ -282,8 +341,9 @@ def test_focus_is_always_visible(kind: str, width: int, page: Page, site_url: st
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_keyboard_reaches_search_and_language_switch(lang: str, page: Page, page_errors: list[str], site_url: str,
-                                                     samples: dict[tuple[str, str], str]) -> None:
+def test_keyboard_reaches_search_and_language_switch(lang: str, shared_page: Page, shared_errors: list[str],
+                                                     site_url: str, samples: dict[tuple[str, str], str]) -> None:
+    page = shared_page
     start = _path(samples, "procedure", lang)
     page.goto(f"{site_url}/{start}")
     stops = tab_stops(page)
@@ -294,30 +354,33 @@ def test_keyboard_reaches_search_and_language_switch(lang: str, page: Page, page
     assert switch_at is not None, "the language switch is not reachable with Tab"
 
     # Search with the keyboard alone: Tab to the box, type, Enter; the results page answers.
-    page.goto(f"{site_url}/{start}", wait_until="networkidle")
+    # (settling: no request left in flight, what networkidle waited for without its 500 ms of quiet;
+    # leaving earlier would abort requests, reported as errors.)
+    browser_errors.goto_settled(page, f"{site_url}/{start}")
     for _ in range(ids.index("lintas-header-q") + 1):
         page.keyboard.press("Tab")
     page.keyboard.type(SEARCH_WORD[lang])
-    page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(rf"/search/\?q={SEARCH_WORD[lang]}"))
-    expect(page.locator("#lintas-results li").first).to_be_visible(timeout=15_000)
-    page.wait_for_load_state("networkidle")  # leaving earlier would abort requests (reported as errors)
+    with browser_errors.settling(page):
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(rf"/search/\?q={SEARCH_WORD[lang]}"))
+        expect(page.locator("#lintas-results li").first).to_be_visible(timeout=15_000)
 
     # Switch language with the keyboard alone: the same page in the other language.
-    page.goto(f"{site_url}/{start}", wait_until="networkidle")
+    browser_errors.goto_settled(page, f"{site_url}/{start}")
     for _ in range(switch_at + 1):
         page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    other = start.removeprefix("en/") if lang == "en" else "en/" + start
-    expect(page).to_have_url(f"{site_url}/{other}")
-    expect(page.locator("html")).to_have_attribute("lang", target_lang)
-    page.wait_for_load_state("networkidle")
-    assert page_errors == []
+    with browser_errors.settling(page):
+        page.keyboard.press("Enter")
+        other = start.removeprefix("en/") if lang == "en" else "en/" + start
+        expect(page).to_have_url(f"{site_url}/{other}")
+        expect(page.locator("html")).to_have_attribute("lang", target_lang)
+    assert shared_errors == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_language_switch_and_search_are_labelled(lang: str, page: Page, site_url: str,
+def test_language_switch_and_search_are_labelled(lang: str, shared_page: Page, site_url: str,
                                                  samples: dict[tuple[str, str], str]) -> None:
+    page = shared_page
     page.goto(f"{site_url}/{_path(samples, 'post', lang)}")
     search = page.get_by_role("search")
     expect(search.first).to_be_attached()
