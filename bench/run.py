@@ -213,7 +213,7 @@ def copy_trees(dest: Path, pages: Any, work_dir: Path, out_dir: Path, settings: 
     The site is rendered once (the offline bundle is made from that render); the bare run builds
     the online site's trees as a plain MkDocs project would: without the offline bundle's search
     dialog and index marks (`extra.lintas.offline_search`), and without the `search` plugin should
-    a config name it (ours runs none since decision 15). So the bare figure is the floor of
+    a config name it (ours runs none since decision 14). So the bare figure is the floor of
     rendering the online site alone."""
     import yaml
 
@@ -909,7 +909,7 @@ def markdown(report: dict[str, Any]) -> str:
               f"{_fmt(report['ratios'].get('build_vs_bare_cpu'))}; without the bundle "
               f"{_fmt(report['ratios'].get('online_vs_bare'))}); our render stage alone / bare = "
               f"{_fmt(report['ratios'].get('render_vs_bare'))}. The bare runs leave out the offline "
-              "bundle's search dialog and index marks, which our render adds (decision 15)."]
+              "bundle's search dialog and index marks, which our render adds (decision 14)."]
     agg = report["aggregation"]
     lines += ["", f"## (b) Aggregation of {agg.get('rows'):,} record rows ({agg.get('csv_mb')} MB CSV, "
               f"{agg.get('posts')} posts)", "",

@@ -104,3 +104,32 @@ def test_a_damaged_entry_is_compiled_again(tmp_path: Path) -> None:
     (entry,) = tmp_path.iterdir()
     entry.write_bytes(entry.read_bytes()[:20])  # cut short, as by a full disk
     assert _env(cache, {"t.html": "{{ x }}"}).get_template("t.html").render(x=3) == "3"
+
+
+def test_errors_name_the_file_the_template_was_loaded_from(tmp_path: Path) -> None:
+    """A template compiled in one project and loaded from the cache in another: its errors point at
+    the second project's file and line, as a fresh compile's would."""
+    from jinja2 import FileSystemLoader
+    from jinja2.exceptions import UndefinedError
+
+    cache = TemplateCache(str(tmp_path / "cache"), "%s.jinja")
+    (tmp_path / "cache").mkdir()
+    lines = []
+    for project in ("a", "b"):
+        folder = tmp_path / project / "templates"
+        folder.mkdir(parents=True)
+        (folder / "t.html").write_text("{% macro m() %}\n{{ x.y.z }}\n{% endmacro %}\nok\n{{ m() }}\n", encoding="utf-8")
+        from jinja2 import StrictUndefined
+        env = Environment(loader=FileSystemLoader(str(folder)), undefined=StrictUndefined)
+        env.bytecode_cache = cache
+        template = env.get_template("t.html")
+        assert template.filename == str(folder / "t.html")
+        with pytest.raises(UndefinedError) as caught:
+            template.render()
+        frames = [(f.filename, f.lineno) for f in __import__("traceback").extract_tb(caught.value.__traceback__)]
+        lines.append([f for f in frames if f[0].endswith("t.html")])
+    assert len(_entries(tmp_path / "cache")) == 1  # the second project loaded the first one's code
+    assert lines[0] and lines[1]
+    assert all(name == str(tmp_path / "a" / "templates" / "t.html") for name, _ in lines[0])
+    assert all(name == str(tmp_path / "b" / "templates" / "t.html") for name, _ in lines[1])
+    assert [n for _, n in lines[0]] == [n for _, n in lines[1]] and 2 in [n for _, n in lines[1]]

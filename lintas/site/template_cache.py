@@ -15,6 +15,7 @@ import hashlib
 import os
 import stat
 from pathlib import Path
+from types import CodeType
 
 from jinja2 import Environment, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
@@ -51,6 +52,10 @@ class TemplateCache(FileSystemBytecodeCache):
         key = hashlib.sha256(f"{_settings(environment, name)}\0{name}\0{checksum}".encode()).hexdigest()
         bucket = Bucket(environment, key, checksum)
         self.load_bytecode(bucket)
+        if bucket.code is not None:
+            # The code names the file it was compiled from (tracebacks and template errors show
+            # it); from here it is this file, as a fresh compile would name it.
+            bucket.code = _named(bucket.code, filename or "<template>")
         return bucket
 
     def load_bytecode(self, bucket: Bucket) -> None:
@@ -58,6 +63,11 @@ class TemplateCache(FileSystemBytecodeCache):
             super().load_bytecode(bucket)
         except Exception:  # a damaged entry (Jinja2 lets a cut-short one raise): compile again
             bucket.reset()
+
+
+def _named(code: CodeType, filename: str) -> CodeType:
+    consts = tuple(_named(c, filename) if isinstance(c, CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
 
 
 _CACHES: dict[Path, TemplateCache | None] = {}
