@@ -23,7 +23,7 @@ from pathlib import Path
 
 import browser_errors
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from bench.page_weight import BUDGETS as PAGE_BUDGETS
@@ -117,29 +117,45 @@ def outcome_url(base: str, fid: str, lang: str, outcome: str) -> str:
     return f"{start_url(base, fid, lang)}{outcome}/"
 
 
-def answer_without_js(browser: Browser, base: str, fid: str, lang: str, answers: list[str],
-                      page_name: str = "") -> tuple[str, str]:
+@pytest.fixture(scope="module")
+def no_js(browser: Browser) -> Iterator[Page]:
+    """A page with JavaScript off, shared by the tests of this module; `js`: one with it on. The
+    checker keeps a reader's answers in the page alone (no cookie, no web storage: checker.js and
+    start.js use neither), every use below starts with its own navigation to a start page and
+    watches its own errors; what a test could inherit is the HTTP cache and the offline service
+    worker (pages still come from the network first), which change no answer. A new context per use
+    cost 0.2 s and a cold load of every stylesheet and script each time."""
     context = browser.new_context(java_script_enabled=False)
     try:
-        page = context.new_page()
-        errors = browser_errors.watch(page)
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def js(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def answer_without_js(page: Page, base: str, fid: str, lang: str, answers: list[str],
+                      page_name: str = "") -> tuple[str, str]:
+    with browser_errors.watching(page) as errors:
         page.goto(start_url(base, fid, lang, page_name))
         for label in answers:
             page.locator(".lintas-options").get_by_role("link", name=label, exact=True).click()
         page.wait_for_load_state()
         assert errors == []
         return page.url, page.locator("h1").inner_text()
-    finally:
-        context.close()
 
 
-def answer_with_js(browser: Browser, base: str, site: Site, fid: str, lang: str, answers: list[str],
+def answer_with_js(page: Page, base: str, site: Site, fid: str, lang: str, answers: list[str],
                    page_name: str = "") -> tuple[str, str]:
     flow = site.flows[fid]
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        errors = browser_errors.watch(page)
+    with browser_errors.watching(page) as errors:
         page.goto(start_url(base, fid, lang, page_name))
         page.get_by_role("button", name="Answer on one page" if lang == "en" else "Jawab di satu halaman").click()
         expect(page.locator("#lintas-checker-app")).to_be_visible()
@@ -156,56 +172,46 @@ def answer_with_js(browser: Browser, base: str, site: Site, fid: str, lang: str,
         page.wait_for_load_state()
         assert errors == []
         return page.url, page.locator("h1").inner_text()
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize(("fid", "lang", "answers", "outcome"), JOURNEYS)
-def test_same_outcome_with_and_without_javascript(browser: Browser, url: str, model: Site, fid: str,
+def test_same_outcome_with_and_without_javascript(no_js: Page, js: Page, url: str, model: Site, fid: str,
                                                   lang: str, answers: list[str], outcome: str) -> None:
-    off = answer_without_js(browser, url, fid, lang, answers)
-    on = answer_with_js(browser, url, model, fid, lang, answers)
+    off = answer_without_js(no_js, url, fid, lang, answers)
+    on = answer_with_js(js, url, model, fid, lang, answers)
     expected = outcome_url(url, fid, lang, outcome)
     assert off[0] == expected
     assert on == off
     assert off[1] == model.flows[fid].outcomes[outcome].title.get(lang)
 
 
-def test_changing_an_earlier_answer_drops_later_ones(browser: Browser, url: str) -> None:
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(start_url(url, "getting-a-passport", "en"))
-        page.get_by_role("button", name="Answer on one page").click()
-        page.get_by_role("group", name="Are you an Indonesian citizen (WNI)?").get_by_label("Yes").check()
-        page.get_by_role("group", name="What do you need?").get_by_label("My first passport").check()
-        expect(page.get_by_role("group", name="Are you 17 or older, or married?")).to_be_visible()
-        page.get_by_role("group", name="Are you an Indonesian citizen (WNI)?").get_by_label("No").check()
-        expect(page.get_by_role("group", name="What do you need?")).to_have_count(0)
-        expect(page.locator("#lintas-result")).to_contain_text("Ordinary Indonesian passports are for Indonesian citizens only")
-    finally:
-        context.close()
+def test_changing_an_earlier_answer_drops_later_ones(js: Page, url: str) -> None:
+    page = js
+    page.goto(start_url(url, "getting-a-passport", "en"))
+    page.get_by_role("button", name="Answer on one page").click()
+    page.get_by_role("group", name="Are you an Indonesian citizen (WNI)?").get_by_label("Yes").check()
+    page.get_by_role("group", name="What do you need?").get_by_label("My first passport").check()
+    expect(page.get_by_role("group", name="Are you 17 or older, or married?")).to_be_visible()
+    page.get_by_role("group", name="Are you an Indonesian citizen (WNI)?").get_by_label("No").check()
+    expect(page.get_by_role("group", name="What do you need?")).to_have_count(0)
+    expect(page.locator("#lintas-result")).to_contain_text("Ordinary Indonesian passports are for Indonesian citizens only")
 
 
-def test_date_rule_picks_the_answer(browser: Browser, url: str) -> None:
+def test_date_rule_picks_the_answer(js: Page, url: str) -> None:
     """A passport expiring the day before the 6-month mark: the form answers 'No' by itself."""
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(start_url(url, "crossing-into-timor-leste", "en"))
-        page.get_by_role("button", name="Answer on one page").click()
-        page.get_by_role("group", name="Who is crossing?").get_by_label("An Indonesian citizen with a passport").check()
-        group = page.get_by_role("group", name=re.compile("^Will your passport still be valid"))
-        group.get_by_label("Date you cross").fill("2024-08-31")
-        group.get_by_label("Passport expiry date").fill("2025-02-27")
-        group.get_by_role("button", name="Work it out").click()
-        expect(page.get_by_role("group", name=re.compile("^Will your passport")).get_by_label("No", exact=True)).to_be_checked()
-        expect(page.locator("#lintas-result")).to_contain_text("Get a new passport before you travel")
-        page.get_by_role("group", name=re.compile("^Will your passport")).get_by_label("Passport expiry date").fill("2025-02-28")
-        page.get_by_role("group", name=re.compile("^Will your passport")).get_by_role("button", name="Work it out").click()
-        expect(page.get_by_role("group", name="Why are you travelling?")).to_be_visible()
-    finally:
-        context.close()
+    page = js
+    page.goto(start_url(url, "crossing-into-timor-leste", "en"))
+    page.get_by_role("button", name="Answer on one page").click()
+    page.get_by_role("group", name="Who is crossing?").get_by_label("An Indonesian citizen with a passport").check()
+    group = page.get_by_role("group", name=re.compile("^Will your passport still be valid"))
+    group.get_by_label("Date you cross").fill("2024-08-31")
+    group.get_by_label("Passport expiry date").fill("2025-02-27")
+    group.get_by_role("button", name="Work it out").click()
+    expect(page.get_by_role("group", name=re.compile("^Will your passport")).get_by_label("No", exact=True)).to_be_checked()
+    expect(page.locator("#lintas-result")).to_contain_text("Get a new passport before you travel")
+    page.get_by_role("group", name=re.compile("^Will your passport")).get_by_label("Passport expiry date").fill("2025-02-28")
+    page.get_by_role("group", name=re.compile("^Will your passport")).get_by_role("button", name="Work it out").click()
+    expect(page.get_by_role("group", name="Why are you travelling?")).to_be_visible()
 
 
 def _date_pairs() -> list[tuple[str, str]]:
@@ -221,23 +227,19 @@ def _date_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
-def test_javascript_rules_equal_python_rules(browser: Browser, url: str) -> None:
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(start_url(url, "crossing-into-timor-leste", "en"))
-        page.get_by_role("button", name="Answer on one page").click()
-        expect(page.locator("#lintas-checker-app")).to_be_visible()
-        pairs = _date_pairs()
-        for name, rule in RULES.items():
-            js = page.evaluate("([name, pairs]) => pairs.map(p => window.LintasRules[name](p[0], p[1]))",
-                               [name, pairs])
-            py = [rule.answer(dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in pairs]
-            wrong = [(p, j, q) for p, j, q in zip(pairs, js, py, strict=True) if j != q]
-            assert wrong == [], f"{name}: JavaScript and Python disagree on {wrong[:5]}"
-        assert page.evaluate("window.LintasRules.passport_valid_6_months('2024-09-10', '')") is None
-    finally:
-        context.close()
+def test_javascript_rules_equal_python_rules(js: Page, url: str) -> None:
+    page = js
+    page.goto(start_url(url, "crossing-into-timor-leste", "en"))
+    page.get_by_role("button", name="Answer on one page").click()
+    expect(page.locator("#lintas-checker-app")).to_be_visible()
+    pairs = _date_pairs()
+    for name, rule in RULES.items():
+        in_js = page.evaluate("([name, pairs]) => pairs.map(p => window.LintasRules[name](p[0], p[1]))",
+                              [name, pairs])
+        py = [rule.answer(dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in pairs]
+        wrong = [(p, j, q) for p, j, q in zip(pairs, in_js, py, strict=True) if j != q]
+        assert wrong == [], f"{name}: JavaScript and Python disagree on {wrong[:5]}"
+    assert page.evaluate("window.LintasRules.passport_valid_6_months('2024-09-10', '')") is None
 
 
 def outcome_paths(model: Site) -> list[str]:
@@ -320,7 +322,7 @@ def test_budget_check_counts_what_it_should(checker_site: Path) -> None:
 # ---------------------------------------------------------------------------- offline bundle, accessibility
 
 
-def test_offline_bundle_same_outcome_from_file_urls(browser: Browser, checker_site: Path, model: Site,
+def test_offline_bundle_same_outcome_from_file_urls(no_js: Page, js: Page, checker_site: Path, model: Site,
                                                     tmp_path: Path) -> None:
     """From the unzipped offline bundle (file://, 'index.html' links) both ways still agree."""
     import zipfile
@@ -332,30 +334,27 @@ def test_offline_bundle_same_outcome_from_file_urls(browser: Browser, checker_si
     start = next(tmp_path.rglob("en/checker/getting-a-passport/index.html"))
     base = start.parents[3].as_uri()  # the bundle's root folder
     fid, lang, answers, outcome = JOURNEYS[3]
-    off = answer_without_js(browser, base, fid, lang, answers, page_name="index.html")
-    on = answer_with_js(browser, base, model, fid, lang, answers, page_name="index.html")
+    off = answer_without_js(no_js, base, fid, lang, answers, page_name="index.html")
+    on = answer_with_js(js, base, model, fid, lang, answers, page_name="index.html")
     assert off[0] == f"{base}/en/checker/{fid}/{outcome}/index.html"
     assert on == off
 
 
-def test_checker_pages_pass_axe(browser: Browser, url: str) -> None:
+def test_checker_pages_pass_axe(js: Page, url: str) -> None:
     from axe_playwright_python.base import AXE_FILE_PATH
 
     axe = Path(AXE_FILE_PATH).read_text(encoding="utf-8")
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        found = {}
-        for path in ("en/checker/", "checker/crossing-into-timor-leste/", "en/checker/crossing-into-timor-leste/passport-valid/",
-                     "checker/crossing-into-timor-leste/border-pass/", "en/checker/getting-a-passport/review/",
-                     "en/checker/crossing-into-timor-leste/"):
-            page.goto(f"{url}/{path}")
-            if path == "en/checker/crossing-into-timor-leste/":  # the one-page form, with the date fields
-                page.get_by_role("button", name="Answer on one page").click()
-                page.get_by_label("An Indonesian citizen with a passport").check()
-            page.evaluate(axe)
-            result = page.evaluate("() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})")
-            found[path] = [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
-        assert found == {path: [] for path in found}
-    finally:
-        context.close()
+    page = js
+    found = {}
+    for path in ("en/checker/", "checker/crossing-into-timor-leste/", "en/checker/crossing-into-timor-leste/passport-valid/",
+                 "checker/crossing-into-timor-leste/border-pass/", "en/checker/getting-a-passport/review/",
+                 "en/checker/crossing-into-timor-leste/"):
+        page.goto(f"{url}/{path}")
+        if path == "en/checker/crossing-into-timor-leste/":  # the one-page form, with the date fields
+            page.get_by_role("button", name="Answer on one page").click()
+            page.get_by_label("An Indonesian citizen with a passport").check()
+        page.evaluate(axe)
+        result = page.evaluate("() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})")
+        found[path] = [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
+    assert found == {path: [] for path in found}
+
