@@ -66,12 +66,23 @@ def type_query(page: Page, url: str, query: str) -> None:
     box.press("Enter")
 
 
+# What the search page shows first: a result link, or its 'failed' status (search.js sets it when
+# Pagefind's promise is rejected, and nothing after it for that query).
+OUTCOME = """() => {
+  if (document.querySelector('#lintas-results a')) return 'found';
+  const ui = JSON.parse(document.getElementById('lintas-search-config').textContent).ui;
+  return document.getElementById('lintas-status').textContent === ui.failed ? 'failed' : false;
+}"""
+
+
 def results(page: Page, timeout: float = 15_000) -> list[str]:
-    """The result links once they show, or [] when the search reports that it failed."""
-    first = page.locator("#lintas-results a").first
+    """The result links once they show, or [] when the search reports that it failed (at once, not
+    after the whole timeout) or shows nothing within `timeout` ms."""
     try:
-        first.wait_for(timeout=timeout)
+        outcome = page.wait_for_function(OUTCOME, timeout=timeout).json_value()
     except Exception:
+        return []
+    if outcome != "found":
         return []
     return [str(a.get_attribute("href")) for a in page.locator("#lintas-results a").all()]
 
