@@ -7,8 +7,10 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
+import browser_errors
 import pytest
 from browser_errors import goto_settled
 from playwright.sync_api import Browser, Page
@@ -30,6 +32,32 @@ SCREEN_ONLY = (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", "
 # Page counts on A4 for the sample procedures (issue 7: one page for report-foreign-national).
 # 3 and 2 pages since per-fact citations: the numbered source list the [n] marks point to is printed content.
 MAX_PAGES = {"procedures/report-foreign-national/": 2, "procedures/passport-application/": 3}
+
+
+@pytest.fixture(scope="module")
+def print_page(browser: Browser) -> Iterator[Page]:
+    """One page for the print checks of this module, as the `page` fixture's (1024 x 768): each test
+    opens its own pages (goto_settled) and watches its own errors; what one could inherit from
+    another is the HTTP cache, the offline service worker (pages still come from the network first)
+    and print media, which `shared_print_page` resets to screen. A new context per test cost 0.2 s
+    and a cold load of every file."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def shared_print_page(print_page: Page) -> Page:
+    print_page.emulate_media(media="screen")  # as a new page: the previous test left it printing
+    return print_page
+
+
+@pytest.fixture
+def shared_print_errors(shared_print_page: Page) -> Iterator[list[str]]:
+    with browser_errors.watching(shared_print_page) as errors:
+        yield errors
 
 
 def long_date(iso: str, lang: str) -> str:
@@ -71,8 +99,10 @@ def check_print(page: Page, site_url: str, path: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 @pytest.mark.parametrize("proc", sorted(MAX_PAGES))
-def test_sample_procedures_print_on_few_a4_pages(proc: str, lang: str, page: Page, page_errors: list[str],
-                                                 site_url: str, built_site: Path) -> None:
+def test_sample_procedures_print_on_few_a4_pages(proc: str, lang: str, shared_print_page: Page,
+                                                 shared_print_errors: list[str], site_url: str,
+                                                 built_site: Path) -> None:
+    page, page_errors = shared_print_page, shared_print_errors
     path = ("" if lang == "id" else "en/") + proc
     if not (built_site / path / "index.html").is_file():
         pytest.fail(f"sample procedure /{path} is missing from the built site")
@@ -84,7 +114,9 @@ def test_sample_procedures_print_on_few_a4_pages(proc: str, lang: str, page: Pag
     assert page_errors == []
 
 
-def test_every_procedure_and_post_prints_address_and_review_date(page: Page, site_url: str, built_site: Path) -> None:
+def test_every_procedure_and_post_prints_address_and_review_date(shared_print_page: Page, site_url: str,
+                                                                 built_site: Path) -> None:
+    page = shared_print_page
     found = pages_by_type(built_site)
     paths = [p for kind in ("procedure", "post") for lang in ("id", "en") for p in found[kind][lang]]
     assert len(paths) >= 4
@@ -92,7 +124,9 @@ def test_every_procedure_and_post_prints_address_and_review_date(page: Page, sit
         check_print(page, site_url, path)
 
 
-def test_checker_outcomes_print_address_and_review_date(page: Page, site_url: str, built_site: Path) -> None:
+def test_checker_outcomes_print_address_and_review_date(shared_print_page: Page, site_url: str,
+                                                        built_site: Path) -> None:
+    page = shared_print_page
     if "checker-outcome" not in expected_types(built_site):
         pytest.skip("the built site has no travel checker")
     found = pages_by_type(built_site)["checker-outcome"]
