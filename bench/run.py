@@ -294,8 +294,7 @@ def worker_profile(spec: dict[str, Any]) -> dict[str, Any]:
     import lintas.pipeline as pl
     from lintas.config import BuildConfig
 
-    original = pl.render_site
-    pl.render_site = functools.partial(original, parallel=False)  # type: ignore[assignment]
+    os.environ["LINTAS_RENDER_JOBS"] = "1"  # both languages in this process
     config = BuildConfig.for_root(Path(spec["root"]), site_dir=Path(spec["site_dir"]),
                                   today=dt.date.fromisoformat(spec["today"]))
     profiler = cProfile.Profile()

@@ -12,6 +12,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,7 +39,7 @@ from .site.render import (
     template_problem,
     with_page_head,
 )
-from .site.renderer import RenderError, RenderSettings, render_site
+from .site.renderer import RenderError, RenderSettings, render_site, render_workers
 from .site.search import SearchIndexError, build_search_index, search_page, with_search_index
 from .site.ui import catalogue_problems
 from .write import (
@@ -196,10 +197,11 @@ def build(config: BuildConfig, *, bundle: bool = True, cache: CheckCache | None 
     if site is None:
         return BuildResult(problems, written=False)
     try:
-        with build_lock(config.site_dir), source_date_epoch(site):
+        # The render worker (if any) starts now: its start-up overlaps publishing and page making.
+        with render_workers() as workers, build_lock(config.site_dir), source_date_epoch(site):
             staging = make_staging(config.site_dir)
             try:
-                result = _build_into(site, config, staging, problems, bundle=bundle)
+                result = _build_into(site, config, staging, problems, bundle=bundle, workers=workers)
                 if not result.written:
                     discard(staging)
                     return result
@@ -266,7 +268,8 @@ def _write_changed(site_dir: Path, outputs: Outputs) -> None:
     write_outputs(site_dir, changed, replace=frozenset(p for p in changed if (site_dir / p).exists()))
 
 
-def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[Problem], *, bundle: bool) -> BuildResult:
+def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[Problem], *, bundle: bool,
+                workers: Executor | None = None) -> BuildResult:
     """One render (MkDocs) for the online site and, with `bundle`, the offline copy made from it.
 
     Pagefind indexes the online site while the bundle is checked and zipped and the online site's
@@ -299,7 +302,8 @@ def _build_into(site: Site, config: BuildConfig, staging: Path, problems: list[P
             work = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}.new-docs-", dir=config.site_dir.parent))
             try:
                 mark_ours(work)  # else a kill leaves it where recover() must not guess
-                offline = render_site(pages, work, staging, render_settings(site, config, variant))
+                offline = render_site(pages, work, staging, render_settings(site, config, variant),
+                                      workers=workers)
             finally:
                 cleaner = threading.Thread(target=remove_work_folder, args=(work,), daemon=True)
                 cleaner.start()

@@ -15,11 +15,13 @@ plugin, which is not run) and the Web Worker shim it needs from file://.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -427,35 +429,56 @@ def render_in_parallel() -> bool:
     return spare_cores() >= 1.0
 
 
+def _warm_up() -> None:
+    """A render worker's start: the imports its first render would pay."""
+    import material  # noqa: F401
+    import mkdocs.commands.build  # noqa: F401
+
+
+def _started() -> None:
+    """Nothing: submitted once, so that the worker process starts (and imports) right away."""
+
+
+@contextlib.contextmanager
+def render_workers(parallel: bool | None = None) -> Iterator[Executor | None]:
+    """The worker process for the languages after the first, started now, so that its start-up and
+    imports overlap whatever the caller does before `render_site`; None when the languages render
+    one after the other in this process (`parallel`, default `render_in_parallel()`)."""
+    if not (render_in_parallel() if parallel is None else parallel) or len(LANGS) < 2:
+        yield None
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # 'spawn' keeps the worker independent of whatever state the parent process holds.
+    with ProcessPoolExecutor(max_workers=len(LANGS) - 1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_warm_up) as pool:
+        pool.submit(_started)
+        yield pool
+
+
 def render_site(pages_by_lang: dict[str, list[Page]], work_dir: Path, out_dir: Path, settings: RenderSettings,
-                *, parallel: bool | None = None) -> dict[str, bytes] | None:
+                *, parallel: bool | None = None, workers: Executor | None = None) -> dict[str, bytes] | None:
     """Indonesian at the root of `out_dir`, English under en/; with `settings.bundle`, returns the
     offline copy of the same render (file bytes by site path, laid out the same way).
 
-    The languages are independent MkDocs builds. With `parallel` (default: `render_in_parallel()`)
-    the other languages render in a separate process while this one renders the first (each also
-    splits its pages into the two variants). Each renders into its own folder (MkDocs empties its
+    The languages are independent MkDocs builds. This process renders the first; the others render
+    in `workers` (from `render_workers`) or, without them and with `parallel` (default:
+    `render_in_parallel()`), in a worker started here; else one after the other here. Each also
+    splits its pages into the two variants and renders into its own folder (MkDocs empties its
     site_dir first); the English one is moved under en/."""
     jobs = [(pages_by_lang[lang], lang, work_dir, work_dir / f"site-{lang}", settings) for lang in LANGS]
     copies: dict[str, dict[str, bytes] | None] = {}
-    if parallel is None:
-        parallel = render_in_parallel()
-    if parallel and len(jobs) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # 'spawn' keeps the worker independent of whatever state the parent process holds.
-        with ProcessPoolExecutor(max_workers=len(jobs) - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            others = [pool.submit(_render_one, job) for job in jobs[1:]]
-            lang, copy = _render_one(jobs[0])
-            copies[lang] = copy
-            for future in others:
-                lang, copy = future.result()
-                copies[lang] = copy
-    else:
-        for job in jobs:
-            lang, copy = _render_one(job)
-            copies[lang] = copy
+    if workers is None and len(jobs) > 1 and (render_in_parallel() if parallel is None else parallel):
+        with render_workers(parallel=True) as started:
+            return render_site(pages_by_lang, work_dir, out_dir, settings, workers=started)
+    others = [workers.submit(_render_one, job) for job in jobs[1:]] if workers is not None else []
+    for job in jobs[:1] if workers is not None else jobs:
+        lang, copy = _render_one(job)
+        copies[lang] = copy
+    for future in others:
+        lang, copy = future.result()
+        copies[lang] = copy
     _move_languages(work_dir, "site", out_dir)
     if not settings.bundle:
         return None
