@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -319,14 +320,21 @@ def browser() -> Iterator[object]:
             instance.close()
 
 
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1024, "height": 768})  # type: ignore[attr-defined]
-    pg = context.new_page()
+@contextlib.contextmanager
+def page_of_its_own(browser: object, **options: object) -> Iterator[object]:
+    """A page in a browser context of its own (by default 1024 x 768), closed afterwards. Module
+    fixtures that share one page between read-only tests make theirs with it too."""
+    context = browser.new_context(**{"viewport": {"width": 1024, "height": 768}, **options})  # type: ignore[attr-defined]
     try:
-        yield pg
+        yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    with page_of_its_own(browser) as pg:
+        yield pg
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from typing import Any
 import browser_errors
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
+from conftest import page_of_its_own
 from playwright.sync_api import Page, expect
 
 from bench.page_weight import (
@@ -57,11 +58,8 @@ def samples(built_site: Path) -> dict[tuple[str, str], str]:
 # starts with its own navigation, at its own viewport size, with its own error watch.
 @pytest.fixture(scope="module")
 def one_page(browser: Any) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with page_of_its_own(browser) as page:
+        yield page
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from browser_errors import goto_settled
+from conftest import page_of_its_own
 from playwright.sync_api import Page
 from test_browser_print import printed
 
@@ -53,20 +54,14 @@ def check_targets(page: Page, path: str) -> list[tuple[str, str]]:
 # reset to screen first. A new context per test cost 0.2 s and a cold load of every file.
 @pytest.fixture(scope="module")
 def no_js_page(browser: Any) -> Any:
-    context = browser.new_context(viewport={"width": 1024, "height": 768}, java_script_enabled=False)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with page_of_its_own(browser, java_script_enabled=False) as page:
+        yield page
 
 
 @pytest.fixture(scope="module")
 def js_page(browser: Any) -> Any:
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with page_of_its_own(browser) as page:
+        yield page
 
 
 @pytest.mark.parametrize("path", ALL)

@@ -13,6 +13,7 @@ from pathlib import Path
 import browser_errors
 import pytest
 from browser_errors import goto_settled
+from conftest import page_of_its_own
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
@@ -41,11 +42,8 @@ def print_page(browser: Browser) -> Iterator[Page]:
     another is the HTTP cache, the offline service worker (pages still come from the network first)
     and print media, which `shared_print_page` resets to screen. A new context per test cost 0.2 s
     and a cold load of every file."""
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with page_of_its_own(browser) as page:
+        yield page
 
 
 @pytest.fixture

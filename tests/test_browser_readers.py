@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import page_of_its_own
 
 from bench.page_weight import representatives
 
@@ -37,11 +38,8 @@ def reader_page(browser: Any) -> Iterator[Any]:
     HTTP cache, the offline service worker and Material's web storage, none of which changes a
     layout; the site sets no cookie. A new context per test cost 0.2 s and a cold load of every
     stylesheet and script."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with page_of_its_own(browser, viewport={"width": 1280, "height": 800}) as page:
+        yield page
 
 
 @contextmanager
