@@ -98,8 +98,9 @@ def _cpu_seconds() -> float:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """With LINTAS_TEST_BUILD_LOG: each test's CPU seconds (set-up, call, tear-down; this process and
-    the children it waited for, e.g. `build.py`, MkDocs workers, Pagefind; Chromium's only when it
-    closes at the end of the session) and wall seconds."""
+    the children it waited for, e.g. `build.py`, MkDocs workers, Pagefind) and wall seconds.
+    Chromium's work is not in them: its renderer processes are re-parented to init and nobody here
+    waits for them, so a browser test's wall seconds far above its CPU seconds are mostly Chromium."""
     if not BUILD_LOG:
         yield
         return
