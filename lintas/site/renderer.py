@@ -469,16 +469,16 @@ def render_site(pages_by_lang: dict[str, list[Page]], work_dir: Path, out_dir: P
     site_dir first); the English one is moved under en/."""
     jobs = [(pages_by_lang[lang], lang, work_dir, work_dir / f"site-{lang}", settings) for lang in LANGS]
     copies: dict[str, dict[str, bytes] | None] = {}
-    if workers is None and len(jobs) > 1 and (render_in_parallel() if parallel is None else parallel):
-        with render_workers(parallel=True) as started:
-            return render_site(pages_by_lang, work_dir, out_dir, settings, workers=started)
-    others = [workers.submit(_render_one, job) for job in jobs[1:]] if workers is not None else []
-    for job in jobs[:1] if workers is not None else jobs:
-        lang, copy = _render_one(job)
-        copies[lang] = copy
-    for future in others:
-        lang, copy = future.result()
-        copies[lang] = copy
+    with contextlib.ExitStack() as stack:
+        if workers is None:
+            workers = stack.enter_context(render_workers(parallel))
+        others = [workers.submit(_render_one, job) for job in jobs[1:]] if workers is not None else []
+        for job in jobs[:1] if workers is not None else jobs:
+            lang, copy = _render_one(job)
+            copies[lang] = copy
+        for future in others:
+            lang, copy = future.result()
+            copies[lang] = copy
     _move_languages(work_dir, "site", out_dir)
     if not settings.bundle:
         return None
