@@ -31,11 +31,14 @@ PHONE = {"width": 360, "height": 740}
 
 
 class LoggingServer:
-    """The site folder over HTTP; `log` holds (time.time(), path) of every request."""
+    """The site folder over HTTP; `log` holds (time.time(), path) of every request. While `offline`
+    is set, a request is logged and answered with nothing (the browser sees a network error)."""
 
     def __init__(self, folder: Path) -> None:
         self.log: list[tuple[float, str]] = []
+        self.offline = False
         log = self.log
+        server = self
 
         class Handler(SimpleHTTPRequestHandler):
             def log_message(self, *args: Any) -> None:
@@ -43,6 +46,9 @@ class LoggingServer:
 
             def send_head(self) -> Any:
                 log.append((time.time(), self.path))
+                if server.offline:
+                    self.close_connection = True
+                    return None
                 return super().send_head()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(folder)))
@@ -69,6 +75,14 @@ def server(project: Path) -> Iterator[LoggingServer]:
         yield srv
     finally:
         srv.close()
+
+
+def set_offline(context: Any, server: LoggingServer, offline: bool) -> None:
+    """The phone loses (or regains) its connection. Playwright's switch does not cover the browser's
+    own update check of sw.js, so the server goes offline too: otherwise a rebuilt sw.js could reach
+    an "offline" phone and its new worker fetch the essentials while a test watches the log."""
+    server.offline = offline
+    context.set_offline(offline)
 
 
 def worker_config(site: Path) -> dict[str, Any]:
@@ -124,7 +138,7 @@ def test_first_visit_keeps_the_essentials_that_then_work_offline(browser: Any, s
         names = page.evaluate("caches.keys()")
         assert f"lintas-{config['version']}-id" in names, names
 
-        context.set_offline(True)
+        set_offline(context, server, True)
         kept_pages = [p for p in config["essentials"]["id"] if p == "" or p.endswith("/")]
         for path in ("procedures/cross-into-timor-leste/", "procedures/passport-application/"):
             assert path in kept_pages
@@ -158,6 +172,7 @@ def test_first_visit_keeps_the_essentials_that_then_work_offline(browser: Any, s
         assert response is not None and response.status == 503
         assert "tidak tersimpan" in page.inner_text("h1")
     finally:
+        server.offline = False
         context.close()
 
 
@@ -169,11 +184,12 @@ def test_english_reader_keeps_english_pages(browser: Any, server: LoggingServer,
         names = page.evaluate("caches.keys()")
         version = worker_config(project / "site")["version"]
         assert f"lintas-{version}-en" in names and f"lintas-{version}-id" not in names, names
-        context.set_offline(True)
+        set_offline(context, server, True)
         assert_kept_page(page, f"{server.url}/en/posts/plbn-wini/", r"^Saved on \d{1,2} \w+ \d{4}\.", server)
         page.goto(f"{server.url}/en/search/?q=passport")
         assert "Search needs an internet connection" in page.inner_text(".lintas-offline-search")
     finally:
+        server.offline = False
         context.close()
 
 
@@ -190,7 +206,7 @@ def test_a_rebuild_reaches_the_phone_once_it_is_online_again(browser: Any, built
         page = context.new_page()
         keep_on_first_visit(page, srv.url + "/")
         old = worker_config(site)["version"]
-        context.set_offline(True)
+        set_offline(context, srv, True)
         assert_kept_page(page, f"{srv.url}/posts/plbn-wini/", r"^Disimpan pada", srv)
         assert marker not in page.content()
 
@@ -205,11 +221,14 @@ def test_a_rebuild_reaches_the_phone_once_it_is_online_again(browser: Any, built
         assert_kept_page(page, f"{srv.url}/posts/plbn-wini/", r"^Disimpan pada", srv)
         assert marker not in page.content()
 
-        context.set_offline(False)
+        # Back online, the open page looks for a newer build (its "online" handler): the new worker
+        # keeps the essentials again, in the new build's cache.
+        set_offline(context, srv, False)
+        wait_until(page, "v => caches.keys().then(k => k.includes(`lintas-${v}-id`))", new)
         page.goto(f"{srv.url}/posts/plbn-wini/")
         assert marker in page.content() and page.locator(".lintas-saved").count() == 0  # from the network
-        # The new worker keeps the essentials again, takes over once the site's tab is closed (at
-        # the latest), and the old build's caches go: asked of the worker itself, with no tab open.
+        # The new worker takes over once the site's tab is closed (at the latest), and the old
+        # build's caches go: asked of the worker itself, with no tab open.
         page.close()
         deadline = time.monotonic() + 90
         names: list[str] = []
@@ -224,7 +243,7 @@ def test_a_rebuild_reaches_the_phone_once_it_is_online_again(browser: Any, built
             time.sleep(0.1)
         assert f"lintas-{new}-id" in names and not any(old in n for n in names), names
         page = context.new_page()
-        context.set_offline(True)
+        set_offline(context, srv, True)
         assert_kept_page(page, f"{srv.url}/posts/plbn-wini/", r"^Disimpan pada", srv)
         assert marker in page.content()
         assert_kept_page(page, f"{srv.url}/procedures/passport-application/", r"^Disimpan pada", srv)
