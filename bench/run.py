@@ -988,6 +988,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=10_000_000, help="record rows to aggregate")
     parser.add_argument("--quick", action="store_true", help="tiny run to prove the harness works (N=20, 20,000 rows)")
     parser.add_argument("--seed", type=int, default=corpus_mod.SEED)
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="runs of the sub-second measurements (check, aggregation), median kept (default 5)")
     parser.add_argument("--repeat", type=int, help="runs of short measurements, median kept (default 3; 1 with --quick)")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--no-serve", action="store_true", help="skip the real `serve` loop")
@@ -1036,7 +1038,7 @@ def main(argv: list[str] | None = None) -> int:
     runner = Runner(out, log)
     today = corpus_mod.TODAY.isoformat()
     report: dict[str, Any] = {"date": dt.date.today().isoformat(), "n": args.n, "seed": args.seed,
-                              "quick": args.quick, "machine": machine(), "corpus": {}, "builds": {}, "sample": {},
+                              "quick": args.quick, "rounds": args.rounds, "machine": machine(), "corpus": {}, "builds": {}, "sample": {},
                               "bare_mkdocs": {}, "aggregation": {"rows": args.rows}}
 
     def save(final: bool = False) -> None:
@@ -1080,11 +1082,11 @@ def main(argv: list[str] | None = None) -> int:
     log(f"rows: {rows_info}")
     agg: dict[str, Any] = report["aggregation"]
     agg.update(rows_info)
-    # Ours and the direct query take turns (at least 5 rounds): their ratio is the median of the
+    # Ours and the direct query take turns (--rounds, 5 by default): their ratio is the median of the
     # per-round ratios, so a slow spell on a shared machine does not land on one side only.
     agg["lintas"], agg["duckdb"] = runner.interleaved(
         [("agg_lintas", {"root": str(rows_root), "today": today}, "aggregate_s"),
-         ("agg_duckdb", {"csv": rows_info["csv"]}, "total_s")], max(args.repeat, 5))
+         ("agg_duckdb", {"csv": rows_info["csv"]}, "total_s")], max(args.repeat, args.rounds))
     agg["pandas"] = runner.repeated("agg_pandas", {"csv": rows_info["csv"]}, args.repeat)
     log("aggregation: " + json.dumps({k: agg[k].get("aggregate_s", agg[k].get("total_s", agg[k].get("error")))
                                       for k in ("lintas", "duckdb", "pandas")}))
@@ -1095,7 +1097,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # The sample site: `check`, the full build and bare MkDocs of its online trees.
     sample = copy_sample(out)
-    report["sample"]["check"] = measure_check(sample, max(args.repeat, 5))
+    report["sample"]["check"] = measure_check(sample, max(args.repeat, args.rounds))
     log(f"check (sample): {report['sample']['check'].get('total_s')} s")
     spec_sample = {"root": str(sample), "site_dir": str(sample / "site"), "today": dt.date.today().isoformat(),
                    "trees": str(trees / "sample")}

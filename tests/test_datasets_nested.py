@@ -10,13 +10,18 @@ import itertools
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import linprog
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from lintas.datasets.aggregate import Table
 from lintas.datasets.definition import TOTAL
 from lintas.datasets.disclosure import Rule, protect
 from lintas.datasets.joint import View, joint_protect
 from lintas.datasets.nested import nesting, protect_all
+from lintas.datasets.parts import components
 
 MONTHS = tuple(f"2024-{m:02d}" for m in range(1, 7))
 QUARTERS = ("2024-Q1", "2024-Q2")
@@ -164,3 +169,19 @@ def test_split_model_sees_two_figures_that_disagree() -> None:
     assert not Split(3, rows, [(7.0, 7.0), (8.0, 8.0), (0.0, INF)], coef).feasible()
     assert Split(3, rows, [(7.0, 7.0), (7.0, 7.0), (0.0, INF)], coef).feasible()
     assert not Split(3, rows, [(7.0, 7.0), (7.0, 7.0), (-INF, -1.0)], coef).feasible()
+
+
+@given(st.integers(1, 60).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=90))))
+@settings(max_examples=200, deadline=None)
+def test_parts_are_the_connected_components_scipy_finds(graph: tuple[int, list[tuple[int, int]]]) -> None:
+    """The split's own labelling (no SciPy at build time) against scipy.sparse.csgraph."""
+    n, edges = graph
+    heads = np.array([h for h, _ in edges], dtype=int)
+    tails = np.array([t for _, t in edges], dtype=int)
+    label = components(n, heads, tails)
+    count, theirs = connected_components(coo_matrix((np.ones(len(edges)), (heads, tails)), shape=(n, n)),
+                                         directed=False)
+    assert len(set(label.tolist())) == count
+    assert len(set(zip(label.tolist(), theirs.tolist(), strict=True))) == count  # the same partition
+    assert all(label[i] == min(j for j in range(n) if theirs[j] == theirs[i]) for i in range(n))

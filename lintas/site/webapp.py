@@ -6,6 +6,7 @@ PNG keeps the letter inside the central safe circle (40 % radius) that launchers
 
 from __future__ import annotations
 
+import functools
 import json
 import struct
 import zlib
@@ -62,6 +63,7 @@ def _letter(u: float, v: float) -> bool:
     return (5 <= u < 7 and 3 <= v < 13) or (5 <= u < 12 and 11 <= v < 13)
 
 
+@functools.cache  # the same bytes every build: drawn once per process
 def icon_png(size: int, maskable: bool) -> bytes:
     bg = (*_rgb(THEME_COLOR), 255)
     fg = (255, 255, 255, 255)
