@@ -15,7 +15,7 @@ from typing import Any
 import browser_errors
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
-from conftest import page_of_its_own
+from conftest import NO_WORKER, page_of_its_own
 from playwright.sync_api import Page, expect
 
 from bench.page_weight import (
@@ -170,7 +170,7 @@ OVERFLOW = """() => {
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_page_type_reflows_at_320_px(lang: str, browser: Any, site_url: str, built_site: Path,
                                            samples: dict[tuple[str, str], str]) -> None:
-    context = browser.new_context(viewport={"width": 320, "height": 640})
+    context = browser.new_context(viewport={"width": 320, "height": 640}, **NO_WORKER)
     try:
         page = context.new_page()
         problems = []
@@ -197,8 +197,14 @@ def test_reflow_check_notices_a_page_wider_than_the_screen(browser: Any) -> None
         context.close()
 
 
-def test_every_page_loads_cleanly(page: Page, page_errors: list[str], site_url: str, built_site: Path) -> None:
-    """Every HTML page of both languages: no console error, no failed request, right lang, headed tables."""
+def test_every_page_loads_cleanly(browser: Any, site_url: str, built_site: Path) -> None:
+    """Every HTML page of both languages: no console error, no failed request, right lang, headed tables;
+    with the offline service worker on, as a reader has it (every page comes through it)."""
+    with page_of_its_own(browser, service_workers="allow") as page:
+        _every_page_loads_cleanly(page, browser_errors.watch(page), site_url, built_site)
+
+
+def _every_page_loads_cleanly(page: Page, page_errors: list[str], site_url: str, built_site: Path) -> None:
     problems: list[str] = []
     paths = site_pages(built_site)
     assert len(paths) > 40

@@ -13,7 +13,7 @@ from pathlib import Path
 import browser_errors
 import pytest
 from browser_errors import goto_settled
-from conftest import page_of_its_own
+from conftest import NO_WORKER, page_of_its_own
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
@@ -138,7 +138,7 @@ def test_print_check_fails_without_the_address(browser: Browser, site_url: str, 
     path = "procedures/report-foreign-national/"
     # The site's CSP (style-src 'self') blocks an injected style; this context bypasses CSP only for the test's
     # own injection, the page itself is unchanged.
-    context = browser.new_context(viewport={"width": 1024, "height": 768}, bypass_csp=True)
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, bypass_csp=True, **NO_WORKER)
     try:
         page = context.new_page()
         goto_settled(page, f"{site_url}/{path}")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import browser_errors
 import pytest
+from conftest import NO_WORKER
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
@@ -122,10 +123,9 @@ def no_js(browser: Browser) -> Iterator[Page]:
     """A page with JavaScript off, shared by the tests of this module; `js`: one with it on. The
     checker keeps a reader's answers in the page alone (no cookie, no web storage: checker.js and
     start.js use neither), every use below starts with its own navigation to a start page and
-    watches its own errors; what a test could inherit is the HTTP cache and the offline service
-    worker (pages still come from the network first), which change no answer. A new context per use
+    watches its own errors; what a test could inherit is the HTTP cache, which changes no answer. A new context per use
     cost 0.2 s and a cold load of every stylesheet and script each time."""
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False, **NO_WORKER)
     try:
         yield context.new_page()
     finally:
@@ -134,7 +134,7 @@ def no_js(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture(scope="module")
 def js(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
+    context = browser.new_context(**NO_WORKER)
     try:
         yield context.new_page()
     finally:
@@ -253,7 +253,7 @@ def outcome_paths_and_dates(model: Site) -> list[tuple[str, str]]:
 
 
 def test_every_outcome_prints_on_at_most_two_a4_pages(browser: Browser, url: str, model: Site) -> None:
-    context = browser.new_context()
+    context = browser.new_context(**NO_WORKER)
     try:
         page = context.new_page()
         too_long = {}
