@@ -140,15 +140,19 @@ function fromCache(request) {
 
 var KEPT_TYPES = /^(text\/html|text\/css|text\/javascript|application\/javascript|image\/|application\/manifest\+json)/;
 
+/* Replaced by a newer build's worker: that worker deleted this build's caches when it took over, and
+ * a copy stored now would bring one back (it would stay until the next build's worker). */
+function replaced() { return !!(self.serviceWorker && self.serviceWorker.state === "redundant"); }
+
 function store(request, response) {
   /* A fresh copy replaces the kept one where it is, else goes to the visited pages. */
-  if (!KEPT_TYPES.test(response.headers.get("content-type") || "")) { return Promise.resolve(); }
+  if (replaced() || !KEPT_TYPES.test(response.headers.get("content-type") || "")) { return Promise.resolve(); }
   var url = request.url.split("#")[0].split("?")[0];
   var lang = langOf(url);
   var path = url.slice(SCOPE.length);
   var name = (LINTAS.essentials[lang] || []).indexOf(path) >= 0 ? cacheName(lang) : VISITED;
   return stamped(response).then(function (copy) {
-    return caches.open(name).then(function (c) { return c.put(url, copy); });
+    return replaced() ? null : caches.open(name).then(function (c) { return c.put(url, copy); });
   });
 }
 
