@@ -98,15 +98,38 @@ def _cpu_seconds() -> float:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """With LINTAS_TEST_BUILD_LOG: each test's CPU seconds (set-up, call, tear-down; this process and
-    the children it waited for, e.g. `build.py`, MkDocs workers, Pagefind) and wall seconds.
-    Chromium's work is not in them: its renderer processes are re-parented to init and nobody here
-    waits for them, so a browser test's wall seconds far above its CPU seconds are mostly Chromium."""
+    the children it waited for, e.g. `build.py`, MkDocs workers, Pagefind), wall seconds, and the
+    CPU seconds of the live processes below this one ("tree": Chromium, whose renderers its zygote
+    reaps, the Playwright driver, test servers), which the first figure gets only when they end."""
     if not BUILD_LOG:
         yield
         return
-    cpu, wall = _cpu_seconds(), time.monotonic()
+    cpu, wall, tree = _cpu_seconds(), time.monotonic(), _tree_seconds()
     yield
-    log_event("cpu", f"{_cpu_seconds() - cpu:.2f} wall {time.monotonic() - wall:.2f}", test=item.nodeid)
+    log_event("cpu", f"{_cpu_seconds() - cpu:.2f} wall {time.monotonic() - wall:.2f} "
+              f"tree {_tree_seconds() - tree:.2f}", test=item.nodeid)
+
+
+def _tree_seconds() -> float:
+    """CPU seconds of the live processes below this one (Chromium, its driver, servers), with the
+    children they have reaped: what _cpu_seconds misses until they end."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = sum(int(x) for x in fields[11:15])
+    below, frontier = set(), {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - below
+        below |= frontier
+    return sum(times[pid] for pid in below) / tick
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
