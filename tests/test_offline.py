@@ -151,3 +151,48 @@ def test_the_file_bundle_has_no_worker_manifest_or_keep_control(built_site: Path
                 html = zf.read(name).decode("utf-8")
                 assert "offline.js" not in html and "manifest.webmanifest" not in html, name
                 assert "lintas-keep" not in html and "lintas-saved" not in html, name
+
+
+def test_the_file_bundle_leaves_out_source_maps_and_unused_lunr_files(built_site: Path) -> None:
+    """Decision 0015: what no page of the copy loads stays out of the download; the online site keeps
+    Material's assets as they are."""
+    from lintas.site.offline_search import LUNR_LANG
+    from lintas.site.renderer import LUNR_DIR, lunr_files
+
+    with zipfile.ZipFile(io.BytesIO((built_site / "downloads/lintas-offline.zip").read_bytes())) as zf:
+        names = zf.namelist()
+    assert not [n for n in names if n.endswith(".map")]
+    for prefix in ("lintas/", "lintas/en/"):
+        kept = {n.removeprefix(prefix) for n in names if n.startswith(prefix + LUNR_DIR)}
+        assert kept == set(lunr_files(LUNR_LANG)), prefix
+        assert any(n == prefix + "search/search_index.js" for n in names)
+    online = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*") if p.is_file()}
+    assert any(n.endswith(".min.js.map") for n in online) and any(n.startswith(LUNR_DIR) for n in online)
+
+
+def test_lunr_files_are_those_materials_search_worker_loads() -> None:
+    """lunr_files mirrors the language set-up of Material's search worker (the installed one): each
+    rule is found in its source, and each file named exists among its assets."""
+    import material
+
+    from lintas.site.renderer import LUNR_DIR, lunr_files
+
+    assets = Path(material.__file__).parent / "templates"
+    worker = next((assets / "assets/javascripts/workers").glob("search.*.min.js")).read_text(encoding="utf-8")
+    ident = r"[\w$]+"
+    rules = [rf'case"ja":{ident}\.push\(`\$\{{{ident}\}}/tinyseg\.js`\)',
+             rf'case"hi":case"th":{ident}\.push\(`\$\{{{ident}\}}/wordcut\.js`\)',
+             rf'{ident}!=="en"&&{ident}\.push\(`\$\{{{ident}\}}/min/lunr\.\$\{{{ident}\}}\.min\.js`\)',
+             rf'{ident}\.lang\.length>1&&{ident}\.push\(`\$\{{{ident}\}}/min/lunr\.multi\.min\.js`\)',
+             rf'importScripts\(`\$\{{{ident}\}}/min/lunr\.stemmer\.support\.min\.js`']
+    for rule in rules:
+        assert re.search(rule, worker), rule
+    assert lunr_files(["en"]) == frozenset()
+    assert lunr_files(["ja"]) == {LUNR_DIR + f for f in ("tinyseg.js", "min/lunr.ja.min.js",
+                                                          "min/lunr.stemmer.support.min.js")}
+    assert lunr_files(["en", "th"]) == {LUNR_DIR + f for f in ("wordcut.js", "min/lunr.th.min.js",
+                                                                "min/lunr.multi.min.js",
+                                                                "min/lunr.stemmer.support.min.js")}
+    for langs in (["ja"], ["en", "th"], ["de", "fr"], ["hi"]):
+        for path in lunr_files(langs):
+            assert (assets / path).is_file(), path

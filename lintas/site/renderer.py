@@ -229,6 +229,36 @@ def offline_html(html: str) -> str:
     return file_urls(_SEARCH_ATTR.sub("", _keep(html, "offline")))
 
 
+LUNR_DIR = "assets/javascripts/lunr/"
+
+
+def lunr_files(langs: list[str]) -> frozenset[str]:
+    """Material's lunr files that its search worker (assets/javascripts/workers/search.*.js) loads
+    for an index of `langs`: lunr.stemmer.support with lunr.<lang> for each language but English
+    (built into lunr), tinyseg.js for Japanese, wordcut.js for Hindi and Thai, lunr.multi for more
+    than one language. Paths under the language root."""
+    files: list[str] = []
+    for lang in langs:
+        if lang == "ja":
+            files.append("tinyseg.js")
+        elif lang in ("hi", "th"):
+            files.append("wordcut.js")
+        if lang != "en":
+            files.append(f"min/lunr.{lang}.min.js")
+    if len(langs) > 1:
+        files.append("min/lunr.multi.min.js")
+    if files:
+        files.append("min/lunr.stemmer.support.min.js")
+    return frozenset(f"{LUNR_DIR}{name}" for name in files)
+
+
+def left_out_offline(rel: str, lunr: frozenset[str]) -> bool:
+    """Theme files the offline copy leaves out (decision 0015): source maps (for a debugger, never
+    loaded by a page) and the lunr language files its search index does not use (`lunr`, from
+    `lunr_files`). About a quarter of the copy, which readers download on weak connections."""
+    return rel.endswith(".map") or (rel.startswith(LUNR_DIR) and rel not in lunr)
+
+
 def _page_order(rel: str) -> tuple[tuple[str, ...], bool, str]:
     *folders, name = rel.split("/")
     return tuple(folders), name != "index.html", name
@@ -242,6 +272,7 @@ def split_variants(site_dir: Path, search_config: Mapping[str, Any] | None, temp
     writing it to disk and removing it cost more than making it). `online_only`: pages the offline
     copy leaves out (the Pagefind search page)."""
     copy: dict[str, bytes] | None = {} if search_config is not None else None
+    lunr = lunr_files(list(search_config["lang"])) if search_config is not None else frozenset()
     docs: list[tuple[str, list[dict[str, str]]]] = []  # the copy's search index, by page
     for dirpath, _dirs, names in os.walk(site_dir):
         folder = Path(dirpath)
@@ -259,7 +290,7 @@ def split_variants(site_dir: Path, search_config: Mapping[str, Any] | None, temp
                 if copy is not None and rel not in online_only:
                     copy[rel] = offline_html(html).encode("utf-8")
                     docs.append((rel, offline_search.page_entries(html, rel)))
-            elif copy is not None:
+            elif copy is not None and not left_out_offline(rel, lunr):
                 copy[rel] = path.read_bytes()
     # The online site publishes one sitemap of its own, with both languages (discovery.py), and
     # searches with Pagefind.
