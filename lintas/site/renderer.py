@@ -255,7 +255,7 @@ def lunr_files(langs: list[str]) -> frozenset[str]:
 def left_out_offline(rel: str, lunr: frozenset[str]) -> bool:
     """Theme files the offline copy leaves out (decision 0015): source maps (for a debugger, never
     loaded by a page) and the lunr language files its search index does not use (`lunr`, from
-    `lunr_files`). About a quarter of the copy, which readers download on weak connections."""
+    `lunr_files`). A third of the zipped copy, which readers download on weak connections."""
     return rel.endswith(".map") or (rel.startswith(LUNR_DIR) and rel not in lunr)
 
 
