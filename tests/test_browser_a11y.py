@@ -201,27 +201,24 @@ def test_every_page_loads_cleanly(browser: Any, site_url: str, built_site: Path)
     """Every HTML page of both languages: no console error, no failed request, right lang, headed tables;
     with the offline service worker on, as a reader has it (every page comes through it)."""
     with page_of_its_own(browser, service_workers="allow") as page:
-        _every_page_loads_cleanly(page, browser_errors.watch(page), site_url, built_site)
-
-
-def _every_page_loads_cleanly(page: Page, page_errors: list[str], site_url: str, built_site: Path) -> None:
-    problems: list[str] = []
-    paths = site_pages(built_site)
-    assert len(paths) > 40
-    fetched: set[str] = set()
-    page.on("requestfinished", lambda r: fetched.add(r.url))
-    for path in paths:
-        page.goto(f"{site_url}/{path}")
-        structure = page.evaluate(STRUCTURE)
-        # The favicon comes after 'load': leaving before it arrives would abort it (a failed request).
-        for _ in range(200):
-            if all(icon in fetched for icon in structure["icons"]):
-                break
-            page.wait_for_timeout(10)
-        problems += [f"/{path}: {p}" for p in structure_problems(structure, "en" if path.startswith("en/") else "id")]
-        problems += [f"/{path}: {e}" for e in page_errors]
-        page_errors.clear()
-    assert problems == []
+        page_errors = browser_errors.watch(page)
+        problems: list[str] = []
+        paths = site_pages(built_site)
+        assert len(paths) > 40
+        fetched: set[str] = set()
+        page.on("requestfinished", lambda r: fetched.add(r.url))
+        for path in paths:
+            page.goto(f"{site_url}/{path}")
+            structure = page.evaluate(STRUCTURE)
+            # The favicon comes after 'load': leaving before it arrives would abort it (a failed request).
+            for _ in range(200):
+                if all(icon in fetched for icon in structure["icons"]):
+                    break
+                page.wait_for_timeout(10)
+            problems += [f"/{path}: {p}" for p in structure_problems(structure, "en" if path.startswith("en/") else "id")]
+            problems += [f"/{path}: {e}" for e in page_errors]
+            page_errors.clear()
+        assert problems == []
 
 
 BAD_PAGE = """<!doctype html><html><head><title>bad</title></head><body>
