@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "lintas"
 
 # The ground floor: every stage may use it, it uses nothing above it.
-GROUND = {"lintas", "lintas.config", "lintas.escape", "lintas.i18n", "lintas.outputs", "lintas.problems",
+GROUND = {"lintas", "lintas.cache", "lintas.config", "lintas.escape", "lintas.i18n", "lintas.outputs", "lintas.problems",
           "lintas.urls", "lintas.write"}
 # The floors of the house, bottom up (docs/architecture.md): a module imports only from its own
 # place or from a lower floor.

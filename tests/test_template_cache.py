@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from jinja2 import DictLoader, Environment, pass_context
 
+from lintas.cache import cache_dir
 from lintas.site import template_cache
-from lintas.site.template_cache import TemplateCache, cache_dir, with_cache
+from lintas.site.template_cache import TemplateCache, with_cache
 from lintas.site.template_cache import template_cache as the_cache
 
 

@@ -1,17 +1,23 @@
 """Catalog files: DCAT-AP 3 (JSON-LD and Turtle), DCAT-US data.json, schema.org Dataset.
 
 The JSON-LD is written here as plain JSON with an inline @context (deterministic, no network to
-read it); rdflib parses it and writes the Turtle. Every node has an IRI under the site's address,
-not a blank node, so both files come out the same on every build. Vocabulary values are the EU
+read it); rdflib parses it and writes the Turtle, which the build cache keeps (`lintas/cache.py`:
+rdflib takes about a quarter of a second, and the catalogue rarely changes between builds). Every
+node has an IRI under the site's address, not a blank node, so both files come out the same on
+every build. Vocabulary values are the EU
 authority URIs DCAT-AP asks for, typed explicitly so the graph validates on its own.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
+from ..cache import derived
 from ..content.model import Site
 from ..urls import absolute
 from .definition import Dataset
@@ -234,14 +240,20 @@ def catalog_jsonld(datasets: Sequence[Dataset], site: Site,
 
 
 def catalog_turtle(jsonld: Mapping[str, Any]) -> bytes:
+    text = json.dumps(jsonld)
+    # Everything the Turtle depends on: the graph, rdflib's version and this module's code.
+    key = "\0".join((text, version("rdflib"), hashlib.sha256(Path(__file__).read_bytes()).hexdigest()))
+    return derived("catalog.ttl", key.encode(), lambda: _turtle(text))
+
+
+def _turtle(jsonld_text: str) -> bytes:
     from rdflib import Graph
 
     graph = Graph()
-    graph.parse(data=json.dumps(jsonld), format="json-ld")
+    graph.parse(data=jsonld_text, format="json-ld")
     for prefix, ns in CONTEXT.items():
         graph.bind(prefix, ns)
-    text = graph.serialize(format="turtle")
-    return text.encode("utf-8")
+    return graph.serialize(format="turtle").encode("utf-8")
 
 
 def data_json(datasets: Sequence[Dataset], site: Site,

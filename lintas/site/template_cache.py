@@ -12,24 +12,13 @@ each entry atomically; a damaged entry is compiled again. The cache only saves t
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
 from pathlib import Path
 from types import CodeType
 
 from jinja2 import Environment, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 
-
-def cache_dir() -> Path | None:
-    """`LINTAS_CACHE_DIR`, else `$XDG_CACHE_HOME/lintas` (default `~/.cache/lintas`); None when off."""
-    chosen = os.environ.get("LINTAS_CACHE_DIR", "").strip()
-    if chosen.lower() in ("off", "0", "none"):
-        return None
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
-    return Path(base) / "lintas"
+from ..cache import cache_dir, private_folder
 
 
 def _settings(env: Environment, name: str) -> str:
@@ -74,27 +63,16 @@ _CACHES: dict[Path, TemplateCache | None] = {}
 
 
 def template_cache() -> TemplateCache | None:
-    """The cache for this user, or None when it is off or its folder cannot be made ours."""
-    folder = cache_dir()
-    if folder is None:
+    """The cache for this user, or None when it is off or its folder cannot be made ours (compiled
+    code is run as it is read: only from a folder nobody else can write to)."""
+    base = cache_dir()
+    if base is None:
         return None
-    folder = folder / "templates"
-    if folder not in _CACHES:
-        _CACHES[folder] = _open(folder)
-    return _CACHES[folder]
-
-
-def _open(folder: Path) -> TemplateCache | None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = folder.lstat()
-    except OSError:
-        return None
-    # Compiled code is run as it is read: only from a folder of ours that nobody else can write to.
-    if (not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid()
-            or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
-        return None
-    return TemplateCache(str(folder), "%s.jinja")
+    key = base / "templates"
+    if key not in _CACHES:
+        folder = private_folder("templates")
+        _CACHES[key] = None if folder is None else TemplateCache(str(folder), "%s.jinja")
+    return _CACHES[key]
 
 
 def with_cache(env: Environment) -> Environment:
