@@ -67,6 +67,25 @@ def abbreviation(i: int) -> str:
     return "Q" + letters
 
 
+def abbreviations(count: int) -> list[str]:
+    """`count` abbreviations in order, leaving out any that reads like an earlier one by the
+    glossary's own rule (case and look-alike letters: 'QL' and 'QI' are the same term)."""
+    from lintas.content.hidden import fold_keys
+
+    out: list[str] = []
+    seen: set[str] = set()
+    i = 0
+    while len(out) < count:
+        term = abbreviation(i)
+        i += 1
+        keys = set(fold_keys(term))
+        if keys & seen:
+            continue
+        seen |= keys
+        out.append(term)
+    return out
+
+
 @dataclass
 class _Gen:
     rng: random.Random
@@ -354,7 +373,7 @@ def generate(root: Path, n: int, seed: int = SEED, rows: int = CORPUS_DATASET_RO
     per_kind = counts(n)
     all_ids = {kind: ids(kind, c) for kind, c in per_kind.items()}
     all_ids["sources"] = [f"sumber-sintetis-{i:04d}" for i in range(1, max(3, n // 20) + 1)]
-    g = _Gen(rng, all_ids, [abbreviation(i) for i in range(per_kind["glossary"])])
+    g = _Gen(rng, all_ids, abbreviations(per_kind["glossary"]))
     orgs = organisations(g)
     by_kind = {"organisations": orgs, "posts": posts(g, orgs), "agreements": agreements(g),
                "procedures": procedures(g), "notices": notices(g), "glossary": glossary(g)}

@@ -54,6 +54,17 @@ def test_corpus_is_deterministic_valid_and_scaled(tmp_path: Path) -> None:
     assert all("SINTETIS" in o.name.id for o in site.organisations.values())
 
 
+def test_glossary_terms_stay_distinct_at_any_size() -> None:
+    """At N = 2,000 the plain sequence gave 'QI' and 'QL', one term by the look-alike rule, and
+    the corpus failed its own check; the corpus now leaves such terms out."""
+    from lintas.content.hidden import alike
+
+    plain = [corpus.abbreviation(i) for i in range(400)]
+    assert alike(plain) != []  # the rule the corpus has to respect bites in this range
+    terms = corpus.abbreviations(400)
+    assert len(terms) == len(set(terms)) == 400 and alike(terms) == []
+
+
 def test_rows_are_deterministic_and_complete(tmp_path: Path) -> None:
     posts = ("pos-00001", "pos-00002", "pos-00003")
     corpus.write_rows(tmp_path / "a.csv", 2500, posts, seed=1, chunk=1000)
