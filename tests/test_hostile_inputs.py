@@ -581,7 +581,9 @@ def test_pathological_markdown_is_refused_at_its_limit(text: str, char: str, nam
 
 
 def test_markdown_just_within_the_limits_is_rendered(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lintas.content import sanitize
+    from lintas.content import sanitize, validate
+
+    validate.markdown_removals.cache_clear()  # rendered here, not remembered from another test
 
     rendered: list[str] = []
     original = sanitize.MarkdownChecker.render
@@ -597,8 +599,9 @@ def test_the_texts_of_a_file_are_limited_all_together(monkeypatch: pytest.Monkey
     """Linear constructs at ~25 ms per KB (lists, quotes, tables, prose) would still take most of
     a minute at 1 MiB: a file holds at most MAX_TEXT_PER_FILE characters of text, counted over all
     its texts, and the text that passes it is refused at the character that does, not rendered."""
-    from lintas.content import sanitize
+    from lintas.content import sanitize, validate
 
+    validate.markdown_removals.cache_clear()
     rendered: list[str] = []
     original = sanitize.MarkdownChecker.render
     monkeypatch.setattr(sanitize.MarkdownChecker, "render",

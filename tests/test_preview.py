@@ -133,6 +133,25 @@ def test_an_edit_arriving_during_the_update_stops_it_and_the_next_update_complet
         preview.close()
 
 
+def test_a_second_check_renders_only_the_markdown_that_changed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview checks every file after each edit: a Markdown text already checked is not
+    rendered again (lintas/content/validate.py: markdown_removals), and the problems are the same."""
+    from lintas.content import sanitize
+
+    rendered: list[str] = []
+    original = sanitize.MarkdownChecker.render
+    monkeypatch.setattr(sanitize.MarkdownChecker, "render",
+                        lambda self, text: rendered.append(text) or original(self, text))
+    config, cache = BuildConfig.for_root(project), CheckCache()
+    first = check(config, cache)[1]
+    rendered.clear()
+    assert check(config, cache)[1] == first and rendered == []
+    edit(project / "content/posts/plbn-wini.yaml", "PLBN Wini termasuk PLBN tipe A.", "PLBN Wini termasuk PLBN tipe A (uji).")
+    again = check(config, cache)[1]
+    assert len(rendered) == 1 and "PLBN tipe A (uji)." in rendered[0]
+    assert again == check(config)[1]
+
+
 def test_a_cached_check_parses_only_changed_files_and_reports_what_a_fresh_check_does(project: Path) -> None:
     config = BuildConfig.for_root(project)
     cache = CheckCache()

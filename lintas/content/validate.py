@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import threading
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -70,6 +71,32 @@ def _unwrap(annotation: Any) -> list[Any]:
     if origin in (typing.Union, types.UnionType, list, tuple):
         return [t for arg in typing.get_args(annotation) for t in _unwrap(arg)]
     return [annotation]
+
+
+@dataclass(frozen=True)
+class _Field:
+    """What the raw-data walkers need of one field of a model, worked out once per class."""
+
+    name: str
+    markdown: bool  # named in the model's `markdown_fields`
+    refs: tuple[str, ...]  # the kinds it refers to (RefTo), if it is a reference
+    keyed: bool  # a mapping whose values are `nested`
+    nested: type[BaseModel] | None  # the model inside it, for a field that holds models
+    walked: type[BaseModel] | None  # the model inside it, mappings left out (for references)
+
+
+@functools.cache
+def _fields(model: type[BaseModel]) -> tuple[_Field, ...]:
+    markdown = getattr(model, "markdown_fields", ())
+    out = []
+    for name, field in model.model_fields.items():
+        keyed = typing.get_origin(field.annotation) is dict
+        inner = typing.get_args(field.annotation)[1] if keyed else field.annotation
+        nested = [t for t in _unwrap(inner) if isinstance(t, type) and issubclass(t, BaseModel)]
+        walked = [t for t in _unwrap(field.annotation) if isinstance(t, type) and issubclass(t, BaseModel)]
+        out.append(_Field(name, name in markdown, _ref_kinds(field), keyed, nested[0] if nested else None,
+                          walked[0] if walked else None))
+    return tuple(out)
 
 
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -234,44 +261,40 @@ def markdown_texts(model: type[BaseModel], data: Any, loc: Path_ = ()) -> Iterat
     """
     if not isinstance(data, dict):
         return
-    markdown = getattr(model, "markdown_fields", ())
-    for name, field in model.model_fields.items():
-        if name not in data:
+    for field in _fields(model):
+        if field.name not in data:
             continue
-        value, here = data[name], (*loc, name)
-        if name in markdown:
+        value, here = data[field.name], (*loc, field.name)
+        if field.markdown:
             yield from iter_strings(value, here)
             continue
-        keyed = typing.get_origin(field.annotation) is dict
-        inner = typing.get_args(field.annotation)[1] if keyed else field.annotation
-        nested = [t for t in _unwrap(inner) if isinstance(t, type) and issubclass(t, BaseModel)]
-        if not nested:
+        if field.nested is None:
             continue
-        if isinstance(value, dict) and keyed:
+        if isinstance(value, dict) and field.keyed:
             for key, item in value.items():
-                yield from markdown_texts(nested[0], item, (*here, key))
+                yield from markdown_texts(field.nested, item, (*here, key))
         elif isinstance(value, dict):
-            yield from markdown_texts(nested[0], value, here)
+            yield from markdown_texts(field.nested, value, here)
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                yield from markdown_texts(nested[0], item, (*here, i))
+                yield from markdown_texts(field.nested, item, (*here, i))
 
 
 def unsafe_html(model: type[BaseModel], doc: YamlDoc, src_path: str | None = None) -> list[Problem]:
     """Everything the allowlist would remove from any Markdown field of `doc`: reported at its
     place, never stripped (content is refused, not altered)."""
-    problems = text_limits(model, doc, src_path)
-    past_budget = {loc for loc, _ in _past_budget(doc)}
-    checker = _markdown_checker()
+    past = _past_budget(doc)
+    problems = text_limits(model, doc, src_path, past)
+    past_budget = {loc for loc, _ in past}
     for loc, text in markdown_texts(model, doc.data):
-        limits = cost_limits(text)  # linear in the text: always measured
+        limits = _cost_limits(text)  # linear in the text: always measured
         for offset, what in limits:
             line, col = doc.position_in_text(loc, offset)
             problems.append(Problem(src_path or doc.src_path, line, col, "markdown-limit",
                                     f"{_dotted(loc)}: {what}"))
         if limits or loc in past_budget:
             continue  # not rendered: that is what could take minutes
-        for offset, what in check_markdown(blank_references(text), checker):
+        for offset, what in markdown_removals(blank_references(text)):
             line, col = doc.position_in_text(loc, offset)
             problems.append(Problem(src_path or doc.src_path, line, col, "unsafe-html",
                                     f"{_dotted(loc)}: {what}"))
@@ -289,11 +312,13 @@ def _past_budget(doc: YamlDoc) -> list[tuple[Path_, int]]:
     return past
 
 
-def text_limits(model: type[BaseModel], doc: YamlDoc, src_path: str | None = None) -> list[Problem]:
+def text_limits(model: type[BaseModel], doc: YamlDoc, src_path: str | None = None,
+                past: list[tuple[Path_, int]] | None = None) -> list[Problem]:
     """Sizes that keep a build cheap: all the texts of a file together (Markdown and plain), and
-    each name, title, term or code (shown on many pages: lists, menus, feeds, search)."""
+    each name, title, term or code (shown on many pages: lists, menus, feeds, search). `past`:
+    `_past_budget(doc)`, when the caller has it already."""
     problems = []
-    past = _past_budget(doc)
+    past = _past_budget(doc) if past is None else past
     if past:
         loc, offset = past[0]
         line, col = doc.position_in_text(loc, offset)
@@ -311,9 +336,23 @@ def text_limits(model: type[BaseModel], doc: YamlDoc, src_path: str | None = Non
     return problems
 
 
-@functools.cache
-def _markdown_checker() -> MarkdownChecker:
-    return MarkdownChecker()
+_CHECKERS = threading.local()
+
+
+@functools.lru_cache(maxsize=32768)
+def _cost_limits(text: str) -> tuple[tuple[int, str], ...]:
+    return tuple(cost_limits(text))
+
+
+@functools.lru_cache(maxsize=32768)
+def markdown_removals(text: str) -> tuple[tuple[int, str], ...]:
+    """`check_markdown` of one text (within `cost_limits`), remembered: it depends on the text
+    alone, and the preview checks every file again after each edit (at N = 2,000 rendering every
+    text took 6 of the 7 s of `validate`). One converter per thread, reset between texts."""
+    checker = getattr(_CHECKERS, "checker", None)
+    if checker is None:
+        checker = _CHECKERS.checker = MarkdownChecker()
+    return tuple(check_markdown(text, checker))
 
 
 def hidden_characters(doc: YamlDoc, src_path: str | None = None) -> list[Problem]:
@@ -338,25 +377,24 @@ def _raw_references(model: type[BaseModel], data: Any,
     """
     if not isinstance(data, dict):
         return
-    for name, field in model.model_fields.items():
-        if name not in data:
+    for field in _fields(model):
+        if field.name not in data:
             continue
-        value, here = data[name], (*loc, name)
-        kinds = _ref_kinds(field)
-        if kinds:
+        value, here = data[field.name], (*loc, field.name)
+        if field.refs:
             items = enumerate(value) if isinstance(value, list) else [(None, value)]
             for i, item in items:
                 if isinstance(item, str) and ID_RE.match(item):
-                    yield (here if i is None else (*here, i)), item, kinds
+                    yield (here if i is None else (*here, i)), item, field.refs
             continue
-        nested = [t for t in _unwrap(field.annotation) if isinstance(t, type) and issubclass(t, BaseModel)]
-        if not nested:
+        nested = field.walked
+        if nested is None:
             continue
         if isinstance(value, dict):
-            yield from _raw_references(nested[0], value, here)
+            yield from _raw_references(nested, value, here)
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                yield from _raw_references(nested[0], item, (*here, i))
+                yield from _raw_references(nested, item, (*here, i))
 
 
 def reference_problems(kind: str, id_: str, doc: YamlDoc, known: dict[str, set[str]]) -> list[Problem]:
