@@ -94,3 +94,22 @@ def test_the_catalogue_turtle_is_the_same_with_and_without_the_cache(
     changed = {**jsonld, "@graph": [{"@id": "https://example.org/data/a", "dct:title": "B"}]}
     assert b'"B"' in catalog_turtle(changed) and b'"A"' not in catalog_turtle(changed)
     assert len(list(folder.iterdir())) == 2
+
+
+def test_per_text_memo_remembers_texts_up_to_its_limit_only() -> None:
+    """The preview's per-text memo (lintas/content/memo.py) stays bounded: a text past MAX_CHARS
+    is checked each time, a shorter one once."""
+    from lintas.content import memo
+
+    calls: list[str] = []
+
+    @memo.per_text
+    def length(text: str) -> int:
+        calls.append(text)
+        return len(text)
+
+    short, long = "a" * memo.MAX_CHARS, "b" * (memo.MAX_CHARS + 1)
+    assert [length(short), length(short), length(long), length(long)] == [len(short)] * 2 + [len(long)] * 2
+    assert calls == [short, long, long]
+    length.cache_clear()
+    assert length(short) == len(short) and calls[-1] == short

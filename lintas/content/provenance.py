@@ -19,7 +19,6 @@ Nothing here imports rendering: pages and the API use `review_due`, `fact_refs` 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from typing import Any
@@ -28,6 +27,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from ..problems import Problem, Severity, did_you_mean
+from .memo import per_text
 from .record import Record
 from .schemas import NOT_KNOWN, Cited, Entity, Fee, OpeningHours, SiteSettings, SourceRecord
 
@@ -336,7 +336,7 @@ def _duplicated_facts(records: Sequence[Record]) -> list[Problem]:
     return problems
 
 
-@functools.lru_cache(maxsize=32768)
+@per_text
 def _typed_values(text: str) -> tuple[tuple[int, int, str | int, str], ...]:
     """(which of _TYPED_FACTS, offset, the value, the text matched) of every typed time and fee in
     `text`, in the order _duplicated_facts reports them; remembered, as the preview asks again for

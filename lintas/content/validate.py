@@ -23,6 +23,7 @@ from .flows.graph import check_flows
 from .hidden import alike, hidden_in, is_name
 from .kinds import FILE_MODELS, KIND_MODELS
 from .load import SourceDoc, Sources
+from .memo import per_text
 from .provenance import blank_references, check_provenance, mentioned_ids
 from .record import Record
 from .sanitize import MAX_NAME, MAX_TEXT_PER_FILE, MarkdownChecker, check_markdown, cost_limits
@@ -339,12 +340,12 @@ def text_limits(model: type[BaseModel], doc: YamlDoc, src_path: str | None = Non
 _CHECKERS = threading.local()
 
 
-@functools.lru_cache(maxsize=32768)
+@per_text
 def _cost_limits(text: str) -> tuple[tuple[int, str], ...]:
     return tuple(cost_limits(text))
 
 
-@functools.lru_cache(maxsize=32768)
+@per_text
 def markdown_removals(text: str) -> tuple[tuple[int, str], ...]:
     """`check_markdown` of one text (within `cost_limits`), remembered: it depends on the text
     alone, and the preview checks every file again after each edit (at N = 2,000 rendering every
