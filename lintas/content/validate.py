@@ -87,17 +87,18 @@ class _Field:
 
 
 @functools.cache
-def _fields(model: type[BaseModel]) -> tuple[_Field, ...]:
+def _fields(model: type[BaseModel]) -> dict[str, _Field]:
+    """The plan of each field of `model`, by name, in the model's order (do not change it)."""
     markdown = getattr(model, "markdown_fields", ())
-    out = []
+    out = {}
     for name, field in model.model_fields.items():
         keyed = typing.get_origin(field.annotation) is dict
         inner = typing.get_args(field.annotation)[1] if keyed else field.annotation
         nested = [t for t in _unwrap(inner) if isinstance(t, type) and issubclass(t, BaseModel)]
         walked = [t for t in _unwrap(field.annotation) if isinstance(t, type) and issubclass(t, BaseModel)]
-        out.append(_Field(name, name in markdown, _ref_kinds(field), keyed, nested[0] if nested else None,
-                          walked[0] if walked else None))
-    return tuple(out)
+        out[name] = _Field(name, name in markdown, _ref_kinds(field), keyed, nested[0] if nested else None,
+                           walked[0] if walked else None)
+    return out
 
 
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -106,11 +107,10 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
     for part in loc:
         if isinstance(part, int) or current is None:
             continue
-        field = current.model_fields.get(part)
+        field = _fields(current).get(part)
         if field is None:
             return None
-        nested = [t for t in _unwrap(field.annotation) if isinstance(t, type) and issubclass(t, BaseModel)]
-        current = nested[0] if nested else None
+        current = field.walked
     return current
 
 
@@ -262,7 +262,7 @@ def markdown_texts(model: type[BaseModel], data: Any, loc: Path_ = ()) -> Iterat
     """
     if not isinstance(data, dict):
         return
-    for field in _fields(model):
+    for field in _fields(model).values():
         if field.name not in data:
             continue
         value, here = data[field.name], (*loc, field.name)
@@ -378,7 +378,7 @@ def _raw_references(model: type[BaseModel], data: Any,
     """
     if not isinstance(data, dict):
         return
-    for field in _fields(model):
+    for field in _fields(model).values():
         if field.name not in data:
             continue
         value, here = data[field.name], (*loc, field.name)

@@ -10,6 +10,7 @@ authority URIs DCAT-AP asks for, typed explicitly so the graph validates on its 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -241,9 +242,14 @@ def catalog_jsonld(datasets: Sequence[Dataset], site: Site,
 
 def catalog_turtle(jsonld: Mapping[str, Any]) -> bytes:
     text = json.dumps(jsonld)
-    # Everything the Turtle depends on: the graph, rdflib's version and this module's code.
-    key = "\0".join((text, version("rdflib"), hashlib.sha256(Path(__file__).read_bytes()).hexdigest()))
-    return derived("catalog.ttl", key.encode(), lambda: _turtle(text))
+    # Everything the Turtle depends on: the graph, and the code that writes it.
+    return derived("catalog.ttl", f"{text}\0{_code_key()}".encode(), lambda: _turtle(text))
+
+
+@functools.cache
+def _code_key() -> str:
+    """rdflib's version and this module's checksum (its prefixes and serialisation code)."""
+    return f"{version('rdflib')}\0{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}"
 
 
 def _turtle(jsonld_text: str) -> bytes:
